@@ -1,0 +1,80 @@
+"""The JSON API under /api/v1/: one NinjaAPI, each app adds its router."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from tuquan.accounts.services import api_token_authenticate
+
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Tự Quản API",
+    version="1",
+    description="Dữ liệu các mô hình tự quản về ANTT, trong phạm vi địa bàn của người dùng.",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _detail(request: HttpRequest, message: str, status: int, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _detail(request, _("Không tìm thấy hoặc nằm ngoài địa bàn của bạn."), 404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _detail(request, str(exc) or _("Bạn không có quyền thực hiện thao tác này."), 403)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _detail(request, _("Cần đăng nhập: gửi mã truy cập trong tiêu đề Authorization: Bearer."), 401)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _detail(request, _("Dữ liệu gửi lên không hợp lệ."), 422, errors=exc.errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return _detail(request, " ".join(exc.messages), 422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _detail(request, str(exc), exc.status_code)
+
+
+def _register() -> None:
+    from tuquan.accounts.api import router as accounts_router
+    from tuquan.core.api import router as core_router
+
+    api.add_router("/auth", accounts_router)
+    api.add_router("/areas", core_router)
+
+
+_register()

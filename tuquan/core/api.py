@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from tuquan.core import selectors
+from tuquan.core.models import Area, Level
+
+router = Router(tags=["Địa bàn"])
+
+
+class AreaOut(Schema):
+    id: str = Field(..., description='Định danh theo hợp đồng chung: "14", "04099", "legacy:124", "04099.3"')
+    code: str
+    level: str
+    kind: str
+    name: str
+    short_name: str
+    parent_id: str | None
+    latitude: float | None
+    longitude: float | None
+    valid_from: date | None
+    valid_to: date | None
+
+    @staticmethod
+    def from_area(a: Area) -> AreaOut:
+        return AreaOut(
+            id=a.ident, code=a.code, level=a.level, kind=a.kind, name=a.name, short_name=a.short_name,
+            parent_id=a.parent.ident if a.parent_id and a.parent else None, latitude=a.latitude,
+            longitude=a.longitude, valid_from=a.valid_from, valid_to=a.valid_to,
+        )
+
+
+class AreaList(Schema):
+    items: list[AreaOut]
+    count: int
+
+
+class AreaFilter(Schema):
+    level: Level | None = None
+    q: str = Field("", description="Tìm không dấu: “son la”, “dak lak”")
+    limit: int = Field(1000, ge=1, le=5000)
+    offset: int = Field(0, ge=0)
+
+
+def _page(qs: object, limit: int, offset: int) -> AreaList:
+    rows = list(qs[offset : offset + limit])  # type: ignore[index]
+    return AreaList(items=[AreaOut.from_area(a) for a in rows], count=qs.count())  # type: ignore[attr-defined]
+
+
+@router.get("", response=AreaList, summary="Danh sách địa bàn trong phạm vi của bạn")
+def area_list(request: HttpRequest, filters: Query[AreaFilter]) -> AreaList:
+    qs = selectors.area_list(request.user, level=filters.level, q=filters.q)
+    return _page(qs, filters.limit, filters.offset)
+
+
+@router.get("/{ident}", response=AreaOut, summary="Một địa bàn theo mã")
+def area_get(request: HttpRequest, ident: str) -> AreaOut:
+    return AreaOut.from_area(selectors.area_get_for_user(request.user, ident))
+
+
+@router.get("/{ident}/children", response=AreaList, summary="Các địa bàn trực thuộc")
+def area_children(request: HttpRequest, ident: str, limit: int = 1000, offset: int = 0) -> AreaList:
+    area = selectors.area_get_for_user(request.user, ident)
+    return _page(selectors.area_children(request.user, area).select_related("parent"), limit, offset)

@@ -1,0 +1,70 @@
+"""Roles and what each may do. Which *area* they may do it in is core.scoping's business."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    TEAM_MEMBER = "team_member", _("Thành viên tổ")
+    TEAM_LEADER = "team_leader", _("Tổ trưởng")
+    COMMUNE_OFFICER = "commune_officer", _("Cán bộ Công an xã")
+    COMMUNE_COMMITTEE = "commune_committee", _("Lãnh đạo UBND xã")
+    PROVINCE_STAFF = "province_staff", _("Cán bộ tỉnh")
+    PROVINCE_ADMIN = "province_admin", _("Quản trị tỉnh")
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+
+
+class Cap:
+    """Capability names; a role holds a capability over its area's subtree."""
+
+    AREA_READ = "area.read"
+    AREA_WRITE = "area.write"  # add, rename, merge villages
+    ACCOUNT_MANAGE = "account.manage"
+    ACCOUNT_SENSITIVE_READ = "account.sensitive_read"
+    AUDIT_VIEW = "audit.view"
+
+
+ROLE_CAPS: dict[str, frozenset[str]] = {
+    Role.TEAM_MEMBER: frozenset({Cap.AREA_READ}),
+    Role.TEAM_LEADER: frozenset({Cap.AREA_READ}),
+    Role.COMMUNE_OFFICER: frozenset(
+        {Cap.AREA_READ, Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ}
+    ),
+    Role.COMMUNE_COMMITTEE: frozenset({Cap.AREA_READ}),
+    Role.PROVINCE_STAFF: frozenset({Cap.AREA_READ}),
+    Role.PROVINCE_ADMIN: frozenset(
+        {Cap.AREA_READ, Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ, Cap.AUDIT_VIEW}
+    ),
+    Role.SYSTEM_ADMIN: frozenset(
+        {Cap.AREA_READ, Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ, Cap.AUDIT_VIEW}
+    ),
+}
+
+# Which roles a manager may hand out (always within the manager's own area): the province
+# creates commune officers, a commune officer creates the leaders and members of its teams.
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.SYSTEM_ADMIN: frozenset(Role.values),
+    Role.PROVINCE_ADMIN: frozenset(
+        {
+            Role.PROVINCE_STAFF,
+            Role.COMMUNE_OFFICER,
+            Role.COMMUNE_COMMITTEE,
+            Role.TEAM_LEADER,
+            Role.TEAM_MEMBER,
+        }
+    ),
+    Role.COMMUNE_OFFICER: frozenset({Role.TEAM_LEADER, Role.TEAM_MEMBER}),
+}
+
+# The area level each role is bound to.
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.SYSTEM_ADMIN: ("country",),
+    Role.PROVINCE_ADMIN: ("province",),
+    Role.PROVINCE_STAFF: ("province",),
+    Role.COMMUNE_OFFICER: ("commune",),
+    Role.COMMUNE_COMMITTEE: ("commune",),
+    Role.TEAM_LEADER: ("commune", "village"),
+    Role.TEAM_MEMBER: ("commune", "village"),
+}

@@ -1,0 +1,78 @@
+"""Every non-trivial read of areas and the audit log, scoped through core.scoping."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from tuquan.core import scoping
+from tuquan.core.models import Area, AuditEntry, Level
+from tuquan.core.roles import Cap
+from tuquan.core.text import normalize_search
+
+
+def areas_visible(user: Any) -> QuerySet[Area]:
+    return Area.objects.filter(scoping.area_q(user))
+
+
+def area_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
+    """One area by its contract ident: 404 outside the user's area, 403 if it may not be changed.
+
+    Ancestors of the user's area are visible (for navigation) but never writable.
+    """
+    return scoping.get_for_user(
+        Area.objects.select_related("parent"), user, visible_q=scoping.area_q(user),
+        writable=(lambda a: scoping.covers(user, a.path, Cap.AREA_WRITE) and not a.is_legacy) if write else None,
+        ident=ident,
+    )
+
+
+def area_children(user: Any, area: Area, *, include_ended: bool = False) -> QuerySet[Area]:
+    qs = areas_visible(user).filter(parent=area)
+    if not include_ended and not area.is_legacy:
+        qs = qs.filter(valid_to__isnull=True)
+    return qs.order_by("number", "short_name") if area.level == Level.COMMUNE else qs.order_by("short_name")
+
+
+def area_list(
+    user: Any, *, level: str | None = None, q: str = "", parent: Area | None = None, limit: int | None = None
+) -> QuerySet[Area]:
+    qs = areas_visible(user)
+    if level:
+        qs = qs.filter(level=level)
+    if parent is not None:
+        qs = qs.filter(path__startswith=parent.path).exclude(pk=parent.pk)
+    needle = normalize_search(q)
+    if needle:
+        for word in needle.split():
+            qs = qs.filter(search_name__contains=word)
+    qs = qs.select_related("parent").order_by("level", "path")
+    return qs[:limit] if limit else qs
+
+
+def area_breadcrumb(user: Any, area: Area) -> list[Area]:
+    idents = area.ancestor_idents()
+    found = {a.ident: a for a in areas_visible(user).filter(ident__in=idents)}
+    return [found[i] for i in idents if i in found]
+
+
+def user_home_areas(user: Any) -> list[Area]:
+    """The top areas a user starts browsing from (their assignments)."""
+    ids = {g.area_id for g in scoping.grants(user) if Cap.AREA_READ in g.caps}
+    return list(Area.objects.filter(pk__in=ids).order_by("path"))
+
+
+def audit_list(user: Any, *, action: str = "", actor: str = "", q: str = "") -> QuerySet[AuditEntry]:
+    """Audit entries of the user's subtrees (entries without an area only for system admins)."""
+    visible = scoping.subtree_q(user, Cap.AUDIT_VIEW, path_field="area_path")
+    if scoping.is_system_admin(user):
+        visible = Q()
+    qs = AuditEntry.objects.filter(visible)
+    if action:
+        qs = qs.filter(action=action)
+    if actor:
+        qs = qs.filter(actor_username__iexact=actor.strip())
+    if q:
+        qs = qs.filter(Q(object_label__icontains=q) | Q(object_type__icontains=q))
+    return qs.order_by("-at", "-id")
