@@ -1,0 +1,111 @@
+"""Shared fixtures: the official units loaded once, and named personas.
+
+The world every test can use:
+  Sơn La (14) → Xã Phiêng Khoài (04099) → Bản Nà Khoang (04099.1)
+              → Xã Chiềng Hặc (04078)   → Bản Nà Kè (04078.1)
+  Lai Châu (12) → Xã Bum Nưa (first commune) → Bản Lai (…​.1)
+
+  sam     system administrator
+  charlie province administrator of Sơn La      dana   province staff of Sơn La
+  alice   commune officer of Phiêng Khoài       quang  commune committee of Phiêng Khoài
+  bob     commune officer of Chiềng Hặc (same province, other commune)
+  linh    team leader in Bản Nà Khoang           minh   team member in Bản Nà Khoang
+  erin    province administrator of Lai Châu
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tuquan.core import crypto
+
+PASSWORD = "mat-khau-thu-nghiem-2025"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from tuquan.core import units
+
+    with django_db_blocker.unblock():
+        units.load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_key_cache() -> Any:
+    # Data keys created inside a rolled-back test must not survive in the process cache.
+    crypto.reset_cache()
+    yield
+    crypto.reset_cache()
+
+
+@dataclass
+class World:
+    province: Any
+    commune: Any
+    village: Any
+    other_commune: Any
+    other_village: Any
+    far_province: Any
+    far_commune: Any
+    far_village: Any
+    users: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def make_user(username: str, role: str, area: Any, **extra: Any) -> Any:
+    from tuquan.accounts.models import RoleAssignment, User
+
+    user = User.objects.create(username=username, full_name=extra.pop("full_name", username.title()), **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    RoleAssignment.objects.create(user=user, role=role, area=area)
+    return user
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    from tuquan.core import services
+    from tuquan.core.models import Area
+
+    province = Area.objects.get(ident="14")
+    commune = Area.objects.get(ident="04099")
+    other_commune = Area.objects.get(ident="04078")
+    far_province = Area.objects.get(ident="12")
+    far_commune = Area.objects.filter(parent=far_province).order_by("ident").first()
+    village = services.village_create(actor=None, commune=commune, kind="Bản", name="Nà Khoang")
+    other_village = services.village_create(actor=None, commune=other_commune, kind="Bản", name="Nà Kè")
+    far_village = services.village_create(actor=None, commune=far_commune, kind="Bản", name="Lai")
+    country = Area.objects.get(ident="VN")
+    users = {
+        "sam": make_user("sam", "system_admin", country),
+        "charlie": make_user("charlie", "province_admin", province),
+        "dana": make_user("dana", "province_staff", province),
+        "alice": make_user("alice", "commune_officer", commune),
+        "quang": make_user("quang", "commune_committee", commune),
+        "bob": make_user("bob", "commune_officer", other_commune),
+        "linh": make_user("linh", "team_leader", village, phone="0912000111", national_id="014090001111"),
+        "minh": make_user("minh", "team_member", village),
+        "erin": make_user("erin", "province_admin", far_province),
+    }
+    return World(province, commune, village, other_commune, other_village, far_province, far_commune,
+                 far_village, users)
+
+
+def require_all() -> bool:
+    return os.environ.get("TUQUAN_REQUIRE_ALL") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip locally when a browser or system library is missing; fail in CI (TUQUAN_REQUIRE_ALL=1)."""
+    if require_all():
+        pytest.fail(f"TUQUAN_REQUIRE_ALL=1 and {reason}")
+    pytest.skip(reason)
