@@ -26,7 +26,7 @@ class User(AbstractUser):
     national_id = EncryptedTextField(_("số định danh cá nhân"))
     # Part of the session hash: bumping it ends every session of the user at once
     # (moved to another commune, deactivated, password reset).
-    security_stamp = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    security_stamp = models.CharField(max_length=64, default=secrets.token_hex, editable=False)
     must_change_password = models.BooleanField(default=False)
 
     class Meta:

@@ -21,6 +21,7 @@ from tuquan.accounts.permissions import can_grant, can_manage
 from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
+from tuquan.core.tasks import credentials_purge_expired
 
 RESET_CODE_TTL = timedelta(hours=72)
 API_TOKEN_TTL = timedelta(days=30)
@@ -211,6 +212,8 @@ def api_token_issue(*, user: User) -> str:
         ApiToken.objects.create(user=user, digest=_digest(raw), expires_at=timezone.now() + API_TOKEN_TTL)
         audit_record(actor=user, action=AuditAction.LOGIN, obj=user, area=_main_area(user),
                      label=user.username, details={"api_token": True})
+        # Housekeeping rides on token issue: no scheduler is needed to keep the table small.
+        transaction.on_commit(credentials_purge_expired.enqueue)
     return raw
 
 

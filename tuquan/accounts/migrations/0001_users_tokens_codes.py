@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('full_name', models.CharField(blank=True, max_length=150, verbose_name='họ và tên')),
                 ('phone', tuquan.core.fields.EncryptedTextField(blank=True, default='', verbose_name='số điện thoại')),
                 ('national_id', tuquan.core.fields.EncryptedTextField(blank=True, default='', verbose_name='số định danh cá nhân')),
-                ('security_stamp', models.CharField(default=secrets.token_hex, editable=False, max_length=32)),
+                ('security_stamp', models.CharField(default=secrets.token_hex, editable=False, max_length=64)),
                 ('must_change_password', models.BooleanField(default=False)),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
