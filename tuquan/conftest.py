@@ -80,7 +80,7 @@ def world(db: Any) -> World:
     commune = Area.objects.get(ident="04099")
     other_commune = Area.objects.get(ident="04078")
     far_province = Area.objects.get(ident="12")
-    far_commune = Area.objects.filter(parent=far_province).order_by("ident").first()
+    far_commune = Area.objects.filter(parent=far_province).order_by("ident")[0]
     village = services.village_create(actor=None, commune=commune, kind="Bản", name="Nà Khoang")
     other_village = services.village_create(actor=None, commune=other_commune, kind="Bản", name="Nà Kè")
     far_village = services.village_create(actor=None, commune=far_commune, kind="Bản", name="Lai")
@@ -96,8 +96,17 @@ def world(db: Any) -> World:
         "minh": make_user("minh", "team_member", village),
         "erin": make_user("erin", "province_admin", far_province),
     }
-    return World(province, commune, village, other_commune, other_village, far_province, far_commune,
-                 far_village, users)
+    return World(
+        province,
+        commune,
+        village,
+        other_commune,
+        other_village,
+        far_province,
+        far_commune,
+        far_village,
+        users,
+    )
 
 
 def require_all() -> bool:

@@ -9,11 +9,20 @@ from tuquan.core.roles import Role
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Tên đăng nhập"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}))
-    password = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    otp_token = forms.CharField(label=_("Mã xác thực hai lớp (nếu đã bật)"), required=False, max_length=8,
-                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    otp_token = forms.CharField(
+        label=_("Mã xác thực hai lớp (nếu đã bật)"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
 
 
 class RedeemForm(forms.Form):
@@ -38,15 +47,27 @@ class PasswordChangeForm(forms.Form):
 
 
 class UserCreateForm(forms.Form):
-    username = forms.RegexField(label=_("Tên đăng nhập"), max_length=150, regex=r"^[a-zA-Z0-9_.-]+$",
-                                error_messages={"invalid": _("Chỉ dùng chữ không dấu, số và . _ -")})
+    username = forms.RegexField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        regex=r"^[a-zA-Z0-9_.-]+$",
+        error_messages={"invalid": _("Chỉ dùng chữ không dấu, số và . _ -")},
+    )
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     role = forms.ChoiceField(label=_("Vai trò"))
     area = forms.ChoiceField(label=_("Địa bàn"))
-    phone = forms.RegexField(label=_("Số điện thoại"), required=False, regex=r"^\+?[0-9 .]{8,15}$",
-                             error_messages={"invalid": _("Số điện thoại không hợp lệ.")})
-    national_id = forms.RegexField(label=_("Số định danh cá nhân"), required=False, regex=r"^[0-9]{12}$",
-                                   error_messages={"invalid": _("Số định danh gồm 12 chữ số.")})
+    phone = forms.RegexField(
+        label=_("Số điện thoại"),
+        required=False,
+        regex=r"^\+?[0-9 .]{8,15}$",
+        error_messages={"invalid": _("Số điện thoại không hợp lệ.")},
+    )
+    national_id = forms.RegexField(
+        label=_("Số định danh cá nhân"),
+        required=False,
+        regex=r"^[0-9]{12}$",
+        error_messages={"invalid": _("Số định danh gồm 12 chữ số.")},
+    )
 
     def __init__(self, *args: Any, roles: list[str], areas: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -69,5 +90,8 @@ class MoveForm(forms.Form):
 
 
 class OtpTokenForm(forms.Form):
-    token = forms.CharField(label=_("Mã 6 số trên ứng dụng xác thực"), max_length=8,
-                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}))
+    token = forms.CharField(
+        label=_("Mã 6 số trên ứng dụng xác thực"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -76,6 +76,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"API token of {self.user_id} until {self.expires_at:%Y-%m-%d}"
+
 
 class ResetCode(models.Model):
     """A one-time code an officer hands over in person instead of a reset e-mail."""
@@ -86,3 +89,6 @@ class ResetCode(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"One-time code for {self.user_id}"

@@ -33,8 +33,11 @@ def user_list(actor: Any, *, q: str = "", active: bool | None = None) -> QuerySe
     needle = normalize_search(q)
     if needle:
         # Names are few per commune; matching in Python keeps accents-insensitive search exact.
-        ids = [u.pk for u in qs.only("pk", "username", "full_name")
-               if needle in normalize_search(f"{u.username} {u.full_name}")]
+        ids = [
+            u.pk
+            for u in qs.only("pk", "username", "full_name")
+            if needle in normalize_search(f"{u.username} {u.full_name}")
+        ]
         qs = qs.filter(pk__in=ids)
     return qs.order_by("username")
 
@@ -44,8 +47,11 @@ def user_get_for_user(actor: Any, pk: int, *, write: bool = False) -> User:
     if scoping.is_system_admin(actor):
         q = Q()
     return scoping.get_for_user(
-        User.objects.distinct(), actor, visible_q=q,
-        writable=(lambda u: can_manage(actor, u)) if write else None, pk=pk,
+        User.objects.distinct(),
+        actor,
+        visible_q=q,
+        writable=(lambda u: can_manage(actor, u)) if write else None,
+        pk=pk,
     )
 
 
@@ -54,6 +60,12 @@ def user_identity_for(actor: Any, user: User) -> dict[str, str] | None:
     if not can_read_identity(actor, user):
         return None
     first = user.assignments.select_related("area").first()
-    audit_record(actor=actor, action=AuditAction.READ, obj=user, area=first.area if first else None,
-                 label=user.username, details={"fields": ["phone", "national_id"]})
+    audit_record(
+        actor=actor,
+        action=AuditAction.READ,
+        obj=user,
+        area=first.area if first else None,
+        label=user.username,
+        details={"fields": ["phone", "national_id"]},
+    )
     return {"phone": user.phone, "national_id": user.national_id}

@@ -67,14 +67,25 @@ def user_create(
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": _("Tên đăng nhập đã có người dùng.")})
-        user = User(username=username, full_name=" ".join(full_name.split()), phone=phone.strip(),
-                    national_id=national_id.strip(), must_change_password=True)
+        user = User(
+            username=username,
+            full_name=" ".join(full_name.split()),
+            phone=phone.strip(),
+            national_id=national_id.strip(),
+            must_change_password=True,
+        )
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
         RoleAssignment.objects.create(user=user, role=role, area=area)
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=user, area=area, label=user.username,
-                     details={"role": role})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=user,
+            area=area,
+            label=user.username,
+            details={"role": role},
+        )
         code = _issue_code(actor=actor, user=user)
     return user, code
 
@@ -84,16 +95,25 @@ def user_update(*, actor: Any, user: User, full_name: str, phone: str, national_
         raise PermissionDenied(_("Bạn không có quyền sửa tài khoản này."))
     changed = []
     with transaction.atomic():
-        for name, value in (("full_name", " ".join(full_name.split())), ("phone", phone.strip()),
-                            ("national_id", national_id.strip())):
+        for name, value in (
+            ("full_name", " ".join(full_name.split())),
+            ("phone", phone.strip()),
+            ("national_id", national_id.strip()),
+        ):
             if getattr(user, name) != value:
                 setattr(user, name, value)
                 changed.append(name)
         user.full_clean(exclude=["password"])
         user.save()
         # Field names only: the values are personal data.
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, area=_main_area(user),
-                     label=user.username, details={"fields": changed})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"fields": changed},
+        )
     return user
 
 
@@ -111,8 +131,14 @@ def user_move(*, actor: Any, user: User, area: Area) -> User:
             a.full_clean(validate_unique=False)
             a.save()
         _end_sessions_and_tokens(user)
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=user, area=area, label=user.username,
-                     details={"moved_from": old, "moved_to": area.ident})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            area=area,
+            label=user.username,
+            details={"moved_from": old, "moved_to": area.ident},
+        )
     return user
 
 
@@ -123,8 +149,14 @@ def user_deactivate(*, actor: Any, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         _end_sessions_and_tokens(user)
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=user, area=_main_area(user),
-                     label=user.username, details={"deactivated": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"deactivated": True},
+        )
     return user
 
 
@@ -134,16 +166,26 @@ def user_reactivate(*, actor: Any, user: User) -> User:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=user, area=_main_area(user),
-                     label=user.username, details={"reactivated": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"reactivated": True},
+        )
     return user
 
 
 def _issue_code(*, actor: Any, user: User) -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     user.reset_codes.filter(used_at__isnull=True).update(used_at=timezone.now())
-    ResetCode.objects.create(user=user, digest=_digest(raw), issued_by=actor if actor else None,
-                             expires_at=timezone.now() + RESET_CODE_TTL)
+    ResetCode.objects.create(
+        user=user,
+        digest=_digest(raw),
+        issued_by=actor if actor else None,
+        expires_at=timezone.now() + RESET_CODE_TTL,
+    )
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
@@ -153,8 +195,14 @@ def password_reset_issue(*, actor: Any, user: User) -> str:
         raise PermissionDenied(_("Bạn không có quyền đặt lại mật khẩu tài khoản này."))
     with transaction.atomic():
         code = _issue_code(actor=actor, user=user)
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=user, area=_main_area(user),
-                     label=user.username, details={"reset_code_issued": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"reset_code_issued": True},
+        )
     return code
 
 
@@ -168,7 +216,9 @@ def password_reset_redeem(*, username: str, code: str, new_password: str, reques
     with transaction.atomic():
         row = (
             user.reset_codes.select_for_update()
-            .filter(digest=_digest(_normalize_code(code)), used_at__isnull=True, expires_at__gt=timezone.now())
+            .filter(
+                digest=_digest(_normalize_code(code)), used_at__isnull=True, expires_at__gt=timezone.now()
+            )
             .first()
         )
         if row is None:
@@ -183,8 +233,14 @@ def password_reset_redeem(*, username: str, code: str, new_password: str, reques
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         _end_sessions_and_tokens(user)
-        audit_record(actor=user, action=AuditAction.SECURITY, obj=user, area=_main_area(user),
-                     label=user.username, details={"password_set_with_code": True})
+        audit_record(
+            actor=user,
+            action=AuditAction.SECURITY,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"password_set_with_code": True},
+        )
     AxesProxyHandler.reset_attempts(username=user.username)
     return user
 
@@ -201,8 +257,14 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
         actor.must_change_password = False
         actor.save(update_fields=["password", "must_change_password"])
         actor.api_tokens.all().delete()
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=actor, area=_main_area(actor),
-                     label=actor.username, details={"password_changed": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=actor,
+            area=_main_area(actor),
+            label=actor.username,
+            details={"password_changed": True},
+        )
     return actor
 
 
@@ -210,8 +272,14 @@ def api_token_issue(*, user: User) -> str:
     raw = "tq_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(user=user, digest=_digest(raw), expires_at=timezone.now() + API_TOKEN_TTL)
-        audit_record(actor=user, action=AuditAction.LOGIN, obj=user, area=_main_area(user),
-                     label=user.username, details={"api_token": True})
+        audit_record(
+            actor=user,
+            action=AuditAction.LOGIN,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"api_token": True},
+        )
         # Housekeeping rides on token issue: no scheduler is needed to keep the table small.
         transaction.on_commit(credentials_purge_expired.enqueue)
     return raw
@@ -255,8 +323,14 @@ def otp_setup_confirm(*, actor: User, token: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         actor.api_tokens.all().delete()
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=actor, area=_main_area(actor),
-                     label=actor.username, details={"otp_enabled": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=actor,
+            area=_main_area(actor),
+            label=actor.username,
+            details={"otp_enabled": True},
+        )
     return device
 
 
@@ -265,8 +339,14 @@ def otp_disable(*, actor: User, token: str) -> None:
         raise ValidationError({"token": _("Mã xác thực không đúng.")})
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor).delete()
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=actor, area=_main_area(actor),
-                     label=actor.username, details={"otp_enabled": False})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=actor,
+            area=_main_area(actor),
+            label=actor.username,
+            details={"otp_enabled": False},
+        )
 
 
 def otp_reset_for(*, actor: Any, user: User) -> None:
@@ -276,5 +356,11 @@ def otp_reset_for(*, actor: Any, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _end_sessions_and_tokens(user)
-        audit_record(actor=actor, action=AuditAction.SECURITY, obj=user, area=_main_area(user),
-                     label=user.username, details={"otp_reset": True})
+        audit_record(
+            actor=actor,
+            action=AuditAction.SECURITY,
+            obj=user,
+            area=_main_area(user),
+            label=user.username,
+            details={"otp_reset": True},
+        )

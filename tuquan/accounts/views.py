@@ -34,8 +34,12 @@ from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 
 
-def lockout_response(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
-    message = _("Tài khoản tạm khoá do nhập sai nhiều lần. Hãy thử lại sau 15 phút hoặc nhờ cán bộ cấp mã mới.")
+def lockout_response(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
+    message = _(
+        "Tài khoản tạm khoá do nhập sai nhiều lần. Hãy thử lại sau 15 phút hoặc nhờ cán bộ cấp mã mới."
+    )
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429)
     return render(request, "accounts/login.html", {"form": LoginForm(), "locked": message}, status=429)
@@ -56,8 +60,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             device = services.otp_confirmed_device(user)
             if device is not None and not device.verify_token(data["otp_token"].replace(" ", "")):
                 # A wrong second factor counts as a failed login, so guessing it is locked out too.
-                user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=request)
-                form.add_error("otp_token", _("Tài khoản này đã bật xác thực hai lớp: nhập mã 6 số đang hiện."))
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": user.username}, request=request
+                )
+                form.add_error(
+                    "otp_token", _("Tài khoản này đã bật xác thực hai lớp: nhập mã 6 số đang hiện.")
+                )
             else:
                 login(request, user)
                 if device is not None:
@@ -79,8 +87,12 @@ def redeem_code(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.password_reset_redeem(username=form.cleaned_data["username"], code=form.cleaned_data["code"],
-                                               new_password=form.cleaned_data["new_password"], request=request)
+                services.password_reset_redeem(
+                    username=form.cleaned_data["username"],
+                    code=form.cleaned_data["code"],
+                    new_password=form.cleaned_data["new_password"],
+                    request=request,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
@@ -94,10 +106,16 @@ def _manageable_areas(actor: Any) -> list[tuple[str, str]]:
     """Areas where the actor can grant at least one role (for the create and move forms)."""
     from tuquan.core.selectors import areas_visible
 
-    qs = areas_visible(actor).filter(
-        scoping.subtree_q(actor, Cap.ACCOUNT_MANAGE, path_field="path"),
-        level__in=[Level.COUNTRY, Level.PROVINCE, Level.COMMUNE, Level.VILLAGE], valid_to__isnull=True,
-    ).select_related("parent").order_by("path")
+    qs = (
+        areas_visible(actor)
+        .filter(
+            scoping.subtree_q(actor, Cap.ACCOUNT_MANAGE, path_field="path"),
+            level__in=[Level.COUNTRY, Level.PROVINCE, Level.COMMUNE, Level.VILLAGE],
+            valid_to__isnull=True,
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
     if scoping.is_system_admin(actor):
         qs = qs.exclude(level=Level.VILLAGE)
     return [(a.ident, f"{a.name} — {a.parent.short_name}" if a.parent else a.name) for a in qs]
@@ -111,8 +129,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Bạn không quản lý tài khoản."))
     q = request.GET.get("q", "")
     users = selectors.user_list(request.user, q=q)
-    return render_page(request, "accounts/user_list.html", {"users": users, "q": q},
-                       partial="accounts/_user_rows.html")
+    return render_page(
+        request, "accounts/user_list.html", {"users": users, "q": q}, partial="accounts/_user_rows.html"
+    )
 
 
 @login_required
@@ -123,7 +142,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
     areas = _manageable_areas(request.user)
     if not areas:
         raise PermissionDenied(_("Bạn không quản lý tài khoản."))
-    roles = sorted({r for g in scoping.grants(request.user) for r in _grantable_names(request.user, g.area_id)})
+    roles = sorted(
+        {r for g in scoping.grants(request.user) for r in _grantable_names(request.user, g.area_id)}
+    )
     form = UserCreateForm(request.POST or None, roles=roles, areas=areas)
     if request.method == "POST":
         if form.is_valid():
@@ -137,8 +158,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 form.add_error("role", str(exc))
             else:
                 return render(request, "accounts/code_issued.html", {"target": user, "code": code})
-        return render_form_error(request, "accounts/user_form.html", {"form": form},
-                                 partial="accounts/user_form.html")
+        return render_form_error(
+            request, "accounts/user_form.html", {"form": form}, partial="accounts/user_form.html"
+        )
     return render_page(request, "accounts/user_form.html", {"form": form})
 
 
@@ -158,11 +180,17 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.user_get_for_user(request.user, pk)
     show = request.GET.get("hien") == "1"
     identity = selectors.user_identity_for(request.user, target) if show else None
-    return render_page(request, "accounts/user_detail.html", {
-        "target": target, "identity": identity, "can_manage": can_manage(request.user, target),
-        "assignments": target.assignments.select_related("area"),
-        "has_otp": services.otp_confirmed_device(target) is not None,
-    })
+    return render_page(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "identity": identity,
+            "can_manage": can_manage(request.user, target),
+            "assignments": target.assignments.select_related("area"),
+            "has_otp": services.otp_confirmed_device(target) is not None,
+        },
+    )
 
 
 @login_required
@@ -174,15 +202,23 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.user_update(actor=request.user, user=target, full_name=data["full_name"],
-                                     phone=data["phone"] or target.phone,
-                                     national_id=data["national_id"] or target.national_id)
+                services.user_update(
+                    actor=request.user,
+                    user=target,
+                    full_name=data["full_name"],
+                    phone=data["phone"] or target.phone,
+                    national_id=data["national_id"] or target.national_id,
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 return redirect_after_post(request, reverse("accounts:user", args=[target.pk]))
-        return render_form_error(request, "accounts/user_edit.html", {"form": form, "target": target},
-                                 partial="accounts/user_edit.html")
+        return render_form_error(
+            request,
+            "accounts/user_edit.html",
+            {"form": form, "target": target},
+            partial="accounts/user_edit.html",
+        )
     return render_page(request, "accounts/user_edit.html", {"form": form, "target": target})
 
 
@@ -196,15 +232,20 @@ def user_move(request: HttpRequest, pk: int) -> HttpResponse:
             from django.core.exceptions import PermissionDenied
 
             try:
-                services.user_move(actor=request.user, user=target,
-                                   area=Area.objects.get(ident=form.cleaned_data["area"]))
+                services.user_move(
+                    actor=request.user, user=target, area=Area.objects.get(ident=form.cleaned_data["area"])
+                )
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error("area", exc.messages if isinstance(exc, ValidationError) else str(exc))
             else:
                 messages.success(request, _("Đã chuyển địa bàn; các phiên đăng nhập cũ đã kết thúc."))
                 return redirect_after_post(request, reverse("accounts:user", args=[target.pk]))
-        return render_form_error(request, "accounts/user_move.html", {"form": form, "target": target},
-                                 partial="accounts/user_move.html")
+        return render_form_error(
+            request,
+            "accounts/user_move.html",
+            {"form": form, "target": target},
+            partial="accounts/user_move.html",
+        )
     return render_page(request, "accounts/user_move.html", {"form": form, "target": target})
 
 
@@ -244,8 +285,11 @@ def me(request: HttpRequest) -> HttpResponse:
             if action == "password":
                 password_form = PasswordChangeForm(request.POST, prefix="pw")
                 if password_form.is_valid():
-                    services.password_change(actor=user, old_password=password_form.cleaned_data["old_password"],
-                                             new_password=password_form.cleaned_data["new_password"])
+                    services.password_change(
+                        actor=user,
+                        old_password=password_form.cleaned_data["old_password"],
+                        new_password=password_form.cleaned_data["new_password"],
+                    )
                     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
                     messages.success(request, _("Đã đổi mật khẩu."))
                     return redirect("accounts:me")
@@ -255,7 +299,10 @@ def me(request: HttpRequest) -> HttpResponse:
                 otp_form = OtpTokenForm(request.POST, prefix="otp")
                 if otp_form.is_valid():
                     if action == "otp-confirm":
-                        otp_login(request, services.otp_setup_confirm(actor=user, token=otp_form.cleaned_data["token"]))
+                        otp_login(
+                            request,
+                            services.otp_setup_confirm(actor=user, token=otp_form.cleaned_data["token"]),
+                        )
                         messages.success(request, _("Đã bật xác thực hai lớp."))
                     else:
                         services.otp_disable(actor=user, token=otp_form.cleaned_data["token"])
@@ -268,12 +315,20 @@ def me(request: HttpRequest) -> HttpResponse:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
         pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return render(request, "accounts/me.html", {
-        "password_form": password_form, "otp_form": otp_form, "device": device, "pending": pending,
-        "qr_svg": _qr_svg(pending.config_url) if pending else "",
-        "otp_secret": base64.b32encode(pending.bin_key).decode() if pending else "",
-        "assignments": user.assignments.select_related("area"),
-    }, status=status)
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "password_form": password_form,
+            "otp_form": otp_form,
+            "device": device,
+            "pending": pending,
+            "qr_svg": _qr_svg(pending.config_url) if pending else "",
+            "otp_secret": base64.b32encode(pending.bin_key).decode() if pending else "",
+            "assignments": user.assignments.select_related("area"),
+        },
+        status=status,
+    )
 
 
 def _qr_svg(data: str) -> str:

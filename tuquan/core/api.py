@@ -27,9 +27,17 @@ class AreaOut(Schema):
     @staticmethod
     def from_area(a: Area) -> AreaOut:
         return AreaOut(
-            id=a.ident, code=a.code, level=a.level, kind=a.kind, name=a.name, short_name=a.short_name,
-            parent_id=a.parent.ident if a.parent_id and a.parent else None, latitude=a.latitude,
-            longitude=a.longitude, valid_from=a.valid_from, valid_to=a.valid_to,
+            id=a.ident,
+            code=a.code,
+            level=a.level,
+            kind=a.kind,
+            name=a.name,
+            short_name=a.short_name,
+            parent_id=a.parent.ident if a.parent_id and a.parent else None,
+            latitude=a.latitude,
+            longitude=a.longitude,
+            valid_from=a.valid_from,
+            valid_to=a.valid_to,
         )
 
 

@@ -15,12 +15,16 @@ import hashlib
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+
+if TYPE_CHECKING:
+    from tuquan.core.models import DataKey
 
 PREFIX = "enc1"
 _lock = threading.Lock()
@@ -81,7 +85,7 @@ def wrap(data_key: bytes, key: bytes) -> bytes:
     return nonce + AESGCM(key).encrypt(nonce, data_key, b"tuquan-data-key")
 
 
-def unwrap(wrapped: bytes, key: bytes) -> bytes:
+def unwrap(wrapped: bytes | memoryview, key: bytes) -> bytes:
     try:
         return AESGCM(key).decrypt(bytes(wrapped[:12]), bytes(wrapped[12:]), b"tuquan-data-key")
     except InvalidTag as exc:
@@ -127,7 +131,7 @@ def primary_key_id() -> int:
     return row.pk
 
 
-def create_data_key(*, primary: bool) -> object:
+def create_data_key(*, primary: bool) -> DataKey:
     from tuquan.core.models import DataKey
 
     raw = os.urandom(32)

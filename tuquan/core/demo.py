@@ -42,7 +42,9 @@ def load_demo() -> list[tuple[str, str, str]]:
             for kind, name in villages:
                 if name not in existing:
                     services.village_create(actor=None, commune=commune, kind=kind, name=name)
-        first_village = Area.objects.filter(parent__ident=COMMUNE, level=Level.VILLAGE).order_by("number").first()
+        first_village = (
+            Area.objects.filter(parent__ident=COMMUNE, level=Level.VILLAGE).order_by("number").first()
+        )
         for username, full_name, role, ident in ACCOUNTS:
             area = first_village if ident == "*" else Area.objects.get(ident=ident)
             user, made = User.objects.get_or_create(username=username, defaults={"full_name": full_name})

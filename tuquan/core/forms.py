@@ -11,15 +11,19 @@ KIND_CHOICES = [(k, k) for k in VILLAGE_KINDS]
 class VillageForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=KIND_CHOICES, initial="Bản")
     name = forms.CharField(label=_("Tên"), max_length=120)
-    valid_from = forms.DateField(label=_("Thành lập từ ngày"), required=False,
-                                 widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    valid_from = forms.DateField(
+        label=_("Thành lập từ ngày"),
+        required=False,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
 
 
 class VillageRenameForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=KIND_CHOICES)
     name = forms.CharField(label=_("Tên mới"), max_length=120)
-    on = forms.DateField(label=_("Từ ngày"), required=False,
-                         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    on = forms.DateField(
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
+    )
 
 
 class VillageMergeForm(forms.Form):
@@ -36,7 +40,8 @@ class VillageImportForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("Hành động"), required=False,
-                               choices=[("", _("Tất cả"))] + list(AuditAction.choices))
+    action = forms.ChoiceField(
+        label=_("Hành động"), required=False, choices=[("", _("Tất cả")), *AuditAction.choices]
+    )
     actor = forms.CharField(label=_("Người thực hiện"), required=False)
     q = forms.CharField(label=_("Đối tượng"), required=False)

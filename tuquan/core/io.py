@@ -57,9 +57,7 @@ def villages_import(*, actor: Any, commune: Area, filename: str, data: bytes) ->
     header = [normalize_search(str(c or "")) for c in rows[0]]
     wanted = [normalize_search(h) for h in HEADERS]
     if header[:2] != wanted[:2]:
-        raise ValidationError(
-            _("Dòng 1 phải là tiêu đề: %(headers)s.") % {"headers": ", ".join(HEADERS)}
-        )
+        raise ValidationError(_("Dòng 1 phải là tiêu đề: %(headers)s.") % {"headers": ", ".join(HEADERS)})
     if len(rows) - 1 > MAX_ROWS:
         raise ValidationError(_("Tối đa %(n)s dòng mỗi lần nhập.") % {"n": MAX_ROWS})
     kinds = {normalize_search(k): k for k in VILLAGE_KINDS}
@@ -78,8 +76,10 @@ def villages_import(*, actor: Any, commune: Area, filename: str, data: bytes) ->
         kind = kinds.get(normalize_search(str(kind_raw or "")))
         name = " ".join(str(name_raw or "").split())
         if kind is None:
-            errors.append(_("Ô A%(row)s: loại “%(value)s” không hợp lệ (dùng: %(kinds)s).")
-                          % {"row": index, "value": kind_raw or "", "kinds": ", ".join(VILLAGE_KINDS)})
+            errors.append(
+                _("Ô A%(row)s: loại “%(value)s” không hợp lệ (dùng: %(kinds)s).")
+                % {"row": index, "value": kind_raw or "", "kinds": ", ".join(VILLAGE_KINDS)}
+            )
         if not name:
             errors.append(_("Ô B%(row)s: tên trống.") % {"row": index})
         elif normalize_search(name) in existing or normalize_search(name) in seen:
@@ -87,8 +87,10 @@ def villages_import(*, actor: Any, commune: Area, filename: str, data: bytes) ->
         try:
             founded = _parse_date(date_raw)
         except ValueError:
-            errors.append(_("Ô C%(row)s: ngày “%(value)s” không đúng dạng dd/mm/yyyy.")
-                          % {"row": index, "value": date_raw})
+            errors.append(
+                _("Ô C%(row)s: ngày “%(value)s” không đúng dạng dd/mm/yyyy.")
+                % {"row": index, "value": date_raw}
+            )
             founded = None
         seen.add(normalize_search(name))
         if kind and name:

@@ -53,9 +53,7 @@ class Area(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False)
     # The current province an area lies in; for a legacy unit, the province that absorbed it
     # (provinces merged whole in 2025, so this is always one province).
-    province = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    province = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(null=True, blank=True)
     latitude = models.FloatField(_("vĩ độ"), null=True, blank=True)
     longitude = models.FloatField(_("kinh độ"), null=True, blank=True)
@@ -125,6 +123,9 @@ class AreaSuccession(models.Model):
             models.UniqueConstraint(fields=["predecessor", "successor"], name="core_succession_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.kind})"
+
 
 class AreaNameChange(models.Model):
     """A village rename, kept so old papers and reports can still be read."""
@@ -138,6 +139,9 @@ class AreaNameChange(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["-changed_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"
+
 
 class UnitCatalogueLoad(models.Model):
     """Which release of the official unit data is in the database (makes load-units idempotent)."""
@@ -146,6 +150,9 @@ class UnitCatalogueLoad(models.Model):
     fingerprint = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(default=timezone.now)
     counts = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.loaded_at:%Y-%m-%d}"
 
 
 class AuditAction(models.TextChoices):
@@ -177,8 +184,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING,
-        db_constraint=False, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=20, choices=AuditAction.choices)
@@ -224,3 +235,6 @@ class DataKey(models.Model):
                 fields=["is_primary"], condition=models.Q(is_primary=True), name="core_datakey_one_primary"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"Data key {self.pk} ({'primary' if self.is_primary else 'old'})"

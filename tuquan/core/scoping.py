@@ -37,9 +37,7 @@ def grants(user: Any) -> tuple[Grant, ...]:
         return ()
     cached = getattr(user, "_tuquan_grants", None)
     if cached is None:
-        rows = user.assignments.select_related("area").only(
-            "role", "area__id", "area__path", "area__level"
-        )
+        rows = user.assignments.select_related("area").only("role", "area__id", "area__path", "area__level")
         cached = tuple(
             Grant(r.role, r.area.id, r.area.path, r.area.level, ROLE_CAPS.get(r.role, frozenset()))
             for r in rows

@@ -22,8 +22,12 @@ def area_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
     Ancestors of the user's area are visible (for navigation) but never writable.
     """
     return scoping.get_for_user(
-        Area.objects.select_related("parent"), user, visible_q=scoping.area_q(user),
-        writable=(lambda a: scoping.covers(user, a.path, Cap.AREA_WRITE) and not a.is_legacy) if write else None,
+        Area.objects.select_related("parent"),
+        user,
+        visible_q=scoping.area_q(user),
+        writable=(lambda a: scoping.covers(user, a.path, Cap.AREA_WRITE) and not a.is_legacy)
+        if write
+        else None,
         ident=ident,
     )
 

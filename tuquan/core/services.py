@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
-from tuquan.core.models import VILLAGE_KINDS, Area, AreaNameChange, AreaSuccession, AuditAction, AuditEntry, Level
+from tuquan.core.models import (
+    VILLAGE_KINDS,
+    Area,
+    AreaNameChange,
+    AreaSuccession,
+    AuditAction,
+    AuditEntry,
+    Level,
+)
 from tuquan.core.roles import Cap
 
 
@@ -71,14 +79,26 @@ def village_create(
     with transaction.atomic():
         # Lock the commune row so two officers adding villages at once get distinct numbers.
         Area.objects.select_for_update().filter(pk=commune.pk).first()
-        if commune.children.filter(level=Level.VILLAGE, valid_to__isnull=True, short_name__iexact=short).exists():
+        if commune.children.filter(
+            level=Level.VILLAGE, valid_to__isnull=True, short_name__iexact=short
+        ).exists():
             raise ValidationError({"name": _("Xã đã có thôn, tổ dân phố tên “%(name)s”.") % {"name": short}})
         number = (commune.children.filter(level=Level.VILLAGE).aggregate(m=Max("number"))["m"] or 0) + 1
         ident = f"{commune.code}.{number}"
         village = Area(
-            ident=ident, code="", level=Level.VILLAGE, kind=kind, name=f"{kind} {short}", short_name=short,
-            parent=commune, path=f"{commune.path}{ident}/", province_id=commune.province_id, number=number,
-            latitude=commune.latitude, longitude=commune.longitude, valid_from=valid_from,
+            ident=ident,
+            code="",
+            level=Level.VILLAGE,
+            kind=kind,
+            name=f"{kind} {short}",
+            short_name=short,
+            parent=commune,
+            path=f"{commune.path}{ident}/",
+            province_id=commune.province_id,
+            number=number,
+            latitude=commune.latitude,
+            longitude=commune.longitude,
+            valid_from=valid_from,
         )
         village.full_clean()
         village.save()
@@ -97,11 +117,20 @@ def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date 
         village.full_clean()
         village.save()
         AreaNameChange.objects.create(
-            area=village, old_name=old, new_name=village.name, changed_on=on or timezone.localdate(),
+            area=village,
+            old_name=old,
+            new_name=village.name,
+            changed_on=on or timezone.localdate(),
             changed_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=village, area=village, label=village.name,
-                     details={"old_name": old, "new_name": village.name})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=village,
+            area=village,
+            label=village.name,
+            details={"old_name": old, "new_name": village.name},
+        )
     return village
 
 
@@ -119,10 +148,17 @@ def village_merge(*, actor: Any, sources: Iterable[Area], target: Area, on: date
             raise ValidationError(_("“%(name)s” đã ngừng hoạt động.") % {"name": src.name})
     with transaction.atomic():
         for src in sources:
-            src.valid_to = on - timezone.timedelta(days=1)
+            src.valid_to = on - timedelta(days=1)
             src.save(update_fields=["valid_to", "updated_at", "search_name"])
-            AreaSuccession.objects.create(predecessor=src, successor=target, kind="whole",
-                                          is_default=True, valid_from=on)
-            audit_record(actor=actor, action=AuditAction.UPDATE, obj=src, area=src, label=src.name,
-                         details={"merged_into": target.ident, "on": on.isoformat()})
+            AreaSuccession.objects.create(
+                predecessor=src, successor=target, kind="whole", is_default=True, valid_from=on
+            )
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=src,
+                area=src,
+                label=src.name,
+                details={"merged_into": target.ident, "on": on.isoformat()},
+            )
     return target

@@ -6,6 +6,8 @@ is housekeeping: expired API tokens and one-time codes are deleted, not left to 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.utils import timezone
 from django_tasks import task
 
@@ -16,5 +18,5 @@ def credentials_purge_expired() -> dict[str, int]:
 
     now = timezone.now()
     tokens, _ = ApiToken.objects.filter(expires_at__lte=now).delete()
-    codes, _ = ResetCode.objects.filter(expires_at__lte=now - timezone.timedelta(days=30)).delete()
+    codes, _ = ResetCode.objects.filter(expires_at__lte=now - timedelta(days=30)).delete()
     return {"tokens": tokens, "codes": codes}

@@ -15,7 +15,12 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def render_page(
-    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str | None = None, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    partial: str | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     """Render `template`, or only `partial` when HTMX asks for it."""
     name = partial if partial and is_htmx(request) else template

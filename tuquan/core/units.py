@@ -77,23 +77,47 @@ def read_catalogue() -> Catalogue:
     db = sqlite3.connect(f"file:{data_dir() / 'dataset.db'}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
     conv = json.loads((data_dir() / "converter_2025.json").read_text())
-    cat.areas["VN"] = dict(level="country", code="", kind="Quốc gia", name="Việt Nam",
-                           short_name="Việt Nam", parent=None, province=None)
+    cat.areas["VN"] = dict(
+        level="country",
+        code="",
+        kind="Quốc gia",
+        name="Việt Nam",
+        short_name="Việt Nam",
+        parent=None,
+        province=None,
+    )
 
     new_province_by_key: dict[str, str] = {}
     new_ward_by_key: dict[tuple[str, str], str] = {}
     for r in db.execute("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
         p = r["provinceCode"]
         if p not in cat.areas:
-            cat.areas[p] = dict(level="province", code=p, kind=_province_kind(r["province"]),
-                                name=r["province"], short_name=r["provinceShort"], parent="VN",
-                                province=p, latitude=r["provinceLat"], longitude=r["provinceLon"],
-                                valid_from=REFORM_DATE)
+            cat.areas[p] = dict(
+                level="province",
+                code=p,
+                kind=_province_kind(r["province"]),
+                name=r["province"],
+                short_name=r["provinceShort"],
+                parent="VN",
+                province=p,
+                latitude=r["provinceLat"],
+                longitude=r["provinceLon"],
+                valid_from=REFORM_DATE,
+            )
             new_province_by_key[r["provinceKey"]] = p
         w = r["wardCode"]
-        cat.areas[w] = dict(level="commune", code=w, kind=r["wardType"], name=r["ward"],
-                            short_name=r["wardShort"], parent=p, province=p,
-                            latitude=r["wardLat"], longitude=r["wardLon"], valid_from=REFORM_DATE)
+        cat.areas[w] = dict(
+            level="commune",
+            code=w,
+            kind=r["wardType"],
+            name=r["ward"],
+            short_name=r["wardShort"],
+            parent=p,
+            province=p,
+            latitude=r["wardLat"],
+            longitude=r["wardLon"],
+            valid_from=REFORM_DATE,
+        )
         new_ward_by_key[(r["provinceKey"], r["wardKey"])] = w
 
     old_to_new_province = {
@@ -104,21 +128,46 @@ def read_catalogue() -> Catalogue:
         new_p = old_to_new_province[r["provinceKey"]]
         lp, ld = "legacy:" + r["provinceCode"], "legacy:" + r["districtCode"]
         if lp not in cat.areas:
-            cat.areas[lp] = dict(level="legacy_province", code=r["provinceCode"],
-                                 kind=_province_kind(r["province"]), name=r["province"],
-                                 short_name=r["provinceShort"], parent="VN", province=new_p,
-                                 latitude=r["provinceLat"], longitude=r["provinceLon"], valid_to=LEGACY_END)
+            cat.areas[lp] = dict(
+                level="legacy_province",
+                code=r["provinceCode"],
+                kind=_province_kind(r["province"]),
+                name=r["province"],
+                short_name=r["provinceShort"],
+                parent="VN",
+                province=new_p,
+                latitude=r["provinceLat"],
+                longitude=r["provinceLon"],
+                valid_to=LEGACY_END,
+            )
             cat.successions[(lp, new_p)] = ("whole", True)
         if ld not in cat.areas:
-            cat.areas[ld] = dict(level="legacy_district", code=r["districtCode"], kind=r["districtType"],
-                                 name=r["district"], short_name=r["districtShort"], parent=lp,
-                                 province=new_p, latitude=r["districtLat"], longitude=r["districtLon"],
-                                 valid_to=LEGACY_END)
+            cat.areas[ld] = dict(
+                level="legacy_district",
+                code=r["districtCode"],
+                kind=r["districtType"],
+                name=r["district"],
+                short_name=r["districtShort"],
+                parent=lp,
+                province=new_p,
+                latitude=r["districtLat"],
+                longitude=r["districtLon"],
+                valid_to=LEGACY_END,
+            )
         if r["wardCode"]:
             lw = "legacy:" + r["wardCode"]
-            cat.areas[lw] = dict(level="legacy_commune", code=r["wardCode"], kind=r["wardType"],
-                                 name=r["ward"], short_name=r["wardShort"], parent=ld, province=new_p,
-                                 latitude=r["wardLat"], longitude=r["wardLon"], valid_to=LEGACY_END)
+            cat.areas[lw] = dict(
+                level="legacy_commune",
+                code=r["wardCode"],
+                kind=r["wardType"],
+                name=r["ward"],
+                short_name=r["wardShort"],
+                parent=ld,
+                province=new_p,
+                latitude=r["wardLat"],
+                longitude=r["wardLon"],
+                valid_to=LEGACY_END,
+            )
             old_keys[f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}"] = lw
         else:
             # Island districts without communes became special zones (đặc khu) whole.
@@ -139,8 +188,21 @@ def read_catalogue() -> Catalogue:
     return cat
 
 
-AREA_FIELDS = ["code", "level", "kind", "name", "short_name", "search_name", "parent", "path",
-               "province", "latitude", "longitude", "valid_from", "valid_to"]
+AREA_FIELDS = [
+    "code",
+    "level",
+    "kind",
+    "name",
+    "short_name",
+    "search_name",
+    "parent",
+    "path",
+    "province",
+    "latitude",
+    "longitude",
+    "valid_from",
+    "valid_to",
+]
 
 
 def load(*, force: bool = False) -> dict[str, int]:
@@ -165,30 +227,53 @@ def load(*, force: bool = False) -> dict[str, int]:
                 parent = spec["parent"]
                 path = (paths[parent] if parent else "") + ident + "/"
                 paths[ident] = path
-                rows.append(Area(
-                    ident=ident, code=spec["code"], level=level, kind=spec["kind"], name=spec["name"],
-                    short_name=spec["short_name"],
-                    search_name=normalize_search(f"{spec['short_name']} {spec['name']}"),
-                    parent_id=ids.get(parent) if parent else None, path=path,
-                    province_id=ids.get(spec["province"]) if spec["province"] else None,
-                    latitude=spec.get("latitude"), longitude=spec.get("longitude"),
-                    valid_from=spec.get("valid_from"), valid_to=spec.get("valid_to"),
-                ))
-            Area.objects.bulk_create(rows, batch_size=500, update_conflicts=True,
-                                     unique_fields=["ident"], update_fields=AREA_FIELDS)
+                rows.append(
+                    Area(
+                        ident=ident,
+                        code=spec["code"],
+                        level=level,
+                        kind=spec["kind"],
+                        name=spec["name"],
+                        short_name=spec["short_name"],
+                        search_name=normalize_search(f"{spec['short_name']} {spec['name']}"),
+                        parent_id=ids.get(parent) if parent else None,
+                        path=path,
+                        province_id=ids.get(spec["province"]) if spec["province"] else None,
+                        latitude=spec.get("latitude"),
+                        longitude=spec.get("longitude"),
+                        valid_from=spec.get("valid_from"),
+                        valid_to=spec.get("valid_to"),
+                    )
+                )
+            Area.objects.bulk_create(
+                rows,
+                batch_size=500,
+                update_conflicts=True,
+                unique_fields=["ident"],
+                update_fields=AREA_FIELDS,
+            )
             ids.update(Area.objects.filter(level=level).values_list("ident", "id"))
             if level == "province":
                 # A province is its own province; set now that its id exists.
                 for ident in [i for i, s in cat.areas.items() if s["level"] == "province"]:
                     Area.objects.filter(pk=ids[ident]).update(province_id=ids[ident])
         links = [
-            AreaSuccession(predecessor_id=ids[a], successor_id=ids[b], kind=kind, is_default=default,
-                           valid_from=REFORM_DATE)
+            AreaSuccession(
+                predecessor_id=ids[a],
+                successor_id=ids[b],
+                kind=kind,
+                is_default=default,
+                valid_from=REFORM_DATE,
+            )
             for (a, b), (kind, default) in cat.successions.items()
         ]
-        AreaSuccession.objects.bulk_create(links, batch_size=1000, update_conflicts=True,
-                                           unique_fields=["predecessor", "successor"],
-                                           update_fields=["kind", "is_default", "valid_from"])
+        AreaSuccession.objects.bulk_create(
+            links,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["predecessor", "successor"],
+            update_fields=["kind", "is_default", "valid_from"],
+        )
         counts = {level: sum(1 for s in cat.areas.values() if s["level"] == level) for level in order}
         counts["successions"] = len(links)
         counts["split_legacy_communes"] = len(

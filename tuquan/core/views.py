@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tuquan.core import io, scoping, selectors, services
-from tuquan.core.forms import AuditFilterForm, VillageForm, VillageImportForm, VillageMergeForm, VillageRenameForm
+from tuquan.core.forms import (
+    AuditFilterForm,
+    VillageForm,
+    VillageImportForm,
+    VillageMergeForm,
+    VillageRenameForm,
+)
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
@@ -66,8 +72,9 @@ def _area_context(request: HttpRequest, area: Area) -> dict[str, object]:
 @login_required
 def area_detail(request: HttpRequest, ident: str) -> HttpResponse:
     area = selectors.area_get_for_user(request.user, ident)
-    return render_page(request, "core/area_detail.html", _area_context(request, area),
-                       partial="core/_area_children.html")
+    return render_page(
+        request, "core/area_detail.html", _area_context(request, area), partial="core/_area_children.html"
+    )
 
 
 @login_required
@@ -77,11 +84,11 @@ def village_create(request: HttpRequest, ident: str) -> HttpResponse:
     form = VillageForm(request.POST)
     if form.is_valid():
         try:
-            village = services.village_create(actor=request.user, commune=commune, **form.cleaned_data)
+            services.village_create(actor=request.user, commune=commune, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return redirect_after_post(request, reverse("core:area", args=[village.parent.ident]))
+            return redirect_after_post(request, reverse("core:area", args=[commune.ident]))
     context = _area_context(request, commune) | {"village_form": form}
     return render_form_error(request, "core/area_detail.html", context, partial="core/_village_form.html")
 
@@ -92,6 +99,7 @@ def village_edit(request: HttpRequest, ident: str) -> HttpResponse:
     village = selectors.area_get_for_user(request.user, ident, write=True)
     if village.level != Level.VILLAGE:
         raise PermissionDenied(_("Chỉ sửa được thôn, tổ dân phố."))
+    assert village.parent is not None  # a village always belongs to a commune
     siblings = selectors.area_children(request.user, village.parent).exclude(pk=village.pk)
     targets = [(a.ident, a.name) for a in siblings.filter(level=Level.VILLAGE)]
     rename = VillageRenameForm(initial={"kind": village.kind, "name": village.short_name})
@@ -101,9 +109,12 @@ def village_edit(request: HttpRequest, ident: str) -> HttpResponse:
             if request.POST.get("action") == "merge":
                 merge = VillageMergeForm(request.POST, targets=targets)
                 if merge.is_valid():
-                    target = selectors.area_get_for_user(request.user, merge.cleaned_data["target"], write=True)
-                    services.village_merge(actor=request.user, sources=[village], target=target,
-                                           on=merge.cleaned_data["on"])
+                    target = selectors.area_get_for_user(
+                        request.user, merge.cleaned_data["target"], write=True
+                    )
+                    services.village_merge(
+                        actor=request.user, sources=[village], target=target, on=merge.cleaned_data["on"]
+                    )
                     return redirect_after_post(request, reverse("core:area", args=[target.ident]))
             else:
                 rename = VillageRenameForm(request.POST)
@@ -138,8 +149,9 @@ def village_import(request: HttpRequest, ident: str) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                created = io.villages_import(actor=request.user, commune=commune, filename=upload.name,
-                                             data=upload.read())
+                created = io.villages_import(
+                    actor=request.user, commune=commune, filename=upload.name, data=upload.read()
+                )
             except ValidationError as exc:
                 errors = exc.messages
             else:
@@ -148,7 +160,9 @@ def village_import(request: HttpRequest, ident: str) -> HttpResponse:
                 messages.success(request, _("Đã thêm %(n)s thôn, tổ dân phố.") % {"n": len(created)})
                 return redirect_after_post(request, reverse("core:area", args=[commune.ident]))
         context = {"area": commune, "form": form, "errors": errors}
-        return render_form_error(request, "core/village_import.html", context, partial="core/village_import.html")
+        return render_form_error(
+            request, "core/village_import.html", context, partial="core/village_import.html"
+        )
     return render_page(request, "core/village_import.html", {"area": commune, "form": form})
 
 
@@ -160,5 +174,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     entries = selectors.audit_list(request.user, **{k: v for k, v in filters.items() if v})
     page = Paginator(entries, 50).get_page(request.GET.get("trang"))
-    return render_page(request, "core/audit_log.html", {"form": form, "page": page},
-                       partial="core/_audit_rows.html")
+    return render_page(
+        request, "core/audit_log.html", {"form": form, "page": page}, partial="core/_audit_rows.html"
+    )

@@ -33,13 +33,25 @@ def login(client: Client, username: str, password: str = PASSWORD, otp: str = ""
 
 
 def test_province_admin_creates_a_commune_officer_with_a_one_time_code(world: Any) -> None:
-    user, code = services.user_create(actor=world.charlie, username="Hoa", full_name="Lò Thị Hoa",
-                                      role="commune_officer", area=world.other_commune)
+    user, code = services.user_create(
+        actor=world.charlie,
+        username="Hoa",
+        full_name="Lò Thị Hoa",
+        role="commune_officer",
+        area=world.other_commune,
+    )
     assert user.username == "hoa" and not user.has_usable_password()
     assert len(code) == 14 and code.count("-") == 2
     client = Client()
-    response = client.post("/kich-hoat/", {"username": "hoa", "code": code.lower(),
-                                            "new_password": "mot-mat-khau-dai", "new_password2": "mot-mat-khau-dai"})
+    response = client.post(
+        "/kich-hoat/",
+        {
+            "username": "hoa",
+            "code": code.lower(),
+            "new_password": "mot-mat-khau-dai",
+            "new_password2": "mot-mat-khau-dai",
+        },
+    )
     assert response.status_code == 302
     assert login(client, "hoa", "mot-mat-khau-dai").status_code == 302
     # A code works once.
@@ -49,23 +61,32 @@ def test_province_admin_creates_a_commune_officer_with_a_one_time_code(world: An
 
 def test_commune_officer_cannot_create_a_commune_officer(world: Any) -> None:
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=world.alice, username="x", full_name="X", role="commune_officer",
-                             area=world.commune)
+        services.user_create(
+            actor=world.alice, username="x", full_name="X", role="commune_officer", area=world.commune
+        )
 
 
 def test_commune_officer_creates_leaders_only_in_their_own_commune(world: Any) -> None:
-    services.user_create(actor=world.alice, username="leader2", full_name="Tổ Trưởng",
-                         role="team_leader", area=world.village)
+    services.user_create(
+        actor=world.alice, username="leader2", full_name="Tổ Trưởng", role="team_leader", area=world.village
+    )
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=world.alice, username="leader3", full_name="Khác",
-                             role="team_leader", area=world.other_village)
+        services.user_create(
+            actor=world.alice,
+            username="leader3",
+            full_name="Khác",
+            role="team_leader",
+            area=world.other_village,
+        )
 
 
 def test_the_create_form_keeps_what_was_typed_and_answers_422(world: Any) -> None:
     client = Client()
     client.force_login(world.alice)
-    response = client.post("/tai-khoan/them/", {"username": "có dấu", "full_name": "Lò Văn Ánh",
-                                                 "role": "team_leader", "area": world.village.ident})
+    response = client.post(
+        "/tai-khoan/them/",
+        {"username": "có dấu", "full_name": "Lò Văn Ánh", "role": "team_leader", "area": world.village.ident},
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert "Lò Văn Ánh" in page and "Chỉ dùng chữ không dấu" in page
@@ -76,11 +97,11 @@ def test_moving_an_officer_ends_their_sessions_and_tokens_at_once(world: Any) ->
     client = Client()
     assert login(client, "alice").status_code == 302
     token = services.api_token_issue(user=world.alice)
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    assert Client().get("/api/v1/areas/04099", **bearer).status_code == 200
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert Client().get("/api/v1/areas/04099", headers=bearer).status_code == 200
     services.user_move(actor=world.charlie, user=world.alice, area=world.other_commune)
     assert client.get("/").status_code == 302  # back to the login page
-    assert Client().get("/api/v1/areas/04099", **bearer).status_code == 401
+    assert Client().get("/api/v1/areas/04099", headers=bearer).status_code == 401
     moved = Client()
     login(moved, "alice")
     assert moved.get("/dia-ban/04078/").status_code == 200
@@ -111,20 +132,23 @@ def test_repeated_failures_lock_the_account(world: Any) -> None:
     assert response.status_code == 429
     assert "tạm khoá" in response.content.decode()
     # The lockout also guards the API token endpoint.
-    api = Client().post("/api/v1/auth/token", {"username": "alice", "password": PASSWORD},
-                        content_type="application/json")
+    api = Client().post(
+        "/api/v1/auth/token", {"username": "alice", "password": PASSWORD}, content_type="application/json"
+    )
     assert api.status_code == 429
 
 
 def test_an_api_token_is_issued_for_a_password(world: Any) -> None:
-    response = Client().post("/api/v1/auth/token", {"username": "alice", "password": PASSWORD},
-                             content_type="application/json")
+    response = Client().post(
+        "/api/v1/auth/token", {"username": "alice", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200
     token = response.json()["token"]
     areas = Client().get("/api/v1/areas", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert "04099" in {a["id"] for a in areas["items"]}
-    wrong = Client().post("/api/v1/auth/token", {"username": "alice", "password": "x"},
-                          content_type="application/json")
+    wrong = Client().post(
+        "/api/v1/auth/token", {"username": "alice", "password": "x"}, content_type="application/json"
+    )
     assert wrong.status_code == 401 and wrong.json()["detail"] == "Tên đăng nhập hoặc mật khẩu không đúng."
 
 
@@ -134,12 +158,15 @@ def test_two_factor_guards_login_and_api_tokens(world: Any) -> None:
     assert login(Client(), "alice").status_code == 422
     assert login(Client(), "alice", otp=token_for(device)).status_code == 422  # replayed code
     assert login(Client(), "alice", otp=next_token(device)).status_code == 302
-    without = Client().post("/api/v1/auth/token", {"username": "alice", "password": PASSWORD},
-                            content_type="application/json")
+    without = Client().post(
+        "/api/v1/auth/token", {"username": "alice", "password": PASSWORD}, content_type="application/json"
+    )
     assert without.status_code == 401 and "otp" in without.json()["detail"]
-    with_code = Client().post("/api/v1/auth/token",
-                              {"username": "alice", "password": PASSWORD, "otp": next_token(device)},
-                              content_type="application/json")
+    with_code = Client().post(
+        "/api/v1/auth/token",
+        {"username": "alice", "password": PASSWORD, "otp": next_token(device)},
+        content_type="application/json",
+    )
     assert with_code.status_code == 200
 
 
@@ -157,8 +184,13 @@ def test_a_password_reset_code_is_handed_over_not_mailed(world: Any) -> None:
 
 def test_user_list_query_count_stays_flat(world: Any, django_assert_max_num_queries: Any) -> None:
     for n in range(20):
-        services.user_create(actor=world.alice, username=f"tv{n}", full_name=f"Thành viên {n}",
-                             role="team_member", area=world.village)
+        services.user_create(
+            actor=world.alice,
+            username=f"tv{n}",
+            full_name=f"Thành viên {n}",
+            role="team_member",
+            area=world.village,
+        )
     client = Client()
     client.force_login(world.alice)
     with django_assert_max_num_queries(10):

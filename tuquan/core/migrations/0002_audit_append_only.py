@@ -1,18 +1,12 @@
-"""The audit log refuses UPDATE and DELETE in the database itself, not only in Django,
-so a raw query or an admin shell cannot quietly rewrite history."""
+"""On PostgreSQL (production) the audit log refuses UPDATE and DELETE in the database itself,
+not only in Django, so a raw query or a database shell cannot quietly rewrite history.
+
+The embedded SQLite database (local try-out, tests) relies on the model guard only: SQLite
+has no TRUNCATE, so a database-level trigger there would also block Django's own `flush`.
+"""
 
 from django.db import migrations
 
-SQLITE = [
-    """CREATE TRIGGER core_auditentry_no_update BEFORE UPDATE ON core_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;""",
-    """CREATE TRIGGER core_auditentry_no_delete BEFORE DELETE ON core_auditentry
-       BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS core_auditentry_no_update;",
-    "DROP TRIGGER IF EXISTS core_auditentry_no_delete;",
-]
 POSTGRES = [
     """CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
        BEGIN RAISE EXCEPTION 'audit log is append-only'; END; $$ LANGUAGE plpgsql;""",
@@ -26,15 +20,15 @@ POSTGRES_REVERSE = [
 
 
 def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in SQLITE if vendor == "sqlite" else POSTGRES if vendor == "postgresql" else []:
-        schema_editor.execute(sql)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES:
+            schema_editor.execute(sql)
 
 
 def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for sql in SQLITE_REVERSE if vendor == "sqlite" else POSTGRES_REVERSE if vendor == "postgresql" else []:
-        schema_editor.execute(sql)
+    if schema_editor.connection.vendor == "postgresql":
+        for sql in POSTGRES_REVERSE:
+            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):

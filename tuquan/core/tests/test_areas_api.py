@@ -17,7 +17,9 @@ def api(user: Any) -> Client:
 def test_the_system_admin_lists_34_provinces(world: Any) -> None:
     body = api(world.sam).get("/api/v1/areas?level=province").json()
     assert body["count"] == 34 and len(body["items"]) == 34
-    assert {"id": "14", "name": "Tỉnh Sơn La"}.items() <= next(i for i in body["items"] if i["id"] == "14").items()
+    assert {"id": "14", "name": "Tỉnh Sơn La"}.items() <= next(
+        i for i in body["items"] if i["id"] == "14"
+    ).items()
 
 
 def test_son_la_has_75_communes_for_its_province_admin(world: Any) -> None:
@@ -74,15 +76,21 @@ def test_anonymous_api_calls_get_401_in_vietnamese() -> None:
 
 def test_openapi_document_lists_the_area_operations() -> None:
     doc = Client().get("/api/v1/openapi.json").json()
-    assert {"/api/v1/areas", "/api/v1/areas/{ident}", "/api/v1/areas/{ident}/children",
-            "/api/v1/auth/token"} <= set(doc["paths"])
+    assert {
+        "/api/v1/areas",
+        "/api/v1/areas/{ident}",
+        "/api/v1/areas/{ident}/children",
+        "/api/v1/auth/token",
+    } <= set(doc["paths"])
 
 
 def test_healthz_answers_ok() -> None:
     assert Client().get("/healthz").json() == {"status": "ok"}
 
 
-def test_area_list_query_count_does_not_grow_with_results(world: Any, django_assert_max_num_queries: Any) -> None:
+def test_area_list_query_count_does_not_grow_with_results(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
     client = api(world.sam)
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/areas?level=commune&limit=3321").json()["count"] == 3321

@@ -43,8 +43,9 @@ def account(w: Any, where: str) -> int:
 
 CASES: dict[str, Case] = {
     "healthz": Case(lambda w, _: "/healthz", inside=expect(200), anon=200),
-    "i18n/setlang/": Case(lambda w, _: "/i18n/setlang/", inside=expect(302), method="post",
-                          data={"language": "en"}, anon=302),
+    "i18n/setlang/": Case(
+        lambda w, _: "/i18n/setlang/", inside=expect(302), method="post", data={"language": "en"}, anon=302
+    ),
     "dang-nhap/": Case(lambda w, _: "/dang-nhap/", inside=expect(200), anon=200),
     "dang-xuat/": Case(lambda w, _: "/dang-xuat/", inside=expect(302), method="post", anon=302),
     "kich-hoat/": Case(lambda w, _: "/kich-hoat/", inside=expect(200), anon=200),
@@ -53,33 +54,46 @@ CASES: dict[str, Case] = {
     "dia-ban/": Case(lambda w, _: "/dia-ban/?q=phieng", inside=expect(200)),
     "dia-ban/<str:ident>/": Case(lambda w, x: f"/dia-ban/{commune(w, x)}/", COMMUNE_READERS, FAR_READERS),
     "dia-ban/<str:ident>/them-thon/": Case(
-        lambda w, x: f"/dia-ban/{commune(w, x)}/them-thon/", AREA_WRITERS, FAR_WRITERS, method="post"),
+        lambda w, x: f"/dia-ban/{commune(w, x)}/them-thon/", AREA_WRITERS, FAR_WRITERS, method="post"
+    ),
     "dia-ban/<str:ident>/sua/": Case(
-        lambda w, x: f"/dia-ban/{village(w, x)}/sua/", VILLAGE_EDITORS, FAR_VILLAGE_EDITORS),
+        lambda w, x: f"/dia-ban/{village(w, x)}/sua/", VILLAGE_EDITORS, FAR_VILLAGE_EDITORS
+    ),
     "dia-ban/<str:ident>/nhap-thon/": Case(
-        lambda w, x: f"/dia-ban/{commune(w, x)}/nhap-thon/", VILLAGE_EDITORS, FAR_VILLAGE_EDITORS),
+        lambda w, x: f"/dia-ban/{commune(w, x)}/nhap-thon/", VILLAGE_EDITORS, FAR_VILLAGE_EDITORS
+    ),
     "nhat-ky-he-thong/": Case(lambda w, _: "/nhat-ky-he-thong/", expect(403, sam=200, charlie=200, erin=200)),
     "tai-khoan/": Case(lambda w, _: "/tai-khoan/", MANAGERS),
     "tai-khoan/them/": Case(lambda w, _: "/tai-khoan/them/", MANAGERS),
-    "tai-khoan/<int:pk>/": Case(lambda w, x: f"/tai-khoan/{account(w, x)}/", ACCOUNT_READERS, FAR_ACCOUNT_READERS),
+    "tai-khoan/<int:pk>/": Case(
+        lambda w, x: f"/tai-khoan/{account(w, x)}/", ACCOUNT_READERS, FAR_ACCOUNT_READERS
+    ),
     "tai-khoan/<int:pk>/sua/": Case(
-        lambda w, x: f"/tai-khoan/{account(w, x)}/sua/", ACCOUNT_READERS, FAR_ACCOUNT_WRITERS),
+        lambda w, x: f"/tai-khoan/{account(w, x)}/sua/", ACCOUNT_READERS, FAR_ACCOUNT_WRITERS
+    ),
     "tai-khoan/<int:pk>/chuyen/": Case(
-        lambda w, x: f"/tai-khoan/{account(w, x)}/chuyen/", ACCOUNT_READERS, FAR_ACCOUNT_WRITERS),
+        lambda w, x: f"/tai-khoan/{account(w, x)}/chuyen/", ACCOUNT_READERS, FAR_ACCOUNT_WRITERS
+    ),
     "tai-khoan/<int:pk>/<slug:action>/": Case(
         lambda w, x: f"/tai-khoan/{account(w, x)}/mo-khoa/",
-        expect(404, sam=302, charlie=302, alice=302), expect(404, sam=302, erin=403), method="post"),
+        expect(404, sam=302, charlie=302, alice=302),
+        expect(404, sam=302, erin=403),
+        method="post",
+    ),
     # The API: 401 without credentials, the same 404/403 rules as the pages.
     "api/v1/": Case(lambda w, _: "/api/v1/", inside=expect(404), anon=404),
     "api/v1/openapi.json": Case(lambda w, _: "/api/v1/openapi.json", inside=expect(200), anon=200),
     "api/v1/docs": Case(lambda w, _: "/api/v1/docs", inside=expect(200), anon=200),
-    "POST api/v1/auth/token": Case(lambda w, _: "/api/v1/auth/token", inside=expect(422), method="post",
-                                   json=True, anon=422),
+    "POST api/v1/auth/token": Case(
+        lambda w, _: "/api/v1/auth/token", inside=expect(422), method="post", json=True, anon=422
+    ),
     "GET api/v1/areas": Case(lambda w, _: "/api/v1/areas?level=commune", inside=expect(200), anon=401),
-    "GET api/v1/areas/<ident>": Case(lambda w, x: f"/api/v1/areas/{commune(w, x)}", COMMUNE_READERS,
-                                     FAR_READERS, anon=401),
+    "GET api/v1/areas/<ident>": Case(
+        lambda w, x: f"/api/v1/areas/{commune(w, x)}", COMMUNE_READERS, FAR_READERS, anon=401
+    ),
     "GET api/v1/areas/<ident>/children": Case(
-        lambda w, x: f"/api/v1/areas/{commune(w, x)}/children", COMMUNE_READERS, FAR_READERS, anon=401),
+        lambda w, x: f"/api/v1/areas/{commune(w, x)}/children", COMMUNE_READERS, FAR_READERS, anon=401
+    ),
 }
 # Successful writes would leave state behind between personas: write routes post an empty
 # form, so an allowed user gets 422 (refused input, nothing changed) and the others 403/404.
@@ -98,6 +112,7 @@ def test_every_role_gets_the_expected_answer_inside_and_outside_its_area(world: 
 
 
 # --- the matrix itself must catch an unscoped view -------------------------------------
+
 
 def leaky_area(request: HttpRequest, ident: str) -> JsonResponse:
     """A view written the wrong way: it looks an area up without the scoping helper."""

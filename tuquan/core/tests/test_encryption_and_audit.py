@@ -94,12 +94,22 @@ def test_reading_an_identity_as_an_officer_leaves_an_audit_row(world: Any) -> No
     assert PHONE not in json.dumps(entry.details) and entry.details == {"fields": ["phone", "national_id"]}
 
 
-def test_the_audit_log_is_append_only_even_for_raw_sql(world: Any) -> None:
+def test_the_audit_log_is_append_only(world: Any) -> None:
     entry = AuditEntry.objects.create(action=AuditAction.LOGIN, actor_username="x")
     with pytest.raises(PermissionError):
         entry.save()
     with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
         AuditEntry.objects.all().delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.update(actor_username="y")
+    assert AuditEntry.objects.filter(actor_username="x").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="database triggers guard PostgreSQL only")
+def test_on_postgresql_the_database_itself_refuses_to_rewrite_the_audit_log(world: Any) -> None:
+    AuditEntry.objects.create(action=AuditAction.LOGIN, actor_username="x")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET actor_username = 'y'")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:

@@ -48,8 +48,8 @@ def test_a_split_commune_has_several_successors_and_is_never_placed_by_guess() -
 def test_a_legacy_unit_knows_the_current_province_that_absorbed_it() -> None:
     # Hà Giang (old 02) merged into Tuyên Quang (08) in 2025.
     ha_giang = Area.objects.get(ident="legacy:02")
-    assert ha_giang.province.ident == "08"
-    district = Area.objects.filter(parent=ha_giang).first()
+    assert ha_giang.province is not None and ha_giang.province.ident == "08"
+    district = Area.objects.filter(parent=ha_giang)[0]
     assert district.province_id == ha_giang.province_id
 
 

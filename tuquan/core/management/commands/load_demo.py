@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO:
-            raise CommandError("Dữ liệu mẫu chỉ nạp khi DEBUG=1 và TUQUAN_DEMO=1 (không bao giờ ở môi trường thật).")
+            raise CommandError(
+                "Dữ liệu mẫu chỉ nạp khi DEBUG=1 và TUQUAN_DEMO=1 (không bao giờ ở môi trường thật)."
+            )
         rows = load_demo()
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for username, role, area in rows:

@@ -19,8 +19,10 @@ class Command(BaseCommand):
         if counts.pop("skipped", 0):
             self.stdout.write(f"Danh mục đơn vị hành chính đã được nạp trước đó ({took:.1f} s).")
             return
-        self.stdout.write(self.style.SUCCESS(
-            "Đã nạp {province} tỉnh, {commune} xã; danh mục cũ: {legacy_province} tỉnh, {legacy_district} huyện, "
-            "{legacy_commune} xã; {successions} liên kết kế thừa ({split_legacy_communes} xã cũ bị chia) "
-            "trong {took:.1f} s.".format(took=took, **counts)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Đã nạp {province} tỉnh, {commune} xã; danh mục cũ: {legacy_province} tỉnh, {legacy_district} huyện, "
+                "{legacy_commune} xã; {successions} liên kết kế thừa ({split_legacy_communes} xã cũ bị chia) "
+                "trong {took:.1f} s.".format(took=took, **counts)
+            )
+        )

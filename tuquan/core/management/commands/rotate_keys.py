@@ -21,9 +21,11 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Đã bọc lại {n} khoá dữ liệu bằng khoá chủ hiện hành."))
             else:
                 stats = keys.rotate_data_key()
-                self.stdout.write(self.style.SUCCESS(
-                    f"Khoá dữ liệu mới #{stats['key_id']}; đã mã hoá lại {stats['values']} giá trị "
-                    f"trong {stats['fields']} trường; đã huỷ {stats['retired']} khoá cũ."
-                ))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Khoá dữ liệu mới #{stats['key_id']}; đã mã hoá lại {stats['values']} giá trị "
+                        f"trong {stats['fields']} trường; đã huỷ {stats['retired']} khoá cũ."
+                    )
+                )
         except keys.KeyRotationError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,0 +1,79 @@
+"""Vietnamese conventions: dates, numbers, money, search, language switch."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django import forms
+from django.template import Context, Template
+from django.test import Client
+from django.utils import translation
+
+from tuquan.core.templatetags.tuquan import format_number
+from tuquan.core.text import normalize_search
+
+
+class DateForm(forms.Form):
+    d = forms.DateField()
+
+
+def test_01_07_2025_is_the_first_of_july() -> None:
+    with translation.override("vi"):
+        form = DateForm({"d": "01/07/2025"})
+        assert form.is_valid() and form.cleaned_data["d"] == date(2025, 7, 1)
+        assert (
+            Template('{{ d|date:"SHORT_DATE_FORMAT" }}').render(Context({"d": date(2025, 7, 1)}))
+            == "01/07/2025"
+        )
+
+
+def test_dates_stay_vietnamese_in_the_english_interface() -> None:
+    with translation.override("en"):
+        form = DateForm({"d": "01/07/2025"})
+        assert form.is_valid() and form.cleaned_data["d"] == date(2025, 7, 1)
+
+
+def test_numbers_and_money_use_dots_for_thousands() -> None:
+    assert format_number(17891) == "17.891"
+    assert format_number(Decimal("1234.5"), 1) == "1.234,5"
+    rendered = Template("{{ n|so }} · {{ m|vnd }}").render(Context({"n": 17891, "m": Decimal("1000000")}))
+    assert rendered == "17.891 · 1.000.000 ₫"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("son la", "Sơn La"),
+        ("phieng khoai", "Phiêng Khoài"),
+        ("dak lak", "Đắk Lắk"),
+        ("leo van mon", "Lèo Văn Mòn"),
+        ("hoa", "Hoà"),
+        ("hoa", "Hòa"),
+        ("HOA", "Hoa"),
+    ],
+)
+def test_search_normalisation(typed: str, stored: str) -> None:
+    assert normalize_search(stored) == normalize_search(typed)
+
+
+def test_decomposed_input_is_normalised_first() -> None:
+    import unicodedata
+
+    assert normalize_search(unicodedata.normalize("NFD", "Đắk Lắk")) == "dak lak"
+
+
+@pytest.mark.django_db
+def test_the_interface_is_vietnamese_by_default_and_switches_to_english() -> None:
+    client = Client()
+    assert "Đăng nhập" in client.get("/dang-nhap/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+    assert "Log in" in client.get("/dang-nhap/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_mobile_viewport_is_declared(world: Any) -> None:
+    html = Client().get("/dang-nhap/").content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
