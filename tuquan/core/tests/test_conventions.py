@@ -77,3 +77,11 @@ def test_the_interface_is_vietnamese_by_default_and_switches_to_english() -> Non
 def test_the_mobile_viewport_is_declared(world: Any) -> None:
     html = Client().get("/dang-nhap/").content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+
+
+@pytest.mark.django_db
+def test_a_phone_set_to_english_still_gets_vietnamese_until_the_user_switches() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Đăng nhập" in client.get("/dang-nhap/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
+    assert "Log in" in client.get("/dang-nhap/").content.decode()

@@ -7,7 +7,6 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -69,14 +68,17 @@ def test_demo_data_is_never_loaded_under_production_settings(tmp_path: Path) -> 
     assert result.returncode == 1 and "DEBUG=1" in result.stderr
 
 
-@pytest.mark.django_db
-def test_background_jobs_are_stored_and_run_by_the_worker(world: Any) -> None:
+# The worker commits and closes connections as it would in production, so this test runs
+# outside the per-test transaction.
+@pytest.mark.django_db(transaction=True)
+def test_background_jobs_are_stored_and_run_by_the_worker() -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from tuquan.accounts.models import ApiToken
+    from tuquan.accounts.models import ApiToken, User
     from tuquan.core.tasks import credentials_purge_expired
 
-    ApiToken.objects.create(user=world.alice, digest="x" * 64, expires_at=timezone.now() - timedelta(1))
+    alice = User.objects.create(username="alice")
+    ApiToken.objects.create(user=alice, digest="x" * 64, expires_at=timezone.now() - timedelta(1))
     result = credentials_purge_expired.enqueue()
     assert DBTaskResult.objects.filter(id=result.id, status="READY").exists()
     call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
