@@ -74,6 +74,7 @@ def make_user(username: str, role: str, area: Any, **extra: Any) -> Any:
 @pytest.fixture
 def world(db: Any) -> World:
     from tuquan.core import services
+    from tuquan.core.actors import CONSOLE
     from tuquan.core.models import Area
 
     province = Area.objects.get(ident="14")
@@ -81,9 +82,9 @@ def world(db: Any) -> World:
     other_commune = Area.objects.get(ident="04078")
     far_province = Area.objects.get(ident="12")
     far_commune = Area.objects.filter(parent=far_province).order_by("ident")[0]
-    village = services.village_create(actor=None, commune=commune, kind="Bản", name="Nà Khoang")
-    other_village = services.village_create(actor=None, commune=other_commune, kind="Bản", name="Nà Kè")
-    far_village = services.village_create(actor=None, commune=far_commune, kind="Bản", name="Lai")
+    village = services.village_create(actor=CONSOLE, commune=commune, kind="Bản", name="Nà Khoang")
+    other_village = services.village_create(actor=CONSOLE, commune=other_commune, kind="Bản", name="Nà Kè")
+    far_village = services.village_create(actor=CONSOLE, commune=far_commune, kind="Bản", name="Lai")
     country = Area.objects.get(ident="VN")
     users = {
         "sam": make_user("sam", "system_admin", country),

@@ -183,7 +183,7 @@ def _issue_code(*, actor: Any, user: User) -> str:
     ResetCode.objects.create(
         user=user,
         digest=_digest(raw),
-        issued_by=actor if actor else None,
+        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=timezone.now() + RESET_CODE_TTL,
     )
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from tuquan.core.actors import CONSOLE
 from tuquan.core.models import Area, Level
 
 DEMO_PASSWORD = "tuquan-demo"
@@ -41,7 +42,7 @@ def load_demo() -> list[tuple[str, str, str]]:
             existing = set(commune.children.values_list("short_name", flat=True))
             for kind, name in villages:
                 if name not in existing:
-                    services.village_create(actor=None, commune=commune, kind=kind, name=name)
+                    services.village_create(actor=CONSOLE, commune=commune, kind=kind, name=name)
         first_village = (
             Area.objects.filter(parent__ident=COMMUNE, level=Level.VILLAGE).order_by("number").first()
         )

@@ -33,6 +33,8 @@ class Grant:
 
 def grants(user: Any) -> tuple[Grant, ...]:
     """The user's role assignments, loaded once per request and cached on the user object."""
+    if getattr(user, "is_console", False):
+        return _console_grants()
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_tuquan_grants", None)
@@ -44,6 +46,15 @@ def grants(user: Any) -> tuple[Grant, ...]:
         )
         user._tuquan_grants = cached
     return cached
+
+
+def _console_grants() -> tuple[Grant, ...]:
+    from tuquan.core.models import COUNTRY_IDENT, Area
+
+    country = Area.objects.filter(ident=COUNTRY_IDENT).only("id", "path", "level").first()
+    if country is None:
+        return ()
+    return (Grant(Role.SYSTEM_ADMIN, country.id, country.path, country.level, ROLE_CAPS[Role.SYSTEM_ADMIN]),)
 
 
 def forget(user: Any) -> None:

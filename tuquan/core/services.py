@@ -39,7 +39,7 @@ def audit_record(
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user,
-        actor_username=getattr(user, "username", "") or "",
+        actor_username=getattr(actor, "username", "") or "",
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(obj.pk) if obj is not None else "",
@@ -51,7 +51,7 @@ def audit_record(
 
 
 def _require_area_write(actor: Any, area: Area) -> None:
-    if actor is not None and not scoping.covers(actor, area.path, Cap.AREA_WRITE):
+    if not scoping.covers(actor, area.path, Cap.AREA_WRITE):
         raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
 
 

@@ -196,3 +196,18 @@ def test_user_list_query_count_stays_flat(world: Any, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         page = client.get("/tai-khoan/")
     assert page.status_code == 200 and "Thành viên 19" in page.content.decode()
+
+
+def test_the_first_system_admin_is_created_from_the_console(world: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("create_admin", "Root", stdout=out)
+    code = out.getvalue().split("Mã một lần (72 giờ): ")[1].split()[0]
+    services.password_reset_redeem(username="root", code=code, new_password="mot-mat-khau-rat-dai")
+    client = Client()
+    assert login(client, "root", "mot-mat-khau-rat-dai").status_code == 302
+    assert client.get("/api/v1/areas?level=province").json()["count"] == 34
+    assert AuditEntry.objects.filter(actor_username="console", details__via="create-admin").exists()

@@ -1,0 +1,75 @@
+"""`make bench`: performance figures, printed (never asserted in tests).
+
+Runs against a throwaway SQLite database in a temporary directory, or the PostgreSQL
+database named by BENCH_DATABASE_URL. Each figure prints its target and the ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _setup() -> None:
+    import warnings
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    tmp = Path(tempfile.mkdtemp(prefix="tuquan-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuquan.settings_test")
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> float:
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def report(name: str, seconds: float, target: float) -> None:
+    print(f"{name:<58} {seconds * 1000:9.1f} ms   target {target * 1000:8.0f} ms   ratio {seconds / target:5.2f}")
+
+
+def main() -> None:
+    _setup()
+    from django.db import connection
+    from django.test import Client
+
+    from tuquan.conftest import make_user
+    from tuquan.core import units
+    from tuquan.core.models import Area
+
+    print(f"database: {connection.vendor}; python {sys.version.split()[0]}")
+    report("load-units, empty database (all current + legacy units)", timed(lambda: units.load()), 60.0)
+    report("load-units, second run (nothing changed)", timed(lambda: units.load(), repeat=3), 2.0)
+    report("load-units --force (refresh every row)", timed(lambda: units.load(force=True)), 60.0)
+
+    admin = make_user("bench-admin", "system_admin", Area.objects.get(ident="VN"))
+    officer = make_user("bench-officer", "commune_officer", Area.objects.get(ident="04099"))
+    a, o = Client(), Client()
+    a.force_login(admin)
+    o.force_login(officer)
+    report("API: all 3,321 communes as system admin", timed(lambda: a.get("/api/v1/areas?level=commune&limit=5000"), 5), 1.0)
+    report("API: provinces list", timed(lambda: a.get("/api/v1/areas?level=province"), 20), 0.1)
+    report("API: 75 children of Sơn La", timed(lambda: a.get("/api/v1/areas/14/children"), 20), 0.1)
+    report("API: one area as a commune officer (scoped)", timed(lambda: o.get("/api/v1/areas/04099"), 50), 0.05)
+    report("API: 404 outside the officer's area", timed(lambda: o.get("/api/v1/areas/04078"), 50), 0.05)
+    report("page: search 'phieng' as system admin (13k areas)", timed(lambda: a.get("/dia-ban/?q=phieng"), 20), 0.2)
+    report("page: commune page as its officer", timed(lambda: o.get("/dia-ban/04099/"), 20), 0.2)
+
+
+if __name__ == "__main__":
+    main()
