@@ -40,7 +40,9 @@ def timed(fn: Callable[[], object], repeat: int = 1) -> float:
 
 
 def report(name: str, seconds: float, target: float) -> None:
-    print(f"{name:<58} {seconds * 1000:9.1f} ms   target {target * 1000:8.0f} ms   ratio {seconds / target:5.2f}")
+    print(
+        f"{name:<58} {seconds * 1000:9.1f} ms   target {target * 1000:8.0f} ms   ratio {seconds / target:5.2f}"
+    )
 
 
 def main() -> None:
@@ -62,12 +64,22 @@ def main() -> None:
     a, o = Client(), Client()
     a.force_login(admin)
     o.force_login(officer)
-    report("API: all 3,321 communes as system admin", timed(lambda: a.get("/api/v1/areas?level=commune&limit=5000"), 5), 1.0)
+    report(
+        "API: all 3,321 communes as system admin",
+        timed(lambda: a.get("/api/v1/areas?level=commune&limit=5000"), 5),
+        1.0,
+    )
     report("API: provinces list", timed(lambda: a.get("/api/v1/areas?level=province"), 20), 0.1)
     report("API: 75 children of Sơn La", timed(lambda: a.get("/api/v1/areas/14/children"), 20), 0.1)
-    report("API: one area as a commune officer (scoped)", timed(lambda: o.get("/api/v1/areas/04099"), 50), 0.05)
+    report(
+        "API: one area as a commune officer (scoped)", timed(lambda: o.get("/api/v1/areas/04099"), 50), 0.05
+    )
     report("API: 404 outside the officer's area", timed(lambda: o.get("/api/v1/areas/04078"), 50), 0.05)
-    report("page: search 'phieng' as system admin (13k areas)", timed(lambda: a.get("/dia-ban/?q=phieng"), 20), 0.2)
+    report(
+        "page: search 'phieng' as system admin (13k areas)",
+        timed(lambda: a.get("/dia-ban/?q=phieng"), 20),
+        0.2,
+    )
     report("page: commune page as its officer", timed(lambda: o.get("/dia-ban/04099/"), 20), 0.2)
 
 

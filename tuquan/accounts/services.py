@@ -42,6 +42,12 @@ def _main_area(user: User) -> Area | None:
     return first.area if first else None
 
 
+def _audit(*, actor: Any, action: str, user: User, details: dict[str, Any]) -> None:
+    audit_record(
+        actor=actor, action=action, obj=user, area=_main_area(user), label=user.username, details=details
+    )
+
+
 def _end_sessions_and_tokens(user: User) -> None:
     # A new stamp changes the session hash, so every open session fails its next check.
     user.security_stamp = secrets.token_hex(16)
@@ -106,14 +112,7 @@ def user_update(*, actor: Any, user: User, full_name: str, phone: str, national_
         user.full_clean(exclude=["password"])
         user.save()
         # Field names only: the values are personal data.
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"fields": changed},
-        )
+        _audit(actor=actor, action=AuditAction.UPDATE, user=user, details={"fields": changed})
     return user
 
 
@@ -149,14 +148,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         _end_sessions_and_tokens(user)
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"deactivated": True},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=user, details={"deactivated": True})
     return user
 
 
@@ -166,14 +158,7 @@ def user_reactivate(*, actor: Any, user: User) -> User:
     with transaction.atomic():
         user.is_active = True
         user.save(update_fields=["is_active"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"reactivated": True},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=user, details={"reactivated": True})
     return user
 
 
@@ -195,14 +180,7 @@ def password_reset_issue(*, actor: Any, user: User) -> str:
         raise PermissionDenied(_("Bạn không có quyền đặt lại mật khẩu tài khoản này."))
     with transaction.atomic():
         code = _issue_code(actor=actor, user=user)
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"reset_code_issued": True},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=user, details={"reset_code_issued": True})
     return code
 
 
@@ -233,14 +211,7 @@ def password_reset_redeem(*, username: str, code: str, new_password: str, reques
         user.must_change_password = False
         user.save(update_fields=["password", "must_change_password"])
         _end_sessions_and_tokens(user)
-        audit_record(
-            actor=user,
-            action=AuditAction.SECURITY,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"password_set_with_code": True},
-        )
+        _audit(actor=user, action=AuditAction.SECURITY, user=user, details={"password_set_with_code": True})
     AxesProxyHandler.reset_attempts(username=user.username)
     return user
 
@@ -257,14 +228,7 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
         actor.must_change_password = False
         actor.save(update_fields=["password", "must_change_password"])
         actor.api_tokens.all().delete()
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=actor,
-            area=_main_area(actor),
-            label=actor.username,
-            details={"password_changed": True},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=actor, details={"password_changed": True})
     return actor
 
 
@@ -272,14 +236,7 @@ def api_token_issue(*, user: User) -> str:
     raw = "tq_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         ApiToken.objects.create(user=user, digest=_digest(raw), expires_at=timezone.now() + API_TOKEN_TTL)
-        audit_record(
-            actor=user,
-            action=AuditAction.LOGIN,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"api_token": True},
-        )
+        _audit(actor=user, action=AuditAction.LOGIN, user=user, details={"api_token": True})
         # Housekeeping rides on token issue: no scheduler is needed to keep the table small.
         transaction.on_commit(credentials_purge_expired.enqueue)
     return raw
@@ -323,14 +280,7 @@ def otp_setup_confirm(*, actor: User, token: str) -> TOTPDevice:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         actor.api_tokens.all().delete()
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=actor,
-            area=_main_area(actor),
-            label=actor.username,
-            details={"otp_enabled": True},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=actor, details={"otp_enabled": True})
     return device
 
 
@@ -339,14 +289,7 @@ def otp_disable(*, actor: User, token: str) -> None:
         raise ValidationError({"token": _("Mã xác thực không đúng.")})
     with transaction.atomic():
         TOTPDevice.objects.filter(user=actor).delete()
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=actor,
-            area=_main_area(actor),
-            label=actor.username,
-            details={"otp_enabled": False},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=actor, details={"otp_enabled": False})
 
 
 def otp_reset_for(*, actor: Any, user: User) -> None:
@@ -356,11 +299,4 @@ def otp_reset_for(*, actor: Any, user: User) -> None:
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
         _end_sessions_and_tokens(user)
-        audit_record(
-            actor=actor,
-            action=AuditAction.SECURITY,
-            obj=user,
-            area=_main_area(user),
-            label=user.username,
-            details={"otp_reset": True},
-        )
+        _audit(actor=actor, action=AuditAction.SECURITY, user=user, details={"otp_reset": True})

@@ -35,9 +35,14 @@ class Command(BaseCommand):
                 raise CommandError("; ".join(exc.messages)) from exc
             user.save()
             RoleAssignment.objects.create(user=user, role=Role.SYSTEM_ADMIN, area=country)
-            audit_record(actor=CONSOLE, action=AuditAction.CREATE, obj=user, area=country, label=username,
-                         details={"role": Role.SYSTEM_ADMIN, "via": "create-admin"})
+            audit_record(
+                actor=CONSOLE,
+                action=AuditAction.CREATE,
+                obj=user,
+                area=country,
+                label=username,
+                details={"role": Role.SYSTEM_ADMIN, "via": "create-admin"},
+            )
             code = password_reset_issue(actor=CONSOLE, user=user)
         self.stdout.write(self.style.SUCCESS(f"Đã tạo {username}. Mã một lần (72 giờ): {code}"))
         self.stdout.write("Mở /kich-hoat/ để đặt mật khẩu.")
-
