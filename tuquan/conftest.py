@@ -53,11 +53,13 @@ class World:
     far_commune: Any
     far_village: Any
     users: dict[str, Any]
+    registry: dict[str, Any]
 
     def __getattr__(self, name: str) -> Any:
-        users = self.__dict__.get("users", {})
-        if name in users:
-            return users[name]
+        for group in ("users", "registry"):
+            found = self.__dict__.get(group, {})
+            if name in found:
+                return found[name]
         raise AttributeError(name)
 
 
@@ -107,7 +109,36 @@ def world(db: Any) -> World:
         far_commune,
         far_village,
         users,
+        registry_world(users, village, far_village),
     )
+
+
+def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dict[str, Any]:
+    """A patrol team in Bản Nà Khoang led by linh, with a household; the same in Lai Châu."""
+    from datetime import date
+
+    from tuquan.core.actors import CONSOLE
+    from tuquan.registry import services
+    from tuquan.registry.models import ModelType
+
+    patrol = ModelType.objects.get(code="tuan-tra-nhan-dan")
+    made: dict[str, Any] = {}
+    for prefix, where, leader in (("", village, users["linh"]), ("far_", far_village, None)):
+        team = services.team_create(actor=CONSOLE, model_type=patrol, name=f"Tổ tuần tra {where.short_name}",
+                                    home_area=where.parent, areas=[where], status="active",
+                                    established_on=date(2020, 1, 1), decision_number="12/QĐ-UBND")
+        person = services.person_create(actor=CONSOLE, full_name="Lò Văn Tổ" if prefix == "" else "Giàng A Xa",
+                                        area=where, gender="male", birth_year=1975, national_id="014075009999",
+                                        ethnicity="Thái", phone="0977000111")
+        if leader is not None:
+            person.user = leader
+            person.save(update_fields=["user"])
+        household = services.household_create(actor=CONSOLE, area=where, address=f"Nhà số 1, {where.name}",
+                                              head=person)
+        services.membership_add(actor=CONSOLE, team=team, person=person, role="leader", start_on=date(2020, 1, 1))
+        services.team_household_add(actor=CONSOLE, team=team, household=household, start_on=date(2020, 1, 1))
+        made.update({f"{prefix}team": team, f"{prefix}person": person, f"{prefix}household": household})
+    return made
 
 
 def require_all() -> bool:

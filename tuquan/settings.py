@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ninja",
     "tuquan.core",
     "tuquan.accounts",
+    "tuquan.registry",
 ]
 
 MIDDLEWARE = [

@@ -238,3 +238,33 @@ class DataKey(models.Model):
 
     def __str__(self) -> str:
         return f"Data key {self.pk} ({'primary' if self.is_primary else 'old'})"
+
+
+class PendingPlacement(models.Model):
+    """A record that arrived with the address of an old commune that was split in 2025.
+
+    Which new commune (and village) it belongs to is known only locally, so nothing is
+    guessed: the record keeps the old commune as its area (outside every current subtree,
+    so it is counted under the old unit) and waits in the queue of the officers of the
+    communes that succeeded it until one of them places it in a village.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    legacy_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="pending_placements")
+    summary = models.CharField(max_length=200)
+    source = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    placed_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    placed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["created_at", "id"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="core_placement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.summary

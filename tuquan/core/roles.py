@@ -24,22 +24,27 @@ class Cap:
     ACCOUNT_MANAGE = "account.manage"
     ACCOUNT_SENSITIVE_READ = "account.sensitive_read"
     AUDIT_VIEW = "audit.view"
+    TEAM_READ = "team.read"  # teams, their areas and status
+    PEOPLE_READ = "people.read"  # names of people and households
+    REGISTRY_WRITE = "registry.write"  # teams, people, households, memberships, commitments
+    SENSITIVE_READ = "registry.sensitive_read"  # ID number, ethnicity, religion, phone (audited)
+    TYPE_MANAGE = "type.manage"  # the model-type catalogue and the force settings
 
+
+_READ = {Cap.AREA_READ, Cap.TEAM_READ, Cap.PEOPLE_READ}
+_OFFICER = _READ | {Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ, Cap.REGISTRY_WRITE,
+                    Cap.SENSITIVE_READ}
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
-    Role.TEAM_MEMBER: frozenset({Cap.AREA_READ}),
-    Role.TEAM_LEADER: frozenset({Cap.AREA_READ}),
-    Role.COMMUNE_OFFICER: frozenset(
-        {Cap.AREA_READ, Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ}
-    ),
-    Role.COMMUNE_COMMITTEE: frozenset({Cap.AREA_READ}),
-    Role.PROVINCE_STAFF: frozenset({Cap.AREA_READ}),
-    Role.PROVINCE_ADMIN: frozenset(
-        {Cap.AREA_READ, Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ, Cap.AUDIT_VIEW}
-    ),
-    Role.SYSTEM_ADMIN: frozenset(
-        {Cap.AREA_READ, Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ, Cap.AUDIT_VIEW}
-    ),
+    # A member sees the teams of their village, not the people registry.
+    Role.TEAM_MEMBER: frozenset({Cap.AREA_READ, Cap.TEAM_READ}),
+    # A leader reads their village's people; writes only the teams they lead (registry.permissions).
+    Role.TEAM_LEADER: frozenset(_READ),
+    Role.COMMUNE_OFFICER: frozenset(_OFFICER),
+    Role.COMMUNE_COMMITTEE: frozenset(_READ),
+    Role.PROVINCE_STAFF: frozenset(_READ),
+    Role.PROVINCE_ADMIN: frozenset(_OFFICER | {Cap.AUDIT_VIEW, Cap.TYPE_MANAGE}),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICER | {Cap.AUDIT_VIEW, Cap.TYPE_MANAGE}),
 }
 
 # Which roles a manager may hand out (always within the manager's own area): the province

@@ -80,3 +80,23 @@ def audit_list(user: Any, *, action: str = "", actor: str = "", q: str = "") -> 
     if q:
         qs = qs.filter(Q(object_label__icontains=q) | Q(object_type__icontains=q))
     return qs.order_by("-at", "-id")
+
+
+def placement_queue(user: Any, *, include_placed: bool = False) -> QuerySet[Any]:
+    """Queued records whose old commune flowed into a commune the user may write."""
+    from tuquan.core.models import PendingPlacement
+
+    communes = Area.objects.filter(scoping.subtree_q(user, Cap.AREA_WRITE, path_field="path"), level=Level.COMMUNE)
+    qs = PendingPlacement.objects.filter(legacy_area__successor_links__successor__in=communes).distinct()
+    if not include_placed:
+        qs = qs.filter(placed_at__isnull=True)
+    return qs.select_related("legacy_area__parent__parent", "content_type").order_by("created_at", "id")
+
+
+def placement_get_for_user(user: Any, pk: int) -> Any:
+    from tuquan.core.models import PendingPlacement
+
+    return scoping.get_for_user(
+        PendingPlacement.objects.select_related("legacy_area", "content_type"), user,
+        visible_q=Q(pk__in=placement_queue(user, include_placed=True).values("pk")), pk=pk,
+    )

@@ -162,3 +162,42 @@ def village_merge(*, actor: Any, sources: Iterable[Area], target: Area, on: date
                 details={"merged_into": target.ident, "on": on.isoformat()},
             )
     return target
+
+
+# --- records from split legacy communes ------------------------------------------------------
+
+def placement_create(*, obj: models.Model, legacy_area: Area, summary: str, source: str = "") -> Any:
+    """Queue a record whose old commune was split: it keeps `legacy_area` as its area until
+    an officer of a successor commune places it (`placement_assign`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from tuquan.core.models import PendingPlacement
+
+    return PendingPlacement.objects.create(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), legacy_area=legacy_area,
+        summary=summary[:200], source=source[:200],
+    )
+
+
+def placement_assign(*, actor: Any, placement: Any, village: Area) -> Any:
+    """Place a queued record in a village of one of its old commune's successor communes."""
+    if placement.placed_at is not None:
+        raise ValidationError(_("Hồ sơ này đã được xếp địa bàn."))
+    if village.level not in (Level.VILLAGE, Level.COMMUNE) or village.is_legacy:
+        raise ValidationError({"village": _("Chọn một thôn (hoặc xã) hiện hành.")})
+    commune = village if village.level == Level.COMMUNE else village.parent
+    successors = set(placement.legacy_area.successor_links.values_list("successor_id", flat=True))
+    if commune is None or commune.pk not in successors:
+        raise ValidationError({"village": _("Địa bàn này không thuộc các xã kế thừa xã cũ.")})
+    _require_area_write(actor, village)
+    with transaction.atomic():
+        record = placement.content_type.get_object_for_this_type(pk=placement.object_id)
+        record.area = village
+        record.save(update_fields=["area"])
+        placement.placed_area = village
+        placement.placed_by = actor if getattr(actor, "is_authenticated", False) else None
+        placement.placed_at = timezone.now()
+        placement.save(update_fields=["placed_area", "placed_by", "placed_at"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, area=village, label=placement.summary,
+                     details={"placed_from": placement.legacy_area.ident, "placed_in": village.ident})
+    return placement

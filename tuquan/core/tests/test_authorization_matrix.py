@@ -95,6 +95,22 @@ CASES: dict[str, Case] = {
         lambda w, x: f"/api/v1/areas/{commune(w, x)}/children", COMMUNE_READERS, FAR_READERS, anon=401
     ),
 }
+
+def _app_cases() -> dict[str, Case]:
+    """Each app adds its routes' cases in `tests/authz_cases*.py` modules."""
+    import importlib
+    import pkgutil
+
+    import tuquan
+
+    found: dict[str, Case] = {}
+    for module in pkgutil.walk_packages(tuquan.__path__, "tuquan."):
+        if ".tests.authz_cases" in module.name:
+            found.update(importlib.import_module(module.name).CASES)
+    return found
+
+
+CASES.update(_app_cases())
 # Successful writes would leave state behind between personas: write routes post an empty
 # form, so an allowed user gets 422 (refused input, nothing changed) and the others 403/404.
 

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "tuquan.registry"
+    label = "registry"
+    verbose_name = "Sổ theo dõi mô hình, tổ, thành viên, hộ"
+
+    def ready(self) -> None:
+        from tuquan.registry import indicators  # noqa: F401  (registers the registry's indicators)

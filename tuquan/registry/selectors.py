@@ -1,0 +1,232 @@
+"""Every non-trivial read of the registry, scoped through core.scoping."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from tuquan.core import scoping
+from tuquan.core.models import Area, AuditAction, Level
+from tuquan.core.roles import Cap
+from tuquan.core.services import audit_record
+from tuquan.core.text import normalize_search
+from tuquan.registry.models import (
+    Household,
+    ModelType,
+    Person,
+    Team,
+    TeamArea,
+    TeamStatus,
+    TeamStatusChange,
+)
+from tuquan.registry.permissions import can_edit_roster, can_edit_team, can_write_at, leads
+
+SENSITIVE_FIELDS = ("national_id", "ethnicity", "religion", "phone")
+
+
+# --- model types ---------------------------------------------------------------------
+
+def model_types_for(user: Any, *, include_inactive: bool = False) -> QuerySet[ModelType]:
+    """The national catalogue plus the types of the provinces the user reaches."""
+    provinces = {g.area_path.split("/")[1] for g in scoping.grants(user) if g.area_path.count("/") >= 2}
+    q = Q(province__isnull=True)
+    if scoping.is_system_admin(user):
+        q = Q()
+    elif provinces:
+        q |= Q(province__ident__in=provinces)
+    qs = ModelType.objects.filter(q)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def model_type_get_for_user(user: Any, code: str, *, write: bool = False) -> ModelType:
+    def writable(t: ModelType) -> bool:
+        if t.province_id is None:
+            return scoping.is_system_admin(user)
+        return scoping.covers(user, t.province.path, Cap.TYPE_MANAGE)  # type: ignore[union-attr]
+
+    return scoping.get_for_user(
+        ModelType.objects.select_related("province"), user,
+        visible_q=Q(pk__in=model_types_for(user, include_inactive=True).values("pk")),
+        writable=writable if write else None, code=code,
+    )
+
+
+# --- teams ---------------------------------------------------------------------------
+
+def teams_visible(user: Any) -> QuerySet[Team]:
+    """Teams with any of their areas, or their home commune, inside the user's area: a
+    border cluster is visible to the officers of every commune it spans."""
+    in_area = TeamArea.objects.filter(scoping.subtree_q(user, Cap.TEAM_READ, path_field="area__path"))
+    q = Q(Exists(in_area.filter(team=OuterRef("pk")))) | scoping.subtree_q(
+        user, Cap.TEAM_READ, path_field="home_area__path"
+    )
+    return Team.objects.filter(q)
+
+
+def team_list(
+    user: Any, *, area: Area | None = None, type_code: str = "", status: str = "", q: str = ""
+) -> QuerySet[Team]:
+    qs = teams_visible(user)
+    if area is not None:
+        qs = qs.filter(Exists(TeamArea.objects.filter(team=OuterRef("pk"), area__path__startswith=area.path)))
+    if type_code:
+        qs = qs.filter(type__code=type_code)
+    if status:
+        qs = qs.filter(status=status)
+    needle = normalize_search(q)
+    if needle:
+        qs = qs.filter(search_name__contains=needle)
+    today = timezone.localdate()
+    active_members = Q(memberships__start_on__lte=today) & (
+        Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gte=today)
+    )
+    return (
+        qs.select_related("type", "home_area")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.only("id", "ident", "name", "short_name")))
+        .annotate(member_count=Count("memberships", filter=active_members, distinct=True))
+        .order_by("home_area__path", "name")
+    )
+
+
+def team_counts(teams: QuerySet[Team]) -> dict[str, Any]:
+    by_status = dict(teams.order_by().values_list("status").annotate(n=Count("id")))
+    by_type = list(
+        teams.order_by().values("type__code", "type__short_name").annotate(n=Count("id")).order_by("-n")
+    )
+    return {"total": sum(by_status.values()), "by_status": by_status, "by_type": by_type}
+
+
+def team_get_for_user(user: Any, uid: Any, *, write: bool = False, roster: bool = False) -> Team:
+    """404 outside the user's area; 403 when visible but not editable (the team's home
+    commune edits it, its leaders keep its roster)."""
+    if write:
+        check: Any = (lambda t: can_edit_roster(user, t)) if roster else (lambda t: can_edit_team(user, t))
+    else:
+        check = None
+    return scoping.get_for_user(
+        Team.objects.select_related("type", "home_area", "parent"), user,
+        visible_q=Q(pk__in=teams_visible(user).values("pk")), writable=check, uid=uid,
+    )
+
+
+def team_detail(user: Any, team: Team) -> dict[str, Any]:
+    today = timezone.localdate()
+    memberships = (
+        team.memberships.select_related("person", "person__area")
+        .order_by("end_on", "role", "person__search_name")
+    )
+    people_visible = scoping.has_cap(user, Cap.PEOPLE_READ)
+    return {
+        "team": team,
+        "areas": list(team.areas.order_by("path")),
+        "memberships": list(memberships) if people_visible else [],
+        "active_members": sum(1 for m in memberships if m.start_on <= today and (m.end_on is None or m.end_on >= today)),
+        "households": list(team.team_households.select_related("household", "household__head", "household__area")
+                           .filter(Q(end_on__isnull=True) | Q(end_on__gte=today))) if people_visible else [],
+        "commitments": team.commitments.count(),
+        "history": list(team.status_changes.select_related("by")),
+        "subteams": list(team.subteams.select_related("type")),
+        "trainings": list(team.trainings.order_by("-held_on")[:10]),
+        "commendations": list(team.commendations.order_by("-awarded_on")),
+        "can_edit": can_edit_team(user, team),
+        "can_edit_roster": can_edit_team(user, team) or leads(user, team),
+        "people_visible": people_visible,
+    }
+
+
+# --- people and households -------------------------------------------------------------
+
+def people_visible(user: Any) -> QuerySet[Person]:
+    return Person.objects.filter(scoping.subtree_q(user, Cap.PEOPLE_READ, path_field="area__path"))
+
+
+def person_search(user: Any, *, q: str = "", area: Area | None = None, limit: int = 50) -> QuerySet[Person]:
+    qs = people_visible(user).select_related("area", "household")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    for word in normalize_search(q).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs.order_by("search_name", "birth_year")[:limit]
+
+
+def person_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Person:
+    return scoping.get_for_user(
+        Person.objects.select_related("area", "household"), user, visible_q=Q(pk__in=people_visible(user).values("pk")),
+        writable=(lambda p: can_write_at(user, p.area.path)) if write else None, uid=uid,
+    )
+
+
+def person_possible_duplicates(
+    *, full_name: str, birth_year: int | None, area: Area, exclude_pk: int | None = None
+) -> QuerySet[Person]:
+    """Same name ignoring diacritics and case, same birth year, same village."""
+    qs = Person.objects.filter(search_name=normalize_search(full_name), birth_year=birth_year, area=area)
+    return qs.exclude(pk=exclude_pk) if exclude_pk else qs
+
+
+def person_identity_for(user: Any, person: Person) -> dict[str, str] | None:
+    """ID number, ethnicity, religion and phone, for those whose role allows; each read audited."""
+    if not scoping.covers(user, person.area.path, Cap.SENSITIVE_READ):
+        return None
+    audit_record(actor=user, action=AuditAction.READ, obj=person, area=person.area, label=str(person.uid)[:8],
+                 details={"fields": list(SENSITIVE_FIELDS)})
+    return {f: getattr(person, f) for f in SENSITIVE_FIELDS}
+
+
+def households_visible(user: Any) -> QuerySet[Household]:
+    return Household.objects.filter(scoping.subtree_q(user, Cap.PEOPLE_READ, path_field="area__path"))
+
+
+def household_search(user: Any, *, q: str = "", area: Area | None = None, limit: int = 50) -> QuerySet[Household]:
+    qs = households_visible(user).select_related("head", "area")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    for word in normalize_search(q).split():
+        qs = qs.filter(Q(head__search_name__contains=word) | Q(address__icontains=word))
+    return qs.order_by("area__path", "address")[:limit]
+
+
+def household_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Household:
+    return scoping.get_for_user(
+        Household.objects.select_related("head", "area"), user,
+        visible_q=Q(pk__in=households_visible(user).values("pk")),
+        writable=(lambda h: can_write_at(user, h.area.path)) if write else None, uid=uid,
+    )
+
+
+# --- coverage and force statistics ------------------------------------------------------
+
+def villages_on(area: Area, day: date) -> QuerySet[Area]:
+    """Villages of an area's subtree that existed on `day` (merged ones end, new ones start)."""
+    return (
+        Area.objects.filter(level=Level.VILLAGE, path__startswith=area.path)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+    )
+
+
+def active_team_ids_on(day: date) -> QuerySet[Team]:
+    """Teams active on `day`: their status on that day (from the history) is active or weak."""
+    latest = TeamStatusChange.objects.filter(team=OuterRef("pk"), on__lte=day).order_by("-on", "-id").values("status")[:1]
+    return Team.objects.annotate(status_on=Subquery(latest)).filter(
+        status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK]
+    )
+
+
+def commune_coverage(user: Any, commune: Area, *, type_code: str = "", on: date | None = None) -> dict[str, Any]:
+    """Villages with at least one active team (of a type) / all villages of the commune."""
+    day = on or timezone.localdate()
+    villages = list(villages_on(commune, day))
+    active = active_team_ids_on(day).filter(pk__in=teams_visible(user).values("pk"))
+    if type_code:
+        active = active.filter(type__code=type_code)
+    covered_ids = set(
+        TeamArea.objects.filter(team__in=active.values("pk"), area__in=[v.pk for v in villages]).values_list(
+            "area_id", flat=True
+        )
+    )
+    rows = [{"village": v, "covered": v.pk in covered_ids} for v in sorted(villages, key=lambda a: a.number or 0)]
+    return {"rows": rows, "covered": len(covered_ids), "total": len(villages)}
