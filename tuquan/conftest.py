@@ -124,20 +124,54 @@ def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dic
     patrol = ModelType.objects.get(code="tuan-tra-nhan-dan")
     made: dict[str, Any] = {}
     for prefix, where, leader in (("", village, users["linh"]), ("far_", far_village, None)):
-        team = services.team_create(actor=CONSOLE, model_type=patrol, name=f"Tổ tuần tra {where.short_name}",
-                                    home_area=where.parent, areas=[where], status="active",
-                                    established_on=date(2020, 1, 1), decision_number="12/QĐ-UBND")
-        person = services.person_create(actor=CONSOLE, full_name="Lò Văn Tổ" if prefix == "" else "Giàng A Xa",
-                                        area=where, gender="male", birth_year=1975, national_id="014075009999",
-                                        ethnicity="Thái", phone="0977000111")
+        team = services.team_create(
+            actor=CONSOLE,
+            model_type=patrol,
+            name=f"Tổ tuần tra {where.short_name}",
+            home_area=where.parent,
+            areas=[where],
+            status="active",
+            established_on=date(2020, 1, 1),
+            decision_number="12/QĐ-UBND",
+        )
+        person = services.person_create(
+            actor=CONSOLE,
+            full_name="Lò Văn Tổ" if prefix == "" else "Giàng A Xa",
+            area=where,
+            gender="male",
+            birth_year=1975,
+            national_id="014075009999",
+            ethnicity="Thái",
+            phone="0977000111",
+        )
         if leader is not None:
             person.user = leader
             person.save(update_fields=["user"])
-        household = services.household_create(actor=CONSOLE, area=where, address=f"Nhà số 1, {where.name}",
-                                              head=person)
-        services.membership_add(actor=CONSOLE, team=team, person=person, role="leader", start_on=date(2020, 1, 1))
+        household = services.household_create(
+            actor=CONSOLE, area=where, address=f"Nhà số 1, {where.name}", head=person
+        )
+        membership = services.membership_add(
+            actor=CONSOLE, team=team, person=person, role="leader", start_on=date(2020, 1, 1)
+        )
         services.team_household_add(actor=CONSOLE, team=team, household=household, start_on=date(2020, 1, 1))
-        made.update({f"{prefix}team": team, f"{prefix}person": person, f"{prefix}household": household})
+        made.update(
+            {
+                f"{prefix}team": team,
+                f"{prefix}person": person,
+                f"{prefix}household": household,
+                f"{prefix}membership": membership,
+            }
+        )
+    made["far_type"] = services.model_type_create(
+        actor=CONSOLE,
+        province=far_village.province,
+        code="lai-chau-rieng",
+        name="Mô hình riêng Lai Châu",
+        short_name="Riêng Lai Châu",
+        kind="team",
+        attaches_to="village",
+        roles=[{"code": "leader", "label": "Trưởng"}, {"code": "member", "label": "Thành viên"}],
+    )
     return made
 
 

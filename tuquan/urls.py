@@ -12,5 +12,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("", include("tuquan.accounts.urls")),
+    path("", include("tuquan.registry.urls")),
     path("", include("tuquan.core.urls")),
 ]

@@ -11,33 +11,73 @@ from tuquan.core import scoping
 from tuquan.core.indicators import Query, define, provider, ratio
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
-from tuquan.registry.models import Commitment, Household, Membership, ModelType, TeamArea, TeamHousehold, Training
+from tuquan.registry.models import (
+    Commitment,
+    Household,
+    Membership,
+    ModelType,
+    TeamArea,
+    TeamHousehold,
+    Training,
+)
 
-define("models.sites", "Số điểm mô hình",
-       "Số cặp (loại mô hình, địa bàn) khác nhau có ít nhất một tổ đang hoạt động vào ngày cuối kỳ; một điểm là "
-       "một nơi áp dụng mô hình (một thôn, hoặc một xã với mô hình cấp xã).")
-define("teams.active", "Số tổ, nhóm đang hoạt động",
-       "Số tổ có tình trạng “đang hoạt động” hoặc “hoạt động yếu” vào ngày cuối kỳ và có ít nhất một địa bàn "
-       "trong khu vực; một tổ trải nhiều xã được đếm một lần ở mọi cấp chứa nó.")
+define(
+    "models.sites",
+    "Số điểm mô hình",
+    "Số cặp (loại mô hình, địa bàn) khác nhau có ít nhất một tổ đang hoạt động vào ngày cuối kỳ; một điểm là "
+    "một nơi áp dụng mô hình (một thôn, hoặc một xã với mô hình cấp xã).",
+)
+define(
+    "teams.active",
+    "Số tổ, nhóm đang hoạt động",
+    "Số tổ có tình trạng “đang hoạt động” hoặc “hoạt động yếu” vào ngày cuối kỳ và có ít nhất một địa bàn "
+    "trong khu vực; một tổ trải nhiều xã được đếm một lần ở mọi cấp chứa nó.",
+)
 define("teams.weak", "Số tổ hoạt động yếu", "Số tổ có tình trạng “hoạt động yếu” vào ngày cuối kỳ.")
-define("teams.members", "Số thành viên",
-       "Số người khác nhau đang là thành viên (mọi vai trò) của các tổ đang hoạt động vào ngày cuối kỳ.")
-define("coverage.villages", "Thôn có mô hình",
-       "Số thôn, tổ dân phố tồn tại vào ngày cuối kỳ có ít nhất một tổ đang hoạt động / tổng số thôn.", "ratio")
-define("coverage.communes", "Xã có mô hình",
-       "Số xã có ít nhất một tổ đang hoạt động vào ngày cuối kỳ / tổng số xã của khu vực.", "ratio")
-define("households.covered", "Số hộ tham gia",
-       "Số hộ khác nhau thuộc một tổ đang hoạt động vào ngày cuối kỳ.")
-define("coverage.households", "Hộ tham gia / hộ đã đăng ký",
-       "Số hộ tham gia (households.covered) / số hộ có trong sổ theo dõi của khu vực.", "ratio")
-define("commitments.signed", "Số hộ đã ký cam kết",
-       "Số hộ khác nhau đã ký cam kết với một chương trình, mô hình trong khu vực, tính đến ngày cuối kỳ.")
-define("training.attendees", "Lượt người được tập huấn",
-       "Tổng số người dự các buổi tập huấn tổ chức trong kỳ trong khu vực.", "flow")
+define(
+    "teams.members",
+    "Số thành viên",
+    "Số người khác nhau đang là thành viên (mọi vai trò) của các tổ đang hoạt động vào ngày cuối kỳ.",
+)
+define(
+    "coverage.villages",
+    "Thôn có mô hình",
+    "Số thôn, tổ dân phố tồn tại vào ngày cuối kỳ có ít nhất một tổ đang hoạt động / tổng số thôn.",
+    "ratio",
+)
+define(
+    "coverage.communes",
+    "Xã có mô hình",
+    "Số xã có ít nhất một tổ đang hoạt động vào ngày cuối kỳ / tổng số xã của khu vực.",
+    "ratio",
+)
+define(
+    "households.covered", "Số hộ tham gia", "Số hộ khác nhau thuộc một tổ đang hoạt động vào ngày cuối kỳ."
+)
+define(
+    "coverage.households",
+    "Hộ tham gia / hộ đã đăng ký",
+    "Số hộ tham gia (households.covered) / số hộ có trong sổ theo dõi của khu vực.",
+    "ratio",
+)
+define(
+    "commitments.signed",
+    "Số hộ đã ký cam kết",
+    "Số hộ khác nhau đã ký cam kết với một chương trình, mô hình trong khu vực, tính đến ngày cuối kỳ.",
+)
+define(
+    "training.attendees",
+    "Lượt người được tập huấn",
+    "Tổng số người dự các buổi tập huấn tổ chức trong kỳ trong khu vực.",
+    "flow",
+)
 define("training.sessions", "Số buổi tập huấn", "Số buổi tập huấn tổ chức trong kỳ trong khu vực.", "flow")
-define("force.members", "Lực lượng Tổ bảo vệ ANTT",
-       "Số người đang là thành viên của Tổ bảo vệ an ninh, trật tự ở cơ sở vào ngày cuối kỳ; .by_role theo vai trò, "
-       ".by_age_group theo nhóm tuổi (đến 70, trên 70).")
+define(
+    "force.members",
+    "Lực lượng Tổ bảo vệ ANTT",
+    "Số người đang là thành viên của Tổ bảo vệ an ninh, trật tự ở cơ sở vào ngày cuối kỳ; .by_role theo vai trò, "
+    ".by_age_group theo nhóm tuổi (đến 70, trên 70).",
+)
 
 
 def _area_filter(query: Query, field: str) -> Q:
@@ -60,8 +100,11 @@ def _by_type(pairs: list[tuple[str, Any]]) -> dict[str, int]:
 @provider
 def registry_indicators(query: Query) -> dict[str, Any]:
     end = query.end
-    links = list(_active_links(query).values_list("team_id", "team__type__code", "area_id", "area__level",
-                                                 "area__parent_id"))
+    links = list(
+        _active_links(query).values_list(
+            "team_id", "team__type__code", "area_id", "area__level", "area__parent_id"
+        )
+    )
     team_types = {team: code for team, code, *_ in links}
     sites = {(code, area) for _team, code, area, *_ in links}
     weak = _active_links(query).filter(team__status="weak").values("team").distinct().count()
@@ -84,12 +127,19 @@ def registry_indicators(query: Query) -> dict[str, Any]:
         _area_filter(query, "area"), scoping.subtree_q(query.actor, Cap.PEOPLE_READ, path_field="area__path")
     )
     covered = (
-        TeamHousehold.objects.filter(team_id__in=team_types.keys(), household__in=visible_households, start_on__lte=end)
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=end)).values("household").distinct().count()
+        TeamHousehold.objects.filter(
+            team_id__in=team_types.keys(), household__in=visible_households, start_on__lte=end
+        )
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=end))
+        .values("household")
+        .distinct()
+        .count()
     )
     registered = visible_households.count()
     signed = Commitment.objects.filter(household__in=visible_households, signed_on__lte=end)
-    trainings = Training.objects.filter(_area_filter(query, "area"), held_on__gte=query.start, held_on__lte=end)
+    trainings = Training.objects.filter(
+        _area_filter(query, "area"), held_on__gte=query.start, held_on__lte=end
+    )
     force = active_members.filter(team__type__is_statutory=True).select_related("person")
     force_people: dict[int, tuple[str, int | None]] = {}
     for m in force:
@@ -137,5 +187,7 @@ def _communes_in(area: Area) -> set[int]:
     if area.level == Level.COMMUNE:
         return {area.pk}
     if area.level in (Level.PROVINCE, Level.COUNTRY):
-        return set(Area.objects.filter(level=Level.COMMUNE, path__startswith=area.path).values_list("pk", flat=True))
+        return set(
+            Area.objects.filter(level=Level.COMMUNE, path__startswith=area.path).values_list("pk", flat=True)
+        )
     return set()

@@ -59,11 +59,13 @@ class ModelType(models.Model):
     name = models.CharField(_("tên"), max_length=200)
     short_name = models.CharField(_("tên ngắn"), max_length=80)
     kind = models.CharField(_("dạng"), max_length=20, choices=TypeKind.choices, default=TypeKind.TEAM)
-    attaches_to = models.CharField(_("gắn với"), max_length=20, choices=AttachTo.choices, default=AttachTo.VILLAGE)
+    attaches_to = models.CharField(
+        _("gắn với"), max_length=20, choices=AttachTo.choices, default=AttachTo.VILLAGE
+    )
     roles = models.JSONField(_("vai trò trong tổ"), default=list)
     has_subteams = models.BooleanField(_("có tổ con"), default=False)
-    journal_kinds = models.JSONField(_("loại hoạt động ghi nhật ký"), default=list)
-    extra_indicators = models.JSONField(_("chỉ tiêu riêng"), default=list)
+    journal_kinds = models.JSONField(_("loại hoạt động ghi nhật ký"), default=list, blank=True)
+    extra_indicators = models.JSONField(_("chỉ tiêu riêng"), default=list, blank=True)
     is_statutory = models.BooleanField(_("Tổ bảo vệ ANTT ở cơ sở (theo Luật 30/2023)"), default=False)
     is_builtin = models.BooleanField(default=False, editable=False)
     # Null: the national catalogue; otherwise a type one province added for itself.
@@ -100,14 +102,26 @@ class Team(models.Model):
     """
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    type = models.ForeignKey(ModelType, on_delete=models.PROTECT, related_name="teams", verbose_name=_("loại mô hình"))
+    type = models.ForeignKey(
+        ModelType, on_delete=models.PROTECT, related_name="teams", verbose_name=_("loại mô hình")
+    )
     name = models.CharField(_("tên"), max_length=200)
     search_name = models.CharField(max_length=400, editable=False, db_index=True)
-    home_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã quản lý"))
+    home_area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã quản lý")
+    )
     areas = models.ManyToManyField(Area, through="TeamArea", related_name="teams")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="subteams",
-                               verbose_name=_("thuộc tổ"))
-    status = models.CharField(_("tình trạng"), max_length=20, choices=TeamStatus.choices, default=TeamStatus.PROPOSED)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="subteams",
+        verbose_name=_("thuộc tổ"),
+    )
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=TeamStatus.choices, default=TeamStatus.PROPOSED
+    )
     established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định"), max_length=60, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
@@ -146,7 +160,9 @@ class TeamStatusChange(models.Model):
     status = models.CharField(max_length=20, choices=TeamStatus.choices)
     on = models.DateField(_("từ ngày"))
     reason = models.CharField(_("lý do"), max_length=300, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -174,9 +190,12 @@ EDUCATION_RANK = {code: rank for rank, code in enumerate(Education.values)}
 
 class Household(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    head = models.ForeignKey("Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                             verbose_name=_("chủ hộ"))
-    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("thôn, tổ dân phố"))
+    head = models.ForeignKey(
+        "Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("chủ hộ")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("thôn, tổ dân phố")
+    )
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -202,11 +221,18 @@ class Person(models.Model):
     phone = EncryptedTextField(_("số điện thoại"))
     education = models.CharField(_("trình độ học vấn"), max_length=20, choices=Education.choices, blank=True)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("nơi ở"))
-    household = models.ForeignKey(Household, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="members", verbose_name=_("hộ"))
+    household = models.ForeignKey(
+        Household,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("hộ"),
+    )
     resident_since = models.DateField(_("cư trú tại địa phương từ"), null=True, blank=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -259,7 +285,9 @@ class TeamHousehold(models.Model):
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["team", "household", "start_on"], name="registry_teamhousehold_unique")
+            models.UniqueConstraint(
+                fields=["team", "household", "start_on"], name="registry_teamhousehold_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -271,14 +299,17 @@ class Commitment(models.Model):
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="commitments")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="commitments",
-                             verbose_name=_("chương trình, mô hình"))
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("chương trình, mô hình")
+    )
     signed_on = models.DateField(_("ngày ký"))
     note = models.CharField(_("ghi chú"), max_length=300, blank=True)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
-            models.UniqueConstraint(fields=["household", "team", "signed_on"], name="registry_commitment_unique")
+            models.UniqueConstraint(
+                fields=["household", "team", "signed_on"], name="registry_commitment_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -308,8 +339,12 @@ class CommendationLevel(models.TextChoices):
 
 class Commendation(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="commendations")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="commendations")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="commendations"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="commendations"
+    )
     awarded_on = models.DateField(_("ngày"))
     level = models.CharField(_("cấp khen"), max_length=30, choices=CommendationLevel.choices)
     decision_number = models.CharField(_("số quyết định"), max_length=60)
@@ -333,19 +368,29 @@ class ForceSettings(models.Model):
     province = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="+")
     min_age = models.PositiveSmallIntegerField(_("tuổi tối thiểu"), default=18)
     max_age = models.PositiveSmallIntegerField(_("tuổi tối đa"), default=70)
-    min_residence_months = models.PositiveSmallIntegerField(_("thời gian cư trú tối thiểu (tháng)"), default=12)
-    education_min = models.CharField(_("học vấn tối thiểu"), max_length=20, choices=Education.choices,
-                                     default=Education.LOWER_SECONDARY)
+    min_residence_months = models.PositiveSmallIntegerField(
+        _("thời gian cư trú tối thiểu (tháng)"), default=12
+    )
+    education_min = models.CharField(
+        _("học vấn tối thiểu"), max_length=20, choices=Education.choices, default=Education.LOWER_SECONDARY
+    )
     # Mountain, border and ethnic-minority communes accept primary education (DOMAIN.md).
-    education_min_difficult = models.CharField(_("học vấn tối thiểu ở vùng khó khăn"), max_length=20,
-                                               choices=Education.choices, default=Education.PRIMARY)
+    education_min_difficult = models.CharField(
+        _("học vấn tối thiểu ở vùng khó khăn"),
+        max_length=20,
+        choices=Education.choices,
+        default=Education.PRIMARY,
+    )
     difficult_communes = models.ManyToManyField(Area, blank=True, related_name="+")
-    allowance_leader = models.DecimalField(_("phụ cấp tổ trưởng (đồng/tháng)"), max_digits=14, decimal_places=0,
-                                           default=0)
-    allowance_deputy = models.DecimalField(_("phụ cấp tổ phó (đồng/tháng)"), max_digits=14, decimal_places=0,
-                                           default=0)
-    allowance_member = models.DecimalField(_("phụ cấp tổ viên (đồng/tháng)"), max_digits=14, decimal_places=0,
-                                           default=0)
+    allowance_leader = models.DecimalField(
+        _("phụ cấp tổ trưởng (đồng/tháng)"), max_digits=14, decimal_places=0, default=0
+    )
+    allowance_deputy = models.DecimalField(
+        _("phụ cấp tổ phó (đồng/tháng)"), max_digits=14, decimal_places=0, default=0
+    )
+    allowance_member = models.DecimalField(
+        _("phụ cấp tổ viên (đồng/tháng)"), max_digits=14, decimal_places=0, default=0
+    )
     team_size_max = models.PositiveSmallIntegerField(_("số người tối đa mỗi tổ"), default=3)
 
     def __str__(self) -> str:

@@ -15,6 +15,7 @@ from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
 from tuquan.registry.models import (
     Household,
+    Membership,
     ModelType,
     Person,
     Team,
@@ -28,6 +29,7 @@ SENSITIVE_FIELDS = ("national_id", "ethnicity", "religion", "phone")
 
 
 # --- model types ---------------------------------------------------------------------
+
 
 def model_types_for(user: Any, *, include_inactive: bool = False) -> QuerySet[ModelType]:
     """The national catalogue plus the types of the provinces the user reaches."""
@@ -48,13 +50,16 @@ def model_type_get_for_user(user: Any, code: str, *, write: bool = False) -> Mod
         return scoping.covers(user, t.province.path, Cap.TYPE_MANAGE)  # type: ignore[union-attr]
 
     return scoping.get_for_user(
-        ModelType.objects.select_related("province"), user,
+        ModelType.objects.select_related("province"),
+        user,
         visible_q=Q(pk__in=model_types_for(user, include_inactive=True).values("pk")),
-        writable=writable if write else None, code=code,
+        writable=writable if write else None,
+        code=code,
     )
 
 
 # --- teams ---------------------------------------------------------------------------
+
 
 def teams_visible(user: Any) -> QuerySet[Team]:
     """Teams with any of their areas, or their home commune, inside the user's area: a
@@ -107,25 +112,34 @@ def team_get_for_user(user: Any, uid: Any, *, write: bool = False, roster: bool 
     else:
         check = None
     return scoping.get_for_user(
-        Team.objects.select_related("type", "home_area", "parent"), user,
-        visible_q=Q(pk__in=teams_visible(user).values("pk")), writable=check, uid=uid,
+        Team.objects.select_related("type", "home_area", "parent"),
+        user,
+        visible_q=Q(pk__in=teams_visible(user).values("pk")),
+        writable=check,
+        uid=uid,
     )
 
 
 def team_detail(user: Any, team: Team) -> dict[str, Any]:
     today = timezone.localdate()
-    memberships = (
-        team.memberships.select_related("person", "person__area")
-        .order_by("end_on", "role", "person__search_name")
+    memberships = team.memberships.select_related("person", "person__area").order_by(
+        "end_on", "role", "person__search_name"
     )
     people_visible = scoping.has_cap(user, Cap.PEOPLE_READ)
     return {
         "team": team,
         "areas": list(team.areas.order_by("path")),
         "memberships": list(memberships) if people_visible else [],
-        "active_members": sum(1 for m in memberships if m.start_on <= today and (m.end_on is None or m.end_on >= today)),
-        "households": list(team.team_households.select_related("household", "household__head", "household__area")
-                           .filter(Q(end_on__isnull=True) | Q(end_on__gte=today))) if people_visible else [],
+        "active_members": sum(
+            1 for m in memberships if m.start_on <= today and (m.end_on is None or m.end_on >= today)
+        ),
+        "households": list(
+            team.team_households.select_related("household", "household__head", "household__area").filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=today)
+            )
+        )
+        if people_visible
+        else [],
         "commitments": team.commitments.count(),
         "history": list(team.status_changes.select_related("by")),
         "subteams": list(team.subteams.select_related("type")),
@@ -138,6 +152,7 @@ def team_detail(user: Any, team: Team) -> dict[str, Any]:
 
 
 # --- people and households -------------------------------------------------------------
+
 
 def people_visible(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(scoping.subtree_q(user, Cap.PEOPLE_READ, path_field="area__path"))
@@ -154,8 +169,11 @@ def person_search(user: Any, *, q: str = "", area: Area | None = None, limit: in
 
 def person_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Person:
     return scoping.get_for_user(
-        Person.objects.select_related("area", "household"), user, visible_q=Q(pk__in=people_visible(user).values("pk")),
-        writable=(lambda p: can_write_at(user, p.area.path)) if write else None, uid=uid,
+        Person.objects.select_related("area", "household"),
+        user,
+        visible_q=Q(pk__in=people_visible(user).values("pk")),
+        writable=(lambda p: can_write_at(user, p.area.path)) if write else None,
+        uid=uid,
     )
 
 
@@ -171,8 +189,14 @@ def person_identity_for(user: Any, person: Person) -> dict[str, str] | None:
     """ID number, ethnicity, religion and phone, for those whose role allows; each read audited."""
     if not scoping.covers(user, person.area.path, Cap.SENSITIVE_READ):
         return None
-    audit_record(actor=user, action=AuditAction.READ, obj=person, area=person.area, label=str(person.uid)[:8],
-                 details={"fields": list(SENSITIVE_FIELDS)})
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        obj=person,
+        area=person.area,
+        label=str(person.uid)[:8],
+        details={"fields": list(SENSITIVE_FIELDS)},
+    )
     return {f: getattr(person, f) for f in SENSITIVE_FIELDS}
 
 
@@ -180,7 +204,9 @@ def households_visible(user: Any) -> QuerySet[Household]:
     return Household.objects.filter(scoping.subtree_q(user, Cap.PEOPLE_READ, path_field="area__path"))
 
 
-def household_search(user: Any, *, q: str = "", area: Area | None = None, limit: int = 50) -> QuerySet[Household]:
+def household_search(
+    user: Any, *, q: str = "", area: Area | None = None, limit: int = 50
+) -> QuerySet[Household]:
     qs = households_visible(user).select_related("head", "area")
     if area is not None:
         qs = qs.filter(area__path__startswith=area.path)
@@ -191,13 +217,16 @@ def household_search(user: Any, *, q: str = "", area: Area | None = None, limit:
 
 def household_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Household:
     return scoping.get_for_user(
-        Household.objects.select_related("head", "area"), user,
+        Household.objects.select_related("head", "area"),
+        user,
         visible_q=Q(pk__in=households_visible(user).values("pk")),
-        writable=(lambda h: can_write_at(user, h.area.path)) if write else None, uid=uid,
+        writable=(lambda h: can_write_at(user, h.area.path)) if write else None,
+        uid=uid,
     )
 
 
 # --- coverage and force statistics ------------------------------------------------------
+
 
 def villages_on(area: Area, day: date) -> QuerySet[Area]:
     """Villages of an area's subtree that existed on `day` (merged ones end, new ones start)."""
@@ -210,13 +239,19 @@ def villages_on(area: Area, day: date) -> QuerySet[Area]:
 
 def active_team_ids_on(day: date) -> QuerySet[Team]:
     """Teams active on `day`: their status on that day (from the history) is active or weak."""
-    latest = TeamStatusChange.objects.filter(team=OuterRef("pk"), on__lte=day).order_by("-on", "-id").values("status")[:1]
+    latest = (
+        TeamStatusChange.objects.filter(team=OuterRef("pk"), on__lte=day)
+        .order_by("-on", "-id")
+        .values("status")[:1]
+    )
     return Team.objects.annotate(status_on=Subquery(latest)).filter(
         status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK]
     )
 
 
-def commune_coverage(user: Any, commune: Area, *, type_code: str = "", on: date | None = None) -> dict[str, Any]:
+def commune_coverage(
+    user: Any, commune: Area, *, type_code: str = "", on: date | None = None
+) -> dict[str, Any]:
     """Villages with at least one active team (of a type) / all villages of the commune."""
     day = on or timezone.localdate()
     villages = list(villages_on(commune, day))
@@ -228,5 +263,153 @@ def commune_coverage(user: Any, commune: Area, *, type_code: str = "", on: date 
             "area_id", flat=True
         )
     )
-    rows = [{"village": v, "covered": v.pk in covered_ids} for v in sorted(villages, key=lambda a: a.number or 0)]
+    rows = [
+        {"village": v, "covered": v.pk in covered_ids} for v in sorted(villages, key=lambda a: a.number or 0)
+    ]
     return {"rows": rows, "covered": len(covered_ids), "total": len(villages)}
+
+
+# --- choices for forms ------------------------------------------------------------------
+
+
+def writable_areas(user: Any, *, levels: tuple[str, ...] = (Level.VILLAGE,)) -> QuerySet[Area]:
+    """Current villages (or communes) where the user may write registry records."""
+    return (
+        Area.objects.filter(
+            scoping.subtree_q(user, Cap.REGISTRY_WRITE, path_field="path"),
+            level__in=levels,
+            valid_to__isnull=True,
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
+
+
+def area_choices(areas: Any) -> list[tuple[str, str]]:
+    return [
+        (a.ident, f"{a.name} — {a.parent.short_name}" if a.parent and a.level == Level.VILLAGE else a.name)
+        for a in areas
+    ]
+
+
+def filter_areas(user: Any) -> QuerySet[Area]:
+    """Communes the user sees, to filter lists by."""
+    return Area.objects.filter(
+        scoping.subtree_q(user, Cap.TEAM_READ, path_field="path"), level=Level.COMMUNE, valid_to__isnull=True
+    ).order_by("short_name")
+
+
+def membership_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Membership:
+    return scoping.get_for_user(
+        Membership.objects.select_related("team__home_area", "team__type", "person"),
+        user,
+        visible_q=Q(team__in=teams_visible(user).values("pk"), person__in=people_visible(user).values("pk")),
+        writable=(lambda m: can_edit_roster(user, m.team)) if write else None,
+        uid=uid,
+    )
+
+
+def people_for_team(user: Any, team: Team) -> QuerySet[Person]:
+    """People living in the team's areas (villages, or whole communes), to add as members."""
+    q = Q()
+    for area in team.areas.all():
+        q |= Q(area__path__startswith=area.path)
+    return people_visible(user).filter(q).order_by("search_name")
+
+
+def households_for_team(user: Any, team: Team) -> QuerySet[Household]:
+    q = Q()
+    for area in team.areas.all():
+        q |= Q(area__path__startswith=area.path)
+    return households_visible(user).filter(q).select_related("head").order_by("address")
+
+
+def force_statistics(user: Any, area: Area, *, on: date | None = None) -> dict[str, Any]:
+    """The statutory force as officials tabulate it: members by team, role and age group."""
+    day = on or timezone.localdate()
+    teams = (
+        teams_visible(user)
+        .filter(type__is_statutory=True)
+        .filter(Exists(TeamArea.objects.filter(team=OuterRef("pk"), area__path__startswith=area.path)))
+    )
+    members = (
+        Membership.objects.filter(team__in=teams.values("pk"), start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .select_related("team", "person")
+        .order_by("team__name", "role")
+    )
+    rows: dict[int, dict[str, Any]] = {}
+    totals = {"leader": 0, "deputy": 0, "member": 0, "to_70": 0, "over_70": 0, "total": 0}
+    for m in members:
+        row = rows.setdefault(
+            m.team_id,
+            {"team": m.team, "leader": 0, "deputy": 0, "member": 0, "to_70": 0, "over_70": 0, "total": 0},
+        )
+        role = m.role if m.role in ("leader", "deputy") else "member"
+        age_group = "over_70" if m.person.birth_year and day.year - m.person.birth_year > 70 else "to_70"
+        for bucket in (row, totals):
+            bucket[role] += 1
+            bucket[age_group] += 1
+            bucket["total"] += 1
+    return {"rows": list(rows.values()), "totals": totals, "teams": teams.count(), "on": day}
+
+
+# --- lists for the API (unsliced, so they can be paged and counted) ---------------------
+
+
+def model_type_list(
+    user: Any, *, q: str = "", kind: str = "", include_inactive: bool = False
+) -> QuerySet[ModelType]:
+    qs = model_types_for(user, include_inactive=include_inactive).select_related("province")
+    if kind:
+        qs = qs.filter(kind=kind)
+    needle = normalize_search(q)
+    if needle:
+        qs = qs.filter(
+            Q(name__icontains=q.strip())
+            | Q(short_name__icontains=q.strip())
+            | Q(code__icontains="-".join(needle.split()))
+        )
+    return qs.order_by("name", "code")
+
+
+def person_list(user: Any, *, area: Area | None = None, q: str = "") -> QuerySet[Person]:
+    """People the user may see (none without people.read), searched ignoring diacritics."""
+    qs = people_visible(user).select_related("area", "household")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    for word in normalize_search(q).split():
+        qs = qs.filter(search_name__contains=word)
+    return qs.order_by("search_name", "birth_year", "pk")
+
+
+def household_list(user: Any, *, area: Area | None = None, q: str = "") -> QuerySet[Household]:
+    qs = households_visible(user).select_related("head", "area")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    for word in normalize_search(q).split():
+        qs = qs.filter(Q(head__search_name__contains=word) | Q(address__icontains=word))
+    return qs.order_by("area__path", "address", "pk")
+
+
+def household_members(user: Any, household: Household) -> QuerySet[Person]:
+    return people_visible(user).filter(household=household).order_by("search_name", "pk")
+
+
+def team_memberships(user: Any, team: Team) -> QuerySet[Any]:
+    """A visible team's memberships, only those whose person the user may see (a team
+    member without people.read gets none; a neighbouring commune sees its own residents)."""
+    return (
+        team.memberships.filter(person__in=people_visible(user).values("pk"))
+        .select_related("person", "team")
+        .order_by("start_on", "pk")
+    )
+
+
+def household_commitments(user: Any, household: Household) -> QuerySet[Any]:
+    """A visible household's commitments to the programmes (teams) the user may see."""
+    return (
+        household.commitments.filter(team__in=teams_visible(user).values("pk"))
+        .select_related("team", "household")
+        .order_by("-signed_on", "pk")
+    )
