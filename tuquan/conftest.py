@@ -162,6 +162,7 @@ def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dic
                 f"{prefix}membership": membership,
             }
         )
+    made.update(placements_world(village, far_village))
     made["far_type"] = services.model_type_create(
         actor=CONSOLE,
         province=far_village.province,
@@ -184,3 +185,34 @@ def skip_or_fail(reason: str) -> None:
     if require_all():
         pytest.fail(f"TUQUAN_REQUIRE_ALL=1 and {reason}")
     pytest.skip(reason)
+
+
+def placements_world(village: Any, far_village: Any) -> dict[str, Any]:
+    """Pretend each world commune's old namesake was split between two new communes, and a
+    person record from it waits in the queue (real split communes exist only elsewhere)."""
+    from tuquan.core.models import Area, AreaSuccession
+    from tuquan.core.services import placement_create
+    from tuquan.registry.models import Person
+
+    made: dict[str, Any] = {}
+    for prefix, commune in (("", village.parent), ("far_", far_village.parent)):
+        legacy = (
+            Area.objects.filter(level="legacy_commune", successor_links__successor=commune).first()
+            or Area.objects.filter(level="legacy_commune", province=commune.province).first()
+        )
+        assert legacy is not None
+        sibling = (
+            Area.objects.filter(parent=commune.parent, level="commune")
+            .exclude(pk=commune.pk)
+            .order_by("ident")[0]
+        )
+        if prefix == "":
+            sibling = Area.objects.get(ident="04078")
+        AreaSuccession.objects.filter(predecessor=legacy).delete()
+        for successor in (commune, sibling):
+            AreaSuccession.objects.create(predecessor=legacy, successor=successor, kind="part")
+        person = Person.objects.create(full_name="Người từ xã cũ", area=legacy, birth_year=1980)
+        made[f"{prefix}placement"] = placement_create(
+            obj=person, legacy_area=legacy, summary="Người từ xã cũ (1980)", source="thu-nghiem.xlsx"
+        )
+    return made

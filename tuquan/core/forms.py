@@ -45,3 +45,11 @@ class AuditFilterForm(forms.Form):
     )
     actor = forms.CharField(label=_("Người thực hiện"), required=False)
     q = forms.CharField(label=_("Đối tượng"), required=False)
+
+
+class PlacementForm(forms.Form):
+    village = forms.ChoiceField(label=_("Xếp vào thôn, tổ dân phố"))
+
+    def __init__(self, *args: object, targets: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["village"].choices = targets  # type: ignore[attr-defined]

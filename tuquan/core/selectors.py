@@ -86,7 +86,9 @@ def placement_queue(user: Any, *, include_placed: bool = False) -> QuerySet[Any]
     """Queued records whose old commune flowed into a commune the user may write."""
     from tuquan.core.models import PendingPlacement
 
-    communes = Area.objects.filter(scoping.subtree_q(user, Cap.AREA_WRITE, path_field="path"), level=Level.COMMUNE)
+    communes = Area.objects.filter(
+        scoping.subtree_q(user, Cap.AREA_WRITE, path_field="path"), level=Level.COMMUNE
+    )
     qs = PendingPlacement.objects.filter(legacy_area__successor_links__successor__in=communes).distinct()
     if not include_placed:
         qs = qs.filter(placed_at__isnull=True)
@@ -97,6 +99,23 @@ def placement_get_for_user(user: Any, pk: int) -> Any:
     from tuquan.core.models import PendingPlacement
 
     return scoping.get_for_user(
-        PendingPlacement.objects.select_related("legacy_area", "content_type"), user,
-        visible_q=Q(pk__in=placement_queue(user, include_placed=True).values("pk")), pk=pk,
+        PendingPlacement.objects.select_related("legacy_area", "content_type"),
+        user,
+        visible_q=Q(pk__in=placement_queue(user, include_placed=True).values("pk")),
+        pk=pk,
+    )
+
+
+def placement_targets(user: Any, placement: Any) -> QuerySet[Area]:
+    """Current villages of the successor communes that the user may write."""
+    successors = placement.legacy_area.successor_links.values("successor")
+    return (
+        Area.objects.filter(
+            scoping.subtree_q(user, Cap.AREA_WRITE, path_field="path"),
+            level=Level.VILLAGE,
+            parent__in=successors,
+            valid_to__isnull=True,
+        )
+        .select_related("parent")
+        .order_by("path")
     )

@@ -12,4 +12,6 @@ urlpatterns = [
     path("dia-ban/<str:ident>/sua/", views.village_edit, name="village_edit"),
     path("dia-ban/<str:ident>/nhap-thon/", views.village_import, name="village_import"),
     path("nhat-ky-he-thong/", views.audit_log, name="audit"),
+    path("xep-dia-ban/", views.placement_list, name="placements"),
+    path("xep-dia-ban/<int:pk>/", views.placement_assign, name="placement_assign"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tuquan.core import io, scoping, selectors, services
 from tuquan.core.forms import (
     AuditFilterForm,
+    PlacementForm,
     VillageForm,
     VillageImportForm,
     VillageMergeForm,
@@ -177,3 +178,36 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render_page(
         request, "core/audit_log.html", {"form": form, "page": page}, partial="core/_audit_rows.html"
     )
+
+
+@login_required
+def placement_list(request: HttpRequest) -> HttpResponse:
+    """The commune officer's queue of records from split old communes, waiting to be placed."""
+    if not scoping.has_cap(request.user, Cap.AREA_WRITE):
+        raise PermissionDenied(_("Chỉ cán bộ quản lý địa bàn xếp hồ sơ vào thôn."))
+    queue = list(selectors.placement_queue(request.user))
+    return render_page(request, "core/placements.html", {"queue": queue})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    placement = selectors.placement_get_for_user(request.user, pk)
+    choices = selectors.placement_targets(request.user, placement)
+    form = PlacementForm(
+        request.POST or None, targets=[(a.ident, f"{a.name} — {a.parent.short_name}") for a in choices]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            village = selectors.area_get_for_user(request.user, form.cleaned_data["village"], write=True)
+            services.placement_assign(actor=request.user, placement=placement, village=village)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect_after_post(request, reverse("core:placements"))
+    context = {"placement": placement, "form": form}
+    if form.is_bound and form.errors:
+        return render_form_error(
+            request, "core/placement_assign.html", context, partial="core/placement_assign.html"
+        )
+    return render_page(request, "core/placement_assign.html", context)

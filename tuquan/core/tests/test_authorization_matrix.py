@@ -62,6 +62,12 @@ CASES: dict[str, Case] = {
     "dia-ban/<str:ident>/nhap-thon/": Case(
         lambda w, x: f"/dia-ban/{commune(w, x)}/nhap-thon/", VILLAGE_EDITORS, FAR_VILLAGE_EDITORS
     ),
+    "xep-dia-ban/": Case(lambda w, _: "/xep-dia-ban/", MANAGERS),
+    "xep-dia-ban/<int:pk>/": Case(
+        lambda w, x: f"/xep-dia-ban/{(w.placement if x == 'inside' else w.far_placement).pk}/",
+        expect(404, sam=200, charlie=200, alice=200, bob=200),
+        FAR_READERS,
+    ),
     "nhat-ky-he-thong/": Case(lambda w, _: "/nhat-ky-he-thong/", expect(403, sam=200, charlie=200, erin=200)),
     "tai-khoan/": Case(lambda w, _: "/tai-khoan/", MANAGERS),
     "tai-khoan/them/": Case(lambda w, _: "/tai-khoan/them/", MANAGERS),
@@ -95,6 +101,7 @@ CASES: dict[str, Case] = {
         lambda w, x: f"/api/v1/areas/{commune(w, x)}/children", COMMUNE_READERS, FAR_READERS, anon=401
     ),
 }
+
 
 def _app_cases() -> dict[str, Case]:
     """Each app adds its routes' cases in `tests/authz_cases*.py` modules."""
