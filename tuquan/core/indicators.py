@@ -51,8 +51,11 @@ def provider(fn: Provider) -> Provider:
 
 
 def ratio(numerator: int, denominator: int) -> dict[str, Any]:
-    return {"numerator": numerator, "denominator": denominator,
-            "ratio": round(numerator / denominator, 4) if denominator else None}
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "ratio": round(numerator / denominator, 4) if denominator else None,
+    }
 
 
 def money(value: Decimal | int | None) -> str:

@@ -256,8 +256,9 @@ class PendingPlacement(models.Model):
     source = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     placed_area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     placed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -32,8 +32,13 @@ class Cap:
 
 
 _READ = {Cap.AREA_READ, Cap.TEAM_READ, Cap.PEOPLE_READ}
-_OFFICER = _READ | {Cap.AREA_WRITE, Cap.ACCOUNT_MANAGE, Cap.ACCOUNT_SENSITIVE_READ, Cap.REGISTRY_WRITE,
-                    Cap.SENSITIVE_READ}
+_OFFICER = _READ | {
+    Cap.AREA_WRITE,
+    Cap.ACCOUNT_MANAGE,
+    Cap.ACCOUNT_SENSITIVE_READ,
+    Cap.REGISTRY_WRITE,
+    Cap.SENSITIVE_READ,
+}
 
 ROLE_CAPS: dict[str, frozenset[str]] = {
     # A member sees the teams of their village, not the people registry.

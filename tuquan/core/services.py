@@ -166,6 +166,7 @@ def village_merge(*, actor: Any, sources: Iterable[Area], target: Area, on: date
 
 # --- records from split legacy communes ------------------------------------------------------
 
+
 def placement_create(*, obj: models.Model, legacy_area: Area, summary: str, source: str = "") -> Any:
     """Queue a record whose old commune was split: it keeps `legacy_area` as its area until
     an officer of a successor commune places it (`placement_assign`)."""
@@ -174,8 +175,11 @@ def placement_create(*, obj: models.Model, legacy_area: Area, summary: str, sour
     from tuquan.core.models import PendingPlacement
 
     return PendingPlacement.objects.create(
-        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk), legacy_area=legacy_area,
-        summary=summary[:200], source=source[:200],
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        legacy_area=legacy_area,
+        summary=summary[:200],
+        source=source[:200],
     )
 
 
@@ -198,6 +202,12 @@ def placement_assign(*, actor: Any, placement: Any, village: Area) -> Any:
         placement.placed_by = actor if getattr(actor, "is_authenticated", False) else None
         placement.placed_at = timezone.now()
         placement.save(update_fields=["placed_area", "placed_by", "placed_at"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=record, area=village, label=placement.summary,
-                     details={"placed_from": placement.legacy_area.ident, "placed_in": village.ident})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=record,
+            area=village,
+            label=placement.summary,
+            details={"placed_from": placement.legacy_area.ident, "placed_in": village.ident},
+        )
     return placement

@@ -16,9 +16,13 @@ def leads(user: Any, team: Team) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     today = timezone.localdate()
-    return Membership.objects.filter(
-        team=team, person__user=user, role__in=["leader", "deputy"], start_on__lte=today
-    ).exclude(end_on__lt=today).exists()
+    return (
+        Membership.objects.filter(
+            team=team, person__user=user, role__in=["leader", "deputy"], start_on__lte=today
+        )
+        .exclude(end_on__lt=today)
+        .exists()
+    )
 
 
 def can_edit_team(user: Any, team: Team) -> bool:

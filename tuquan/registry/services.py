@@ -52,7 +52,10 @@ def _deny(message: str) -> PermissionDenied:
 
 # --- model types -----------------------------------------------------------------------
 
-def _clean_type_lists(*, roles: list[dict[str, str]], journal_kinds: list[str], extra: list[dict[str, str]]) -> None:
+
+def _clean_type_lists(
+    *, roles: list[dict[str, str]], journal_kinds: list[str], extra: list[dict[str, str]]
+) -> None:
     errors: dict[str, str] = {}
     if not roles or any(not r.get("code") or not r.get("label") for r in roles):
         errors["roles"] = _("Mỗi vai trò cần mã và tên; cần ít nhất một vai trò.")
@@ -67,32 +70,64 @@ def _clean_type_lists(*, roles: list[dict[str, str]], journal_kinds: list[str], 
         raise ValidationError(errors)
 
 
-def model_type_create(*, actor: Any, province: Area | None, code: str, name: str, short_name: str, kind: str,
-                      attaches_to: str, roles: list[dict[str, str]], has_subteams: bool = False,
-                      journal_kinds: list[str] | None = None, extra_indicators: list[dict[str, str]] | None = None,
-                      description: str = "") -> ModelType:
+def model_type_create(
+    *,
+    actor: Any,
+    province: Area | None,
+    code: str,
+    name: str,
+    short_name: str,
+    kind: str,
+    attaches_to: str,
+    roles: list[dict[str, str]],
+    has_subteams: bool = False,
+    journal_kinds: list[str] | None = None,
+    extra_indicators: list[dict[str, str]] | None = None,
+    description: str = "",
+) -> ModelType:
     """A province administrator adds a model type for their province (system admins: national)."""
     if province is None and not scoping.is_system_admin(actor):
         raise _deny(_("Chỉ quản trị hệ thống thêm loại mô hình dùng chung toàn quốc."))
-    if province is not None and (province.level != Level.PROVINCE
-                                 or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE)):
+    if province is not None and (
+        province.level != Level.PROVINCE or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE)
+    ):
         raise _deny(_("Bạn không quản lý danh mục mô hình của tỉnh này."))
     journal_kinds, extra_indicators = journal_kinds or [], extra_indicators or []
     _clean_type_lists(roles=roles, journal_kinds=journal_kinds, extra=extra_indicators)
     with transaction.atomic():
         if ModelType.objects.filter(code=code).exists():
             raise ValidationError({"code": _("Mã loại mô hình đã có.")})
-        mt = ModelType(province=province, code=code, name=name.strip(), short_name=short_name.strip(), kind=kind,
-                       attaches_to=attaches_to, roles=roles, has_subteams=has_subteams, journal_kinds=journal_kinds,
-                       extra_indicators=extra_indicators, description=description)
+        mt = ModelType(
+            province=province,
+            code=code,
+            name=name.strip(),
+            short_name=short_name.strip(),
+            kind=kind,
+            attaches_to=attaches_to,
+            roles=roles,
+            has_subteams=has_subteams,
+            journal_kinds=journal_kinds,
+            extra_indicators=extra_indicators,
+            description=description,
+        )
         mt.full_clean()
         mt.save()
         audit_record(actor=actor, action=AuditAction.CREATE, obj=mt, area=province, label=mt.code)
     return mt
 
 
-TYPE_FIELDS = ("name", "short_name", "kind", "attaches_to", "roles", "has_subteams", "journal_kinds",
-               "extra_indicators", "description", "is_active")
+TYPE_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "attaches_to",
+    "roles",
+    "has_subteams",
+    "journal_kinds",
+    "extra_indicators",
+    "description",
+    "is_active",
+)
 
 
 def model_type_update(*, actor: Any, model_type: ModelType, **fields: Any) -> ModelType:
@@ -107,22 +142,37 @@ def model_type_update(*, actor: Any, model_type: ModelType, **fields: Any) -> Mo
     if model_type.is_statutory and fields.get("kind", "team") != "team":
         raise ValidationError({"kind": _("Tổ bảo vệ ANTT luôn là một tổ.")})
     changed = {k: v for k, v in fields.items() if getattr(model_type, k) != v}
-    merged = {"roles": model_type.roles, "journal_kinds": model_type.journal_kinds,
-              "extra": model_type.extra_indicators}
-    merged.update({k if k != "extra_indicators" else "extra": v for k, v in changed.items()
-                   if k in ("roles", "journal_kinds", "extra_indicators")})
+    merged = {
+        "roles": model_type.roles,
+        "journal_kinds": model_type.journal_kinds,
+        "extra": model_type.extra_indicators,
+    }
+    merged.update(
+        {
+            k if k != "extra_indicators" else "extra": v
+            for k, v in changed.items()
+            if k in ("roles", "journal_kinds", "extra_indicators")
+        }
+    )
     _clean_type_lists(roles=merged["roles"], journal_kinds=merged["journal_kinds"], extra=merged["extra"])
     with transaction.atomic():
         for k, v in changed.items():
             setattr(model_type, k, v)
         model_type.full_clean()
         model_type.save()
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=model_type, area=model_type.province,
-                     label=model_type.code, details={"fields": sorted(changed)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=model_type,
+            area=model_type.province,
+            label=model_type.code,
+            details={"fields": sorted(changed)},
+        )
     return model_type
 
 
 # --- teams -----------------------------------------------------------------------------
+
 
 def _commune_of(area: Area) -> Area:
     return area if area.level == Level.COMMUNE else area.parent  # type: ignore[return-value]
@@ -152,10 +202,23 @@ def _check_team_areas(model_type: ModelType, home: Area, areas: list[Area]) -> N
         raise ValidationError({"areas": _("Mô hình này gắn với một thôn, tổ dân phố.")})
 
 
-def team_create(*, actor: Any, model_type: ModelType, name: str, home_area: Area, areas: Iterable[Area],
-                parent: Team | None = None, status: str = TeamStatus.PROPOSED, status_on: date | None = None,
-                established_on: date | None = None, decision_number: str = "", decision_date: date | None = None,
-                decision_body: str = "", notes: str = "", uid: Any = None) -> Team:
+def team_create(
+    *,
+    actor: Any,
+    model_type: ModelType,
+    name: str,
+    home_area: Area,
+    areas: Iterable[Area],
+    parent: Team | None = None,
+    status: str = TeamStatus.PROPOSED,
+    status_on: date | None = None,
+    established_on: date | None = None,
+    decision_number: str = "",
+    decision_date: date | None = None,
+    decision_body: str = "",
+    notes: str = "",
+    uid: Any = None,
+) -> Team:
     if not can_write_at(actor, home_area.path):
         raise _deny(_("Bạn không có quyền lập tổ ở xã này."))
     areas = list(areas)
@@ -165,18 +228,38 @@ def team_create(*, actor: Any, model_type: ModelType, name: str, home_area: Area
     if status not in TeamStatus.values:
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
     with transaction.atomic():
-        team = Team(type=model_type, name=" ".join(name.split()), home_area=home_area, parent=parent, status=status,
-                    established_on=established_on, decision_number=decision_number.strip(),
-                    decision_date=decision_date, decision_body=decision_body.strip(), notes=notes)
+        team = Team(
+            type=model_type,
+            name=" ".join(name.split()),
+            home_area=home_area,
+            parent=parent,
+            status=status,
+            established_on=established_on,
+            decision_number=decision_number.strip(),
+            decision_date=decision_date,
+            decision_body=decision_body.strip(),
+            notes=notes,
+        )
         if uid:
             team.uid = uid
         team.full_clean()
         team.save()
         TeamArea.objects.bulk_create([TeamArea(team=team, area=a) for a in areas])
-        TeamStatusChange.objects.create(team=team, status=status, on=status_on or established_on or timezone.localdate(),
-                                        reason=_("Lập tổ"), by=_user(actor))
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=team, area=home_area, label=team.name,
-                     details={"type": model_type.code, "areas": [a.ident for a in areas]})
+        TeamStatusChange.objects.create(
+            team=team,
+            status=status,
+            on=status_on or established_on or timezone.localdate(),
+            reason=_("Lập tổ"),
+            by=_user(actor),
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=team,
+            area=home_area,
+            label=team.name,
+            details={"type": model_type.code, "areas": [a.ident for a in areas]},
+        )
     return team
 
 
@@ -208,8 +291,14 @@ def team_update(*, actor: Any, team: Team, areas: Iterable[Area] | None = None, 
                 team.team_areas.exclude(area_id__in=wanted).delete()
                 TeamArea.objects.bulk_create([TeamArea(team=team, area_id=pk) for pk in wanted - current])
                 changed.append("areas")
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=team, area=team.home_area, label=team.name,
-                     details={"fields": changed})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=team,
+            area=team.home_area,
+            label=team.name,
+            details={"fields": changed},
+        )
     return team
 
 
@@ -217,8 +306,12 @@ def team_set_status(*, actor: Any, team: Team, status: str, on: date, reason: st
     if not can_edit_team(actor, team):
         raise _deny(_("Chỉ xã quản lý được đổi tình trạng tổ này."))
     if status not in TRANSITIONS.get(team.status, set()):
-        raise ValidationError({"status": _("Không thể chuyển từ “%(a)s” sang “%(b)s”.")
-                               % {"a": TeamStatus(team.status).label, "b": TeamStatus(status).label}})
+        raise ValidationError(
+            {
+                "status": _("Không thể chuyển từ “%(a)s” sang “%(b)s”.")
+                % {"a": TeamStatus(team.status).label, "b": TeamStatus(status).label}
+            }
+        )
     last = team.status_changes.order_by("-on", "-id").first()
     if last is not None and on < last.on:
         raise ValidationError({"on": _("Ngày phải từ %(d)s trở đi.") % {"d": last.on.strftime("%d/%m/%Y")}})
@@ -228,16 +321,34 @@ def team_set_status(*, actor: Any, team: Team, status: str, on: date, reason: st
         old = team.status
         team.status = status
         team.save(update_fields=["status", "updated_at", "search_name"])
-        TeamStatusChange.objects.create(team=team, status=status, on=on, reason=reason.strip(), by=_user(actor))
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=team, area=team.home_area, label=team.name,
-                     details={"status": [old, status], "on": on.isoformat()})
+        TeamStatusChange.objects.create(
+            team=team, status=status, on=on, reason=reason.strip(), by=_user(actor)
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=team,
+            area=team.home_area,
+            label=team.name,
+            details={"status": [old, status], "on": on.isoformat()},
+        )
     return team
 
 
 # --- people and households -----------------------------------------------------------------
 
-PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "national_id", "ethnicity", "religion", "phone",
-                 "education", "resident_since")
+PERSON_FIELDS = (
+    "full_name",
+    "gender",
+    "birth_year",
+    "birth_date",
+    "national_id",
+    "ethnicity",
+    "religion",
+    "phone",
+    "education",
+    "resident_since",
+)
 
 
 def _check_person_area(area: Area) -> None:
@@ -245,8 +356,16 @@ def _check_person_area(area: Area) -> None:
         raise ValidationError({"area": _("Nơi ở phải là một thôn hoặc một xã hiện hành.")})
 
 
-def person_create(*, actor: Any, full_name: str, area: Area, allow_duplicate: bool = False,
-                  household: Household | None = None, uid: Any = None, **fields: Any) -> Person:
+def person_create(
+    *,
+    actor: Any,
+    full_name: str,
+    area: Area,
+    allow_duplicate: bool = False,
+    household: Household | None = None,
+    uid: Any = None,
+    **fields: Any,
+) -> Person:
     """Create a person; a likely duplicate (same name ignoring accents, birth year, village)
     is refused unless the user confirms (`allow_duplicate`)."""
     from tuquan.registry.selectors import person_possible_duplicates
@@ -263,11 +382,21 @@ def person_create(*, actor: Any, full_name: str, area: Area, allow_duplicate: bo
             person.uid = uid
         person.full_clean()
         _check_birth(person)
-        if not allow_duplicate and person_possible_duplicates(
-            full_name=person.full_name, birth_year=person.birth_year, area=area
-        ).exists():
-            raise ValidationError({"full_name": _("Có thể trùng: đã có người cùng tên, cùng năm sinh ở thôn này. "
-                                                  "Kiểm tra lại, hoặc đánh dấu “vẫn thêm”.")}, code="duplicate")
+        if (
+            not allow_duplicate
+            and person_possible_duplicates(
+                full_name=person.full_name, birth_year=person.birth_year, area=area
+            ).exists()
+        ):
+            raise ValidationError(
+                {
+                    "full_name": _(
+                        "Có thể trùng: đã có người cùng tên, cùng năm sinh ở thôn này. "
+                        "Kiểm tra lại, hoặc đánh dấu “vẫn thêm”."
+                    )
+                },
+                code="duplicate",
+            )
         person.save()
         audit_record(actor=actor, action=AuditAction.CREATE, obj=person, area=area, label=str(person.uid)[:8])
     return person
@@ -285,8 +414,9 @@ def _check_birth(person: Person) -> None:
         person.birth_year = person.birth_date.year
 
 
-def person_update(*, actor: Any, person: Person, area: Area | None = None, household: Any = ...,
-                  **fields: Any) -> Person:
+def person_update(
+    *, actor: Any, person: Person, area: Area | None = None, household: Any = ..., **fields: Any
+) -> Person:
     if not can_write_at(actor, person.area.path) or (area is not None and not can_write_at(actor, area.path)):
         raise _deny(_("Bạn không có quyền sửa người này."))
     unknown = set(fields) - set(PERSON_FIELDS)
@@ -307,13 +437,26 @@ def person_update(*, actor: Any, person: Person, area: Area | None = None, house
         _check_birth(person)
         person.save()
         # Field names only: the values are personal data.
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=person, area=person.area,
-                     label=str(person.uid)[:8], details={"fields": changed})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=person,
+            area=person.area,
+            label=str(person.uid)[:8],
+            details={"fields": changed},
+        )
     return person
 
 
-def household_create(*, actor: Any, area: Area, address: str = "", head: Person | None = None,
-                     members: Iterable[Person] = (), uid: Any = None) -> Household:
+def household_create(
+    *,
+    actor: Any,
+    area: Area,
+    address: str = "",
+    head: Person | None = None,
+    members: Iterable[Person] = (),
+    uid: Any = None,
+) -> Household:
     if not can_write_at(actor, area.path):
         raise _deny(_("Bạn không có quyền thêm hộ ở địa bàn này."))
     _check_person_area(area)
@@ -328,8 +471,14 @@ def household_create(*, actor: Any, area: Area, address: str = "", head: Person 
             if p.household_id not in (None, household.pk):
                 raise ValidationError({"members": _("“%(n)s” đã thuộc một hộ khác.") % {"n": p.full_name}})
         Person.objects.filter(pk__in=[p.pk for p in people]).update(household=household)
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=household, area=area, label=str(household.uid)[:8],
-                     details={"members": len(people)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=household,
+            area=area,
+            label=str(household.uid)[:8],
+            details={"members": len(people)},
+        )
     return household
 
 
@@ -345,20 +494,28 @@ def household_update(*, actor: Any, household: Household, address: str, head: Pe
             if head.household_id is not None:
                 raise ValidationError({"head": _("Chủ hộ đang thuộc một hộ khác.")})
             Person.objects.filter(pk=head.pk).update(household=household)
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=household, area=household.area,
-                     label=str(household.uid)[:8], details={"fields": ["address", "head"]})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=household,
+            area=household.area,
+            label=str(household.uid)[:8],
+            details={"fields": ["address", "head"]},
+        )
     return household
 
 
 # --- memberships and the statutory force ------------------------------------------------------
+
 
 def force_settings_for(province_id: int | None) -> ForceSettings:
     found = ForceSettings.objects.filter(province_id=province_id).first()
     return found or ForceSettings(province_id=province_id)
 
 
-def force_eligibility(*, person: Person, team: Team, start_on: date, age_exception: bool,
-                      no_pending_prosecution: bool) -> list[str]:
+def force_eligibility(
+    *, person: Person, team: Team, start_on: date, age_exception: bool, no_pending_prosecution: bool
+) -> list[str]:
     """Law 30/2023's entry conditions, with the province's thresholds. Empty when eligible."""
     settings = force_settings_for(team.home_area.province_id)
     problems: list[str] = []
@@ -366,8 +523,11 @@ def force_eligibility(*, person: Person, team: Team, start_on: date, age_excepti
         problems.append(_("Thiếu năm sinh để kiểm tra độ tuổi."))
     else:
         born = person.birth_date
-        age = (start_on.year - born.year - ((start_on.month, start_on.day) < (born.month, born.day))
-               if born else start_on.year - person.birth_year)
+        age = (
+            start_on.year - born.year - ((start_on.month, start_on.day) < (born.month, born.day))
+            if born
+            else start_on.year - person.birth_year
+        )
         if age < settings.min_age:
             problems.append(_("Chưa đủ %(n)s tuổi.") % {"n": settings.min_age})
         elif age > settings.max_age and not age_exception:
@@ -375,11 +535,15 @@ def force_eligibility(*, person: Person, team: Team, start_on: date, age_excepti
     if person.resident_since is None:
         problems.append(_("Thiếu ngày bắt đầu cư trú tại địa phương."))
     else:
-        months = (start_on.year - person.resident_since.year) * 12 + start_on.month - person.resident_since.month
+        months = (
+            (start_on.year - person.resident_since.year) * 12 + start_on.month - person.resident_since.month
+        )
         if start_on.day < person.resident_since.day:
             months -= 1
         if months < settings.min_residence_months:
-            problems.append(_("Cư trú tại địa phương chưa đủ %(n)s tháng.") % {"n": settings.min_residence_months})
+            problems.append(
+                _("Cư trú tại địa phương chưa đủ %(n)s tháng.") % {"n": settings.min_residence_months}
+            )
     if not no_pending_prosecution:
         problems.append(_("Đang bị truy cứu trách nhiệm hình sự hoặc có án tích chưa được xoá."))
     difficult = settings.pk is not None and settings.difficult_communes.filter(pk=team.home_area_id).exists()
@@ -396,12 +560,20 @@ def allowance_for(membership: Membership) -> Decimal:
     )
 
 
-MEMBERSHIP_FIELDS = ("decision_number", "decision_date", "former_force_start", "former_force_end",
-                     "certificate_number", "age_exception", "no_pending_prosecution")
+MEMBERSHIP_FIELDS = (
+    "decision_number",
+    "decision_date",
+    "former_force_start",
+    "former_force_end",
+    "certificate_number",
+    "age_exception",
+    "no_pending_prosecution",
+)
 
 
-def membership_add(*, actor: Any, team: Team, person: Person, role: str, start_on: date, uid: Any = None,
-                   **fields: Any) -> Membership:
+def membership_add(
+    *, actor: Any, team: Team, person: Person, role: str, start_on: date, uid: Any = None, **fields: Any
+) -> Membership:
     if not can_edit_roster(actor, team):
         raise _deny(_("Bạn không có quyền sửa danh sách tổ này."))
     unknown = set(fields) - set(MEMBERSHIP_FIELDS)
@@ -415,9 +587,13 @@ def membership_add(*, actor: Any, team: Team, person: Person, role: str, start_o
     if team.memberships.filter(person=person, end_on__isnull=True).exists():
         raise ValidationError({"person": _("Người này đang ở trong tổ.")})
     if team.type.is_statutory:
-        problems = force_eligibility(person=person, team=team, start_on=start_on,
-                                     age_exception=fields.get("age_exception", False),
-                                     no_pending_prosecution=fields.get("no_pending_prosecution", True))
+        problems = force_eligibility(
+            person=person,
+            team=team,
+            start_on=start_on,
+            age_exception=fields.get("age_exception", False),
+            no_pending_prosecution=fields.get("no_pending_prosecution", True),
+        )
         if problems:
             raise ValidationError({"person": problems})
         # Each member of the statutory team is established by the commune chairman's decision.
@@ -429,8 +605,14 @@ def membership_add(*, actor: Any, team: Team, person: Person, role: str, start_o
             membership.uid = uid
         membership.full_clean()
         membership.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=membership, area=team.home_area, label=team.name,
-                     details={"role": role})
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=membership,
+            area=team.home_area,
+            label=team.name,
+            details={"role": role},
+        )
     return membership
 
 
@@ -442,8 +624,14 @@ def membership_end(*, actor: Any, membership: Membership, end_on: date) -> Membe
     with transaction.atomic():
         membership.end_on = end_on
         membership.save(update_fields=["end_on"])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=membership, area=membership.team.home_area,
-                     label=membership.team.name, details={"end_on": end_on.isoformat()})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=membership,
+            area=membership.team.home_area,
+            label=membership.team.name,
+            details={"end_on": end_on.isoformat()},
+        )
     return membership
 
 
@@ -464,8 +652,9 @@ def team_household_add(*, actor: Any, team: Team, household: Household, start_on
     return link
 
 
-def commitment_record(*, actor: Any, household: Household, team: Team, signed_on: date, note: str = "",
-                      uid: Any = None) -> Commitment:
+def commitment_record(
+    *, actor: Any, household: Household, team: Team, signed_on: date, note: str = "", uid: Any = None
+) -> Commitment:
     if not can_edit_roster(actor, team):
         raise _deny(_("Bạn không có quyền ghi cam kết cho mô hình này."))
     if signed_on > timezone.localdate():
@@ -476,44 +665,75 @@ def commitment_record(*, actor: Any, household: Household, team: Team, signed_on
             commitment.uid = uid
         commitment.full_clean()
         commitment.save()
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=commitment, area=household.area,
-                     label=team.name)
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, obj=commitment, area=household.area, label=team.name
+        )
     return commitment
 
 
-def training_record(*, actor: Any, area: Area, held_on: date, topic: str, attendee_count: int,
-                    team: Team | None = None, attendees: Iterable[Person] = ()) -> Training:
+def training_record(
+    *,
+    actor: Any,
+    area: Area,
+    held_on: date,
+    topic: str,
+    attendee_count: int,
+    team: Team | None = None,
+    attendees: Iterable[Person] = (),
+) -> Training:
     if not can_write_at(actor, area.path) and not (team is not None and can_edit_roster(actor, team)):
         raise _deny(_("Bạn không có quyền ghi tập huấn ở địa bàn này."))
     attendees = list(attendees)
     with transaction.atomic():
-        training = Training(area=area, held_on=held_on, topic=topic.strip(), team=team,
-                            attendee_count=max(attendee_count, len(attendees)))
+        training = Training(
+            area=area,
+            held_on=held_on,
+            topic=topic.strip(),
+            team=team,
+            attendee_count=max(attendee_count, len(attendees)),
+        )
         training.full_clean()
         training.save()
         training.attendees.set(attendees)
-        audit_record(actor=actor, action=AuditAction.CREATE, obj=training, area=area, label=training.topic[:60])
+        audit_record(
+            actor=actor, action=AuditAction.CREATE, obj=training, area=area, label=training.topic[:60]
+        )
     return training
 
 
-def commendation_record(*, actor: Any, awarded_on: date, level: str, decision_number: str, reason: str = "",
-                        person: Person | None = None, team: Team | None = None) -> Commendation:
+def commendation_record(
+    *,
+    actor: Any,
+    awarded_on: date,
+    level: str,
+    decision_number: str,
+    reason: str = "",
+    person: Person | None = None,
+    team: Team | None = None,
+) -> Commendation:
     area = person.area if person is not None else team.home_area if team is not None else None
     if area is None:
         raise ValidationError(_("Khen thưởng phải cho một người hoặc một tổ."))
     if not can_write_at(actor, area.path):
         raise _deny(_("Bạn không có quyền ghi khen thưởng ở địa bàn này."))
     with transaction.atomic():
-        c = Commendation(person=person, team=team, awarded_on=awarded_on, level=level,
-                         decision_number=decision_number.strip(), reason=reason)
+        c = Commendation(
+            person=person,
+            team=team,
+            awarded_on=awarded_on,
+            level=level,
+            decision_number=decision_number.strip(),
+            reason=reason,
+        )
         c.full_clean()
         c.save()
         audit_record(actor=actor, action=AuditAction.CREATE, obj=c, area=area, label=c.decision_number)
     return c
 
 
-def force_settings_update(*, actor: Any, province: Area, difficult_communes: Iterable[Area] | None = None,
-                          **fields: Any) -> ForceSettings:
+def force_settings_update(
+    *, actor: Any, province: Area, difficult_communes: Iterable[Area] | None = None, **fields: Any
+) -> ForceSettings:
     if province.level != Level.PROVINCE or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE):
         raise _deny(_("Bạn không quản lý thiết lập của tỉnh này."))
     with transaction.atomic():
@@ -526,6 +746,12 @@ def force_settings_update(*, actor: Any, province: Area, difficult_communes: Ite
         settings.save()
         if difficult_communes is not None:
             settings.difficult_communes.set([c for c in difficult_communes if c.province_id == province.pk])
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=settings, area=province, label=province.short_name,
-                     details={"fields": sorted(fields)})
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=settings,
+            area=province,
+            label=province.short_name,
+            details={"fields": sorted(fields)},
+        )
     return settings

@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "In mọi chỉ tiêu của một địa bàn trong một kỳ (hai đầu kỳ đều tính)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--area", required=True, help='Mã địa bàn: "14", "04099", "04099.3", "legacy:124"')
+        parser.add_argument(
+            "--area", required=True, help='Mã địa bàn: "14", "04099", "04099.3", "legacy:124"'
+        )
         parser.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
         parser.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
         parser.add_argument("--format", choices=["table", "json"], default="table")
