@@ -16,6 +16,9 @@ class Command(BaseCommand):
                 "Dữ liệu mẫu chỉ nạp khi DEBUG=1 và TUQUAN_DEMO=1 (không bao giờ ở môi trường thật)."
             )
         rows = load_demo()
+        from tuquan.registry.demo import load_registry_demo
+
+        load_registry_demo()
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for username, role, area in rows:
             self.stdout.write(f"  {username:<8} {Role(role).label} — {area}")
