@@ -72,9 +72,15 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from tuquan.accounts.api import router as accounts_router
     from tuquan.core.api import router as core_router
+    from tuquan.registry import api as registry
 
     api.add_router("/auth", accounts_router)
     api.add_router("/areas", core_router)
+    api.add_router("/model-types", registry.model_types_router)
+    api.add_router("/teams", registry.teams_router)
+    api.add_router("/people", registry.people_router)
+    api.add_router("/households", registry.households_router)
+    api.add_router("/memberships", registry.memberships_router)
 
 
 _register()
