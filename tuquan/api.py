@@ -61,7 +61,9 @@ def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
 
 @api.exception_handler(DjangoValidationError)
 def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
-    return _detail(request, " ".join(exc.messages), 422)
+    # `errors` names the field of each message, so a client can show it next to the input.
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _detail(request, " ".join(exc.messages), 422, errors=errors)
 
 
 @api.exception_handler(HttpError)

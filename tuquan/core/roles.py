@@ -29,6 +29,9 @@ class Cap:
     REGISTRY_WRITE = "registry.write"  # teams, people, households, memberships, commitments
     SENSITIVE_READ = "registry.sensitive_read"  # ID number, ethnicity, religion, phone (audited)
     TYPE_MANAGE = "type.manage"  # the model-type catalogue and the force settings
+    JOURNAL_REVIEW = "journal.review"  # verify/return entries, approve and reopen a village's month
+    JOURNAL_ACCEPT = "journal.accept"  # the province accepts approved months
+    AGGREGATE_WRITE = "journal.aggregate"  # period totals for years before the system
 
 
 _READ = {Cap.AREA_READ, Cap.TEAM_READ, Cap.PEOPLE_READ}
@@ -40,16 +43,18 @@ _OFFICER = _READ | {
     Cap.SENSITIVE_READ,
 }
 
+_PROVINCE = {Cap.AUDIT_VIEW, Cap.TYPE_MANAGE, Cap.JOURNAL_REVIEW, Cap.JOURNAL_ACCEPT, Cap.AGGREGATE_WRITE}
+
 ROLE_CAPS: dict[str, frozenset[str]] = {
     # A member sees the teams of their village, not the people registry.
     Role.TEAM_MEMBER: frozenset({Cap.AREA_READ, Cap.TEAM_READ}),
     # A leader reads their village's people; writes only the teams they lead (registry.permissions).
     Role.TEAM_LEADER: frozenset(_READ),
-    Role.COMMUNE_OFFICER: frozenset(_OFFICER),
+    Role.COMMUNE_OFFICER: frozenset(_OFFICER | {Cap.JOURNAL_REVIEW, Cap.AGGREGATE_WRITE}),
     Role.COMMUNE_COMMITTEE: frozenset(_READ),
-    Role.PROVINCE_STAFF: frozenset(_READ),
-    Role.PROVINCE_ADMIN: frozenset(_OFFICER | {Cap.AUDIT_VIEW, Cap.TYPE_MANAGE}),
-    Role.SYSTEM_ADMIN: frozenset(_OFFICER | {Cap.AUDIT_VIEW, Cap.TYPE_MANAGE}),
+    Role.PROVINCE_STAFF: frozenset(_READ | {Cap.JOURNAL_ACCEPT}),
+    Role.PROVINCE_ADMIN: frozenset(_OFFICER | _PROVINCE),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICER | _PROVINCE),
 }
 
 # Which roles a manager may hand out (always within the manager's own area): the province

@@ -195,7 +195,8 @@ def placement_assign(request: HttpRequest, pk: int) -> HttpResponse:
     placement = selectors.placement_get_for_user(request.user, pk)
     choices = selectors.placement_targets(request.user, placement)
     form = PlacementForm(
-        request.POST or None, targets=[(a.ident, f"{a.name} — {a.parent.short_name}") for a in choices]
+        request.POST or None,
+        targets=[(a.ident, f"{a.name} — {a.parent.short_name if a.parent else ''}") for a in choices],
     )
     if request.method == "POST" and form.is_valid():
         try:

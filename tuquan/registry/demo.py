@@ -95,8 +95,8 @@ def load_registry_demo() -> int:
                 name=name,
                 home_area=area[home] if home in area else Area.objects.get(ident=home),
                 areas=[Area.objects.get(ident=i) for i in areas],
-                **kw,
-            )  # type: ignore[arg-type]
+                **kw,  # type: ignore[arg-type]
+            )
 
         force = team(
             "to-bao-ve-antt",

@@ -18,7 +18,7 @@ from tuquan.registry.models import (
 DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
-def _choices(options: list[tuple[str, str]], blank: str | None = None) -> list[tuple[str, str]]:
+def _choices(options: list[tuple[str, Any]], blank: str | None = None) -> list[tuple[str, Any]]:
     return ([("", blank)] if blank is not None else []) + options
 
 

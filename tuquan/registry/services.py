@@ -38,7 +38,7 @@ from tuquan.registry.models import (
 from tuquan.registry.permissions import can_edit_roster, can_edit_team, can_write_at
 
 # Which status may follow which: a dissolved team stays dissolved (a new team is proposed).
-TRANSITIONS = {
+TRANSITIONS: dict[str, set[str]] = {
     TeamStatus.PROPOSED: {TeamStatus.ACTIVE, TeamStatus.DISSOLVED},
     TeamStatus.ACTIVE: {TeamStatus.WEAK, TeamStatus.DISSOLVED},
     TeamStatus.WEAK: {TeamStatus.ACTIVE, TeamStatus.DISSOLVED},
@@ -510,7 +510,8 @@ def household_update(*, actor: Any, household: Household, address: str, head: Pe
 
 def force_settings_for(province_id: int | None) -> ForceSettings:
     found = ForceSettings.objects.filter(province_id=province_id).first()
-    return found or ForceSettings(province_id=province_id)
+    # Unsaved defaults (the law's thresholds) until the province saves its own.
+    return found or ForceSettings(province_id=province_id or 0)
 
 
 def force_eligibility(

@@ -26,7 +26,7 @@ def statutory() -> ModelType:
 
 
 def resident(world: Any, name: str = "Lò Văn Bảo", **extra: Any) -> Person:
-    defaults = dict(
+    defaults: dict[str, Any] = dict(
         birth_year=1985, resident_since=date(2010, 1, 1), education="lower_secondary", gender="male"
     )
     return services.person_create(actor=world.alice, full_name=name, area=world.village, **(defaults | extra))
