@@ -163,6 +163,7 @@ def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dic
             }
         )
     made.update(placements_world(village, far_village))
+    made.update(journal_world(made))
     made["far_type"] = services.model_type_create(
         actor=CONSOLE,
         province=far_village.province,
@@ -216,3 +217,28 @@ def placements_world(village: Any, far_village: Any) -> dict[str, Any]:
             obj=person, legacy_area=legacy, summary="Người từ xã cũ (1980)", source="thu-nghiem.xlsx"
         )
     return made
+
+
+def journal_world(made: dict[str, Any]) -> dict[str, Any]:
+    """One patrol recorded for each world team (last month, so it can be approved)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tuquan.core.actors import CONSOLE
+    from tuquan.journal.services import entry_record
+
+    day = timezone.localdate().replace(day=1) - timedelta(days=3)
+    found: dict[str, Any] = {}
+    for prefix in ("", "far_"):
+        team = made[f"{prefix}team"]
+        found[f"{prefix}entry"] = entry_record(
+            actor=CONSOLE,
+            team=team,
+            village=team.areas.get(),
+            kind="patrol",
+            occurred_on=day,
+            participants=[made[f"{prefix}person"]],
+            member_turns=1,
+        )
+    return found

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tuquan.core",
     "tuquan.accounts",
     "tuquan.registry",
+    "tuquan.journal",
 ]
 
 MIDDLEWARE = [

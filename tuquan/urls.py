@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tuquan.accounts.urls")),
     path("", include("tuquan.registry.urls")),
+    path("", include("tuquan.journal.urls")),
     path("", include("tuquan.core.urls")),
 ]

@@ -33,6 +33,8 @@ class Query:
     area: Area
     start: date
     end: date
+    # Reports may count approved figures only, or all with the unapproved marked in the notes.
+    approved_only: bool = False
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -62,11 +64,11 @@ def money(value: Decimal | int | None) -> str:
     return str(Decimal(value or 0).quantize(Decimal(1)))
 
 
-def compute(*, actor: Any, area: Area, start: date, end: date) -> dict[str, Any]:
+def compute(*, actor: Any, area: Area, start: date, end: date, approved_only: bool = False) -> dict[str, Any]:
     """Every indicator for the area's subtree (as far as the actor sees it) and period."""
     if end < start:
         raise ValueError("end before start")
-    query = Query(actor=actor, area=area, start=start, end=end)
+    query = Query(actor=actor, area=area, start=start, end=end, approved_only=approved_only)
     values: dict[str, Any] = {}
     for fn in PROVIDERS:
         values.update(fn(query))

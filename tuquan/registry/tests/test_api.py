@@ -91,7 +91,10 @@ def test_a_refused_team_names_the_reason_in_vietnamese_and_writes_nothing(world:
         api(world.alice), "post", "/api/v1/teams", new_team(world, {"area_ids": [world.commune.ident]})
     )
     assert response.status_code == 422
-    assert response.json() == {"detail": "Mô hình này hoạt động ở thôn, tổ dân phố."}
+    assert response.json() == {
+        "detail": "Mô hình này hoạt động ở thôn, tổ dân phố.",
+        "errors": {"areas": ["Mô hình này hoạt động ở thôn, tổ dân phố."]},
+    }
     assert Team.objects.count() == before
 
 

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--as", dest="as_user", help="Áp dụng phạm vi của tài khoản này")
+        parser.add_argument("--approved-only", action="store_true", help="Chỉ tính số liệu đã được duyệt")
 
     def handle(self, *args: Any, **options: Any) -> None:
         start, end = iso_date(options["start"]), iso_date(options["end"])
@@ -37,7 +38,9 @@ class Command(BaseCommand):
             area = selectors.area_get_for_user(actor, options["area"])
         except Http404 as exc:
             raise CommandError(f"Không tìm thấy địa bàn “{options['area']}” trong phạm vi được xem.") from exc
-        result = indicators.compute(actor=actor, area=area, start=start, end=end)
+        result = indicators.compute(
+            actor=actor, area=area, start=start, end=end, approved_only=options["approved_only"]
+        )
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return

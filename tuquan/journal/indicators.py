@@ -1,0 +1,155 @@
+"""The journal's indicators: sums of recorded activity, plus officers' period totals
+(aggregates) where no records exist. See docs/indicators.md for the rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from tuquan.core import scoping
+from tuquan.core.indicators import Query, define, provider, ratio
+from tuquan.core.roles import Cap
+from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry
+
+# code: (label, kind, how to compute from entries)
+SUMS: dict[str, tuple[str, str, str | None]] = {
+    "patrols.count": ("Số lượt tuần tra", "patrol", None),
+    "patrols.member_turns": ("Lượt người tham gia tuần tra", "patrol", "member_turns"),
+    "meetings.count": ("Số buổi sinh hoạt", "meeting", None),
+    "awareness.sessions": ("Số buổi tuyên truyền", "awareness", None),
+    "awareness.attendance_persons": ("Lượt người dự tuyên truyền", "awareness", "attendance_persons"),
+    "awareness.attendance_households": ("Lượt hộ dự tuyên truyền", "awareness", "attendance_households"),
+    "mediations.count": ("Số vụ hoà giải", "mediation", None),
+    "tips.count": ("Số tin cung cấp cho công an", "tip", None),
+    "arrests.cases": ("Số vụ giúp bắt giữ", "arrest", "cases"),
+    "arrests.suspects": ("Số đối tượng bị bắt giữ", "arrest", "suspects"),
+    "items.homemade_guns": ("Súng tự chế vận động giao nộp", "items", "homemade_guns"),
+    "items.guns": ("Súng các loại vận động giao nộp", "items", "guns"),
+    "items.bullets": ("Viên đạn vận động giao nộp", "items", "bullets"),
+    "items.explosives": ("Vật liệu nổ vận động giao nộp", "items", "explosives"),
+    "items.knives": ("Dao, kiếm vận động giao nộp", "items", "knives"),
+    "incidents.count": ("Số sự việc đã xử lý", "incident", None),
+    "poppy.area_m2": ("Diện tích cây thuốc phiện phá bỏ (m²)", "poppy", "poppy_m2"),
+    "migration.prevented": ("Số trường hợp di cư tự do được ngăn chặn", "migration", "migration_cases"),
+}
+FILTERED: dict[str, tuple[str, str, Q]] = {
+    "mediations.reconciled": ("Số vụ hoà giải thành", "mediation", Q(outcome="reconciled")),
+    "tips.valuable": ("Số tin có giá trị", "tip", Q(tip_valuable=True)),
+}
+for _code, (_label, _kind, _field) in SUMS.items():
+    define(
+        _code,
+        _label,
+        f"Tổng trong kỳ từ nhật ký hoạt động loại “{_kind}”"
+        + (f" (cột {_field})" if _field else " (số hoạt động)")
+        + ", hoặc từ số tổng hợp nhập tay cho kỳ không có ghi chép.",
+        "flow",
+    )
+for _code, (_label, _kind, _q) in FILTERED.items():
+    define(
+        _code,
+        _label,
+        f"Số hoạt động loại “{_kind}” trong kỳ thoả điều kiện của chỉ tiêu, hoặc số tổng hợp.",
+        "flow",
+    )
+define(
+    "reporting.completeness",
+    "Mức độ đầy đủ của báo cáo",
+    "Số cặp (tổ, thôn, tháng) có ít nhất một hoạt động được ghi / số cặp phải báo cáo: mỗi tổ đang hoạt động "
+    "ở mỗi thôn của nó trong mỗi tháng của kỳ.",
+    "ratio",
+)
+
+
+def entries_for(query: Query) -> Any:
+    visible = scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="village__path")
+    qs = Entry.objects.filter(
+        visible,
+        village__path__startswith=query.area.path,
+        occurred_on__gte=query.start,
+        occurred_on__lte=query.end,
+    )
+    if query.approved_only:
+        approved = Approval.objects.filter(
+            village=OuterRef("village"), status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED]
+        )
+        # The approval row's month is the first of the entry's month.
+        qs = qs.filter(
+            Exists(
+                approved.filter(
+                    month__year=OuterRef("occurred_on__year"), month__month=OuterRef("occurred_on__month")
+                )
+            )
+        )
+    return qs
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value or 0
+
+
+@provider
+def journal_indicators(query: Query) -> dict[str, Any]:
+    entries = entries_for(query)
+    aggregations: dict[str, Any] = {}
+    for code, (_label, kind, field) in SUMS.items():
+        aggregations[code] = (
+            Count("id", filter=Q(kind=kind)) if field is None else Sum(field, filter=Q(kind=kind))
+        )
+    for code, (_label, kind, condition) in FILTERED.items():
+        aggregations[code] = Count("id", filter=Q(kind=kind) & condition)
+    recorded = {code: _number(v) for code, v in entries.aggregate(**aggregations).items()}
+
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    from_aggregates: set[str] = set()
+    partial: set[str] = set()
+    for agg in Aggregate.objects.filter(
+        area__path__startswith=query.area.path, period_start__lte=query.end, period_end__gte=query.start
+    ):
+        if agg.period_start >= query.start and agg.period_end <= query.end:
+            totals[agg.indicator] += agg.value
+            from_aggregates.add(agg.indicator)
+        else:
+            partial.add(agg.indicator)
+    values: dict[str, Any] = {}
+    for code in [*SUMS, *FILTERED]:
+        values[code] = _number(Decimal(str(recorded.get(code) or 0)) + totals.get(code, Decimal(0)))
+        source = "tổng hợp nhập tay" if code in from_aggregates else "nhật ký"
+        if code in from_aggregates and recorded.get(code):
+            source = "nhật ký và tổng hợp nhập tay (khác kỳ hoặc khác địa bàn, không trùng)"
+        note = f"Nguồn: {source}; " + (
+            "chỉ số liệu đã duyệt." if query.approved_only else "gồm cả số liệu chưa duyệt."
+        )
+        if code in partial:
+            note += " Có số tổng hợp chỉ trùng một phần kỳ, không được cộng."
+        query.notes[code] = note
+    if not query.approved_only:
+        unapproved = entries.exclude(
+            Exists(
+                Approval.objects.filter(
+                    village=OuterRef("village"),
+                    status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
+                    month__year=OuterRef("occurred_on__year"),
+                    month__month=OuterRef("occurred_on__month"),
+                )
+            )
+        ).count()
+        if unapproved:
+            query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
+    values["reporting.completeness"] = completeness(query)
+    return values
+
+
+def completeness(query: Query) -> dict[str, Any]:
+    from tuquan.journal.selectors import reporting_status
+
+    expected, reported = 0, 0
+    for row in reporting_status(query.actor, query.area, query.start, query.end):
+        expected += 1
+        reported += bool(row["entries"])
+    return ratio(reported, expected)

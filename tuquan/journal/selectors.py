@@ -1,0 +1,209 @@
+"""Every non-trivial read of the journal, scoped through core.scoping."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tuquan.core import scoping
+from tuquan.core.models import Area, Level
+from tuquan.core.roles import Cap
+from tuquan.journal.models import Approval, Entry, EntryStatus
+from tuquan.journal.services import _next_month, can_record, month_start
+from tuquan.registry.models import Team, TeamArea
+from tuquan.registry.selectors import active_team_ids_on, teams_visible
+
+# Entries for a month are due by this day of the next month; later ones count as late.
+DEADLINE_DAY = 5
+
+
+def entries_visible(user: Any) -> QuerySet[Entry]:
+    return Entry.objects.filter(scoping.subtree_q(user, Cap.TEAM_READ, path_field="village__path"))
+
+
+def entry_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Entry:
+    return scoping.get_for_user(
+        Entry.objects.select_related("team__type", "village", "created_by", "reviewed_by"),
+        user,
+        visible_q=Q(pk__in=entries_visible(user).values("pk")),
+        writable=(lambda e: can_record(user, e.team, e.village)) if write else None,
+        uid=uid,
+    )
+
+
+def team_journal(user: Any, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
+    return (
+        entries_visible(user)
+        .filter(team=team)
+        .select_related("village")
+        .order_by("-occurred_on", "-id")[:limit]
+    )
+
+
+def review_queue(user: Any, commune: Area) -> QuerySet[Entry]:
+    """Entries of the commune waiting for the officer: submitted ones first."""
+    return (
+        entries_visible(user)
+        .filter(
+            village__path__startswith=commune.path, status__in=[EntryStatus.SUBMITTED, EntryStatus.RETURNED]
+        )
+        .select_related("team", "village")
+        .order_by("status", "occurred_on", "id")
+    )
+
+
+def months_between(start: date, end: date) -> list[date]:
+    months, current = [], month_start(start)
+    while current <= end:
+        months.append(current)
+        current = _next_month(current)
+    return months
+
+
+def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict[str, Any]]:
+    """One row per (active team, its village in the area, month): entries recorded, and
+    whether any came after the deadline (the 5th of the next month)."""
+    rows: list[dict[str, Any]] = []
+    entries = entries_visible(user).filter(
+        village__path__startswith=area.path, occurred_on__gte=month_start(start), occurred_on__lte=end
+    )
+    counts = Counter(
+        (t, v, date(d.year, d.month, 1))
+        for t, v, d in entries.values_list("team_id", "village_id", "occurred_on")
+    )
+    late = set()
+    for t, v, d, created in entries.values_list("team_id", "village_id", "occurred_on", "created_at"):
+        due = _next_month(date(d.year, d.month, 1)) + timedelta(days=DEADLINE_DAY - 1)
+        if timezone.localdate(created) > due:
+            late.add((t, v, date(d.year, d.month, 1)))
+    visible = teams_visible(user).values("pk")
+    for month in months_between(start, end):
+        month_end = min(_next_month(month) - timedelta(days=1), end)
+        if month_end > timezone.localdate():
+            month_end = timezone.localdate()
+        if month_end < month:
+            continue
+        active = active_team_ids_on(month_end).filter(pk__in=visible)
+        links = TeamArea.objects.filter(team__in=active.values("pk")).select_related("team", "area")
+        for link in links:
+            villages = (
+                [link.area]
+                if link.area.level == Level.VILLAGE
+                else list(link.area.children.filter(level=Level.VILLAGE, valid_to__isnull=True))
+            )
+            for village in villages:
+                if not village.path.startswith(area.path):
+                    continue
+                key = (link.team_id, village.pk, month)
+                rows.append(
+                    {
+                        "team": link.team,
+                        "village": village,
+                        "month": month,
+                        "entries": counts.get(key, 0),
+                        "late": key in late,
+                    }
+                )
+    return rows
+
+
+def approvals_for(commune: Area, month: date) -> dict[int, Approval]:
+    return {
+        a.village_id: a for a in Approval.objects.filter(village__parent=commune, month=month_start(month))
+    }
+
+
+def commune_month(user: Any, commune: Area, month: date) -> dict[str, Any]:
+    """What the commune officer needs for one month: villages with approval state and
+    pending entries, teams that recorded nothing, late submissions."""
+    month = month_start(month)
+    end = _next_month(month) - timedelta(days=1)
+    status = reporting_status(user, commune, month, end)
+    approvals = approvals_for(commune, month)
+    pending = Counter(
+        entries_visible(user)
+        .filter(village__parent=commune, occurred_on__gte=month, occurred_on__lte=end)
+        .exclude(status=EntryStatus.VERIFIED)
+        .values_list("village_id", flat=True)
+    )
+    villages = Area.objects.filter(parent=commune, level=Level.VILLAGE, valid_to__isnull=True).order_by(
+        "number"
+    )
+    return {
+        "month": month,
+        "villages": [
+            {"village": v, "approval": approvals.get(v.pk), "pending": pending.get(v.pk, 0)} for v in villages
+        ],
+        "silent": [r for r in status if not r["entries"]],
+        "late": [r for r in status if r["late"]],
+        "completeness": (sum(1 for r in status if r["entries"]), len(status)),
+    }
+
+
+def province_month(user: Any, province: Area, month: date) -> dict[str, Any]:
+    """Communes of the province with their villages' approval state for a month."""
+    month = month_start(month)
+    approvals = Approval.objects.filter(village__path__startswith=province.path, month=month).values_list(
+        "village__parent_id", "status"
+    )
+    by_commune: dict[int | None, Counter[str]] = {}
+    for commune_id, state in approvals:
+        by_commune.setdefault(commune_id, Counter())[state] += 1
+    communes = Area.objects.filter(
+        scoping.subtree_q(user, Cap.TEAM_READ, path_field="path"), parent=province, level=Level.COMMUNE
+    ).order_by("short_name")
+    end = _next_month(month) - timedelta(days=1)
+    status = reporting_status(user, province, month, end)
+    return {
+        "month": month,
+        "communes": [
+            {"commune": c, "states": by_commune.get(c.pk, Counter())} for c in communes if c.pk in by_commune
+        ],
+        "completeness": (sum(1 for r in status if r["entries"]), len(status)),
+        "late": sum(1 for r in status if r["late"]),
+    }
+
+
+def active_members(team: Team, day: date) -> list[Any]:
+    """The people on the team's roster on `day` (ticked by default when recording)."""
+    from tuquan.registry.models import Membership
+
+    rows = (
+        Membership.objects.filter(team=team, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .select_related("person")
+        .order_by("person__search_name")
+    )
+    return [m.person for m in rows]
+
+
+def aggregates_for(user: Any, area: Area) -> QuerySet[Any]:
+    from tuquan.journal.models import Aggregate
+
+    return (
+        Aggregate.objects.filter(
+            scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"), area__path__startswith=area.path
+        )
+        .select_related("area")
+        .order_by("-period_start", "indicator")[:200]
+    )
+
+
+def approved_villages(user: Any, province: Area, month: date) -> QuerySet[Approval]:
+    """Village-months the communes approved and the province has yet to accept."""
+    from tuquan.journal.models import ApprovalStatus
+
+    return (
+        Approval.objects.filter(
+            scoping.subtree_q(user, Cap.JOURNAL_ACCEPT, path_field="village__path"),
+            village__path__startswith=province.path,
+            month=month_start(month),
+            status=ApprovalStatus.APPROVED,
+        )
+        .select_related("village__parent")
+        .order_by("village__path")
+    )

@@ -1,0 +1,527 @@
+"""Every write of the journal: entries, review, monthly approval, aggregates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuquan.core import scoping
+from tuquan.core.models import Area, AuditAction, Level
+from tuquan.core.roles import Cap
+from tuquan.core.services import audit_record
+from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
+from tuquan.registry.models import Membership, Person, Team
+from tuquan.registry.permissions import can_edit_roster
+
+# Which entry kind feeds which indicators (an aggregate of one of these codes locks the kind).
+KIND_INDICATORS: dict[str, list[str]] = {
+    "patrol": ["patrols.count", "patrols.member_turns"],
+    "meeting": ["meetings.count"],
+    "awareness": ["awareness.sessions", "awareness.attendance_households", "awareness.attendance_persons"],
+    "mediation": ["mediations.count", "mediations.reconciled"],
+    "tip": ["tips.count", "tips.valuable"],
+    "arrest": ["arrests.cases", "arrests.suspects"],
+    "items": ["items.homemade_guns", "items.guns", "items.bullets", "items.explosives", "items.knives"],
+    "incident": ["incidents.count"],
+    "poppy": ["poppy.area_m2"],
+    "migration": ["migration.prevented"],
+}
+INDICATOR_KIND = {code: kind for kind, codes in KIND_INDICATORS.items() for code in codes}
+
+# Fields each kind may carry (all others are cleared), and those it must have.
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "patrol": ("started_at", "ended_at", "member_turns"),
+    "meeting": (),
+    "awareness": ("attendance_persons", "attendance_households"),
+    "mediation": ("subject", "parties", "outcome"),
+    "tip": ("tip_category", "tip_valuable"),
+    "arrest": ("cases", "suspects", "offence"),
+    "items": ("homemade_guns", "guns", "bullets", "explosives", "knives", "other_items"),
+    "incident": ("incident_kind",),
+    "poppy": ("poppy_m2",),
+    "migration": ("migration_cases",),
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "patrol": ("member_turns",),
+    "awareness": ("attendance_persons",),
+    "mediation": ("outcome",),
+    "tip": ("tip_category",),
+    "arrest": ("cases",),
+    "incident": ("incident_kind",),
+    "poppy": ("poppy_m2",),
+    "migration": ("migration_cases",),
+}
+ALL_KIND_FIELDS = sorted({f for fields in KIND_FIELDS.values() for f in fields})
+# Values beyond these are possible but rare: the user must confirm them (typing errors).
+OUTLIERS: dict[str, int] = {
+    "bullets": 1000,
+    "knives": 200,
+    "guns": 50,
+    "homemade_guns": 50,
+    "poppy_m2": 100_000,
+    "attendance_persons": 2000,
+    "attendance_households": 1000,
+    "suspects": 50,
+    "cases": 20,
+}
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def approval_for(village: Area, day: date) -> Approval | None:
+    return Approval.objects.filter(village=village, month=month_start(day)).first()
+
+
+def _require_unlocked(village: Area, day: date) -> None:
+    approval = approval_for(village, day)
+    if approval is not None and approval.locked:
+        raise ValidationError(
+            _("Tháng %(m)s của %(v)s đã được duyệt: cần người duyệt mở lại trước khi sửa.")
+            % {"m": day.strftime("%m/%Y"), "v": village.name}
+        )
+
+
+def _team_villages(team: Team) -> list[Area]:
+    villages: list[Area] = []
+    for area in team.areas.all():
+        if area.level == Level.VILLAGE:
+            villages.append(area)
+        else:
+            villages.extend(area.children.filter(level=Level.VILLAGE))
+    return villages
+
+
+def can_record(actor: Any, team: Team, village: Area) -> bool:
+    """The team's leaders and its home commune's officers; for a border cluster, the officers
+    of each commune record its activity at their own villages."""
+    return can_edit_roster(actor, team) or scoping.covers(actor, village.path, Cap.REGISTRY_WRITE)
+
+
+def _aggregate_covering(village: Area, day: date, kind: str) -> Aggregate | None:
+    ancestors = [*village.ancestor_idents(), village.ident]
+    return Aggregate.objects.filter(
+        area__ident__in=ancestors,
+        indicator__in=KIND_INDICATORS.get(kind, []),
+        period_start__lte=day,
+        period_end__gte=day,
+    ).first()
+
+
+def _active_members(team: Team, day: date) -> int:
+    return (
+        Membership.objects.filter(team=team, start_on__lte=day)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
+        .count()
+    )
+
+
+def validate_entry(entry: Entry, *, participants: list[Person], confirm: bool) -> None:
+    """Impossible values are refused; outlying ones need `confirm`. Errors name the field."""
+    errors: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    team = entry.team
+    if entry.kind not in team.type.journal_kinds:
+        add("kind", _("Mô hình “%(t)s” không ghi loại hoạt động này.") % {"t": team.type.short_name})
+    if entry.village_id not in {v.pk for v in _team_villages(team)}:
+        add("village", _("Thôn này không thuộc địa bàn của tổ."))
+    if entry.occurred_on > timezone.localdate():
+        add("occurred_on", _("Ngày ở tương lai."))
+    for field in REQUIRED.get(entry.kind, ()):
+        if getattr(entry, field) in (None, ""):
+            add(field, _("Cần nhập."))
+    if entry.kind == "patrol":
+        if entry.started_at and entry.ended_at and entry.ended_at <= entry.started_at:
+            add("ended_at", _("Giờ kết thúc phải sau giờ bắt đầu."))
+        if entry.started_at and timezone.localtime(entry.started_at).date() != entry.occurred_on:
+            add("started_at", _("Giờ bắt đầu phải trong ngày tuần tra."))
+        days = 1
+        if entry.started_at and entry.ended_at and entry.ended_at > entry.started_at:
+            days = (
+                timezone.localtime(entry.ended_at).date() - timezone.localtime(entry.started_at).date()
+            ).days + 1
+        people = max(_active_members(team, entry.occurred_on), len(participants)) + entry.other_participants
+        if entry.member_turns is not None and entry.member_turns > people * days:
+            add(
+                "member_turns",
+                _("Lượt người (%(n)s) lớn hơn số người × số ngày (%(m)s).")
+                % {"n": entry.member_turns, "m": people * days},
+            )
+        if entry.member_turns is not None and entry.member_turns < len(participants):
+            add("member_turns", _("Lượt người ít hơn số thành viên đã chọn."))
+    if entry.kind == "arrest" and entry.cases == 0:
+        add("cases", _("Số vụ phải từ 1 trở lên."))
+    if entry.kind == "items" and not any(getattr(entry, f) for f in KIND_FIELDS["items"]):
+        add("bullets", _("Nhập ít nhất một loại vật giao nộp."))
+    if entry.kind == "poppy" and entry.poppy_m2 is not None and entry.poppy_m2 <= 0:
+        add("poppy_m2", _("Diện tích phải lớn hơn 0."))
+    if (
+        entry.kind == "awareness"
+        and entry.attendance_households
+        and entry.attendance_persons is not None
+        and entry.attendance_households > entry.attendance_persons
+    ):
+        add("attendance_households", _("Số hộ không thể nhiều hơn số người dự."))
+    codes = {i["code"] for i in team.type.extra_indicators}
+    for code, value in (entry.extra or {}).items():
+        if code not in codes:
+            add("extra", _("Chỉ tiêu riêng không có: %(c)s.") % {"c": code})
+        elif not isinstance(value, int | float | Decimal) or value < 0:
+            add("extra", _("Chỉ tiêu “%(c)s” phải là số không âm.") % {"c": code})
+    if not confirm:
+        for field, limit in OUTLIERS.items():
+            value = getattr(entry, field)
+            if value is not None and value > limit:
+                add(
+                    field,
+                    _("Giá trị %(v)s cao bất thường: kiểm tra lại hoặc đánh dấu “xác nhận số liệu”.")
+                    % {"v": value},
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_period(entry: Entry) -> None:
+    _require_unlocked(entry.village, entry.occurred_on)
+    aggregate = _aggregate_covering(entry.village, entry.occurred_on, entry.kind)
+    if aggregate is not None:
+        raise ValidationError(
+            {
+                "occurred_on": _(
+                    "Kỳ này đã được nhập số tổng hợp (%(c)s) cho %(a)s: không ghi "
+                    "thêm từng hoạt động để tránh đếm hai lần."
+                )
+                % {"c": aggregate.indicator, "a": aggregate.area.name}
+            }
+        )
+
+
+def entry_record(
+    *,
+    actor: Any,
+    team: Team,
+    village: Area,
+    kind: str,
+    occurred_on: date,
+    participants: Iterable[Person] = (),
+    other_participants: int = 0,
+    confirm: bool = False,
+    uid: Any = None,
+    **fields: Any,
+) -> Entry:
+    if not can_record(actor, team, village):
+        raise PermissionDenied(_("Bạn không ghi nhật ký cho tổ này ở thôn này."))
+    unknown = set(fields) - {*ALL_KIND_FIELDS, "extra", "note"}
+    if unknown:
+        raise ValueError(f"unknown fields: {unknown}")
+    participants = list(participants)
+    allowed = set(KIND_FIELDS.get(kind, ()))
+    clean = {k: v for k, v in fields.items() if k in allowed or k in ("extra", "note")}
+    with transaction.atomic():
+        entry = Entry(
+            team=team,
+            village=village,
+            kind=kind,
+            occurred_on=occurred_on,
+            other_participants=other_participants,
+            created_by=_user(actor),
+            **clean,
+        )
+        if uid:
+            entry.uid = uid
+        entry.full_clean(exclude=["participants"])
+        validate_entry(entry, participants=participants, confirm=confirm)
+        _check_period(entry)
+        entry.save()
+        entry.participants.set(participants)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=entry,
+            area=village,
+            label=entry.get_kind_display(),
+            details={"team": str(team.uid), "on": occurred_on.isoformat()},
+        )
+    return entry
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def entry_update(
+    *,
+    actor: Any,
+    entry: Entry,
+    participants: Iterable[Person] | None = None,
+    confirm: bool = False,
+    **fields: Any,
+) -> Entry:
+    if not can_record(actor, entry.team, entry.village):
+        raise PermissionDenied(_("Bạn không sửa được hoạt động này."))
+    _require_unlocked(entry.village, entry.occurred_on)
+    allowed = {
+        *KIND_FIELDS.get(entry.kind, ()),
+        "extra",
+        "note",
+        "occurred_on",
+        "other_participants",
+        "village",
+    }
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(_("Không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    people = list(participants) if participants is not None else list(entry.participants.all())
+    with transaction.atomic():
+        for k, v in fields.items():
+            setattr(entry, k, v)
+        if entry.status == EntryStatus.RETURNED:
+            # A returned entry goes back to the officer once corrected.
+            entry.status = EntryStatus.SUBMITTED
+        entry.full_clean(exclude=["participants"])
+        validate_entry(entry, participants=people, confirm=confirm)
+        _check_period(entry)
+        entry.save()
+        if participants is not None:
+            entry.participants.set(people)
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=entry,
+            area=entry.village,
+            label=entry.get_kind_display(),
+            details={"fields": sorted(fields)},
+        )
+    return entry
+
+
+def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -> Entry:
+    """The commune officer verifies an entry or returns it with a comment."""
+    if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
+        raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
+    _require_unlocked(entry.village, entry.occurred_on)
+    if verdict not in (EntryStatus.VERIFIED, EntryStatus.RETURNED):
+        raise ValidationError({"verdict": _("Chọn “đã kiểm tra” hoặc “trả lại”.")})
+    if verdict == EntryStatus.RETURNED and not comment.strip():
+        raise ValidationError({"comment": _("Ghi lý do trả lại.")})
+    with transaction.atomic():
+        entry.status, entry.review_comment = verdict, comment.strip()
+        entry.reviewed_by, entry.reviewed_at = _user(actor), timezone.now()
+        entry.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=entry,
+            area=entry.village,
+            label=entry.get_kind_display(),
+            details={"review": verdict},
+        )
+    return entry
+
+
+def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
+    if entry.kind != "tip":
+        raise ValidationError(_("Chỉ đánh giá được thông tin cung cấp."))
+    if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
+        raise PermissionDenied(_("Chỉ cán bộ xã đánh giá thông tin."))
+    _require_unlocked(entry.village, entry.occurred_on)
+    with transaction.atomic():
+        entry.tip_valuable = valuable
+        entry.save(update_fields=["tip_valuable", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=entry,
+            area=entry.village,
+            label="tip",
+            details={"valuable": valuable},
+        )
+    return entry
+
+
+def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
+    """Approve a village's month: every entry must have been checked; the month then locks."""
+    month = month_start(month)
+    if not scoping.covers(actor, village.path, Cap.JOURNAL_REVIEW):
+        raise PermissionDenied(_("Chỉ cán bộ xã duyệt số liệu tháng."))
+    if month >= month_start(timezone.localdate()):
+        raise ValidationError(_("Chỉ duyệt được tháng đã kết thúc."))
+    pending = (
+        Entry.objects.filter(village=village, occurred_on__gte=month, occurred_on__lt=_next_month(month))
+        .exclude(status=EntryStatus.VERIFIED)
+        .count()
+    )
+    if pending:
+        raise ValidationError(
+            _("Còn %(n)s hoạt động chưa kiểm tra ở %(v)s.") % {"n": pending, "v": village.name}
+        )
+    with transaction.atomic():
+        approval, _created = Approval.objects.select_for_update().get_or_create(
+            village=village, month=month, defaults={"status": ApprovalStatus.APPROVED}
+        )
+        if approval.locked and not _created:
+            raise ValidationError(_("Tháng này đã được duyệt."))
+        approval.status, approval.approved_by, approval.approved_at = (
+            ApprovalStatus.APPROVED,
+            _user(actor),
+            timezone.now(),
+        )
+        approval.reopen_reason = ""
+        approval.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=approval,
+            area=village,
+            label=f"{month:%m/%Y}",
+            details={"approved": month.isoformat()},
+        )
+    return approval
+
+
+def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
+    month = month_start(month)
+    if not scoping.covers(actor, village.path, Cap.JOURNAL_ACCEPT):
+        raise PermissionDenied(_("Chỉ cán bộ tỉnh chấp nhận số liệu."))
+    approval = Approval.objects.filter(village=village, month=month).first()
+    if approval is None or approval.status != ApprovalStatus.APPROVED:
+        raise ValidationError(
+            _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"}
+        )
+    with transaction.atomic():
+        approval.status, approval.accepted_by, approval.accepted_at = (
+            ApprovalStatus.ACCEPTED,
+            _user(actor),
+            timezone.now(),
+        )
+        approval.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=approval,
+            area=village,
+            label=f"{month:%m/%Y}",
+            details={"accepted": month.isoformat()},
+        )
+    return approval
+
+
+def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Approval:
+    """Only the level that approved last may reopen: the commune an approved month, the
+    province an accepted one."""
+    month = month_start(month)
+    approval = Approval.objects.filter(village=village, month=month).first()
+    if approval is None or not approval.locked:
+        raise ValidationError(_("Tháng này chưa được duyệt."))
+    cap = Cap.JOURNAL_ACCEPT if approval.status == ApprovalStatus.ACCEPTED else Cap.JOURNAL_REVIEW
+    if not scoping.covers(actor, village.path, cap):
+        raise PermissionDenied(_("Chỉ cấp đã duyệt mới mở lại được."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ghi lý do mở lại.")})
+    with transaction.atomic():
+        approval.status, approval.reopen_reason = ApprovalStatus.REOPENED, reason.strip()
+        approval.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=approval,
+            area=village,
+            label=f"{month:%m/%Y}",
+            details={"reopened": month.isoformat()},
+        )
+    return approval
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def period_bounds(kind: str, start: date) -> tuple[date, date]:
+    from datetime import timedelta
+
+    if kind == PeriodKind.MONTH:
+        first = month_start(start)
+        return first, _next_month(first) - timedelta(days=1)
+    if kind == PeriodKind.QUARTER:
+        first = date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
+        end = _next_month(_next_month(_next_month(first)))
+        return first, end - timedelta(days=1)
+    return date(start.year, 1, 1), date(start.year, 12, 31)
+
+
+def aggregate_record(
+    *,
+    actor: Any,
+    area: Area,
+    indicator: str,
+    period_kind: str,
+    period_start: date,
+    value: Decimal,
+    note: str = "",
+) -> Aggregate:
+    """Enter a period total. Refused where records or another total already cover it."""
+    if not scoping.covers(actor, area.path, Cap.AGGREGATE_WRITE):
+        raise PermissionDenied(_("Bạn không nhập số tổng hợp cho địa bàn này."))
+    if indicator not in INDICATOR_KIND:
+        raise ValidationError(
+            {"indicator": _("Chỉ tiêu không nhập tổng hợp được: %(c)s.") % {"c": indicator}}
+        )
+    if period_kind not in PeriodKind.values:
+        raise ValidationError({"period_kind": _("Kỳ không hợp lệ.")})
+    if area.is_legacy or area.level == Level.COUNTRY:
+        raise ValidationError({"area": _("Chọn tỉnh, xã hoặc thôn hiện hành.")})
+    if value < 0:
+        raise ValidationError({"value": _("Giá trị không âm.")})
+    start, end = period_bounds(period_kind, period_start)
+    if end >= timezone.localdate():
+        raise ValidationError({"period_start": _("Chỉ nhập tổng hợp cho kỳ đã kết thúc.")})
+    kind = INDICATOR_KIND[indicator]
+    related = Q(area__path__startswith=area.path) | Q(area__ident__in=area.ancestor_idents())
+    with transaction.atomic():
+        if Entry.objects.filter(
+            village__path__startswith=area.path, kind=kind, occurred_on__gte=start, occurred_on__lte=end
+        ).exists():
+            raise ValidationError(
+                _(
+                    "Kỳ này đã có hoạt động ghi chi tiết ở %(a)s: số liệu lấy từ ghi chép, không "
+                    "nhập tổng hợp."
+                )
+                % {"a": area.name}
+            )
+        if Aggregate.objects.filter(
+            related, indicator=indicator, period_start__lte=end, period_end__gte=start
+        ).exists():
+            raise ValidationError(_("Đã có số tổng hợp trùng kỳ hoặc trùng địa bàn cho chỉ tiêu này."))
+        aggregate = Aggregate(
+            area=area,
+            indicator=indicator,
+            period_kind=period_kind,
+            period_start=start,
+            period_end=end,
+            value=value,
+            note=note,
+            entered_by=_user(actor),
+        )
+        aggregate.full_clean()
+        aggregate.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=aggregate,
+            area=area,
+            label=indicator,
+            details={"period": [start.isoformat(), end.isoformat()], "value": str(value)},
+        )
+    return aggregate
