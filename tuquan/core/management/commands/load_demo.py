@@ -19,6 +19,9 @@ class Command(BaseCommand):
         from tuquan.registry.demo import load_registry_demo
 
         load_registry_demo()
+        from tuquan.journal.demo import load_journal_demo
+
+        load_journal_demo()
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for username, role, area in rows:
             self.stdout.write(f"  {username:<8} {Role(role).label} — {area}")

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from tuquan.core.actors import CONSOLE
+from tuquan.core.indicators import compute
+from tuquan.journal import selectors, services
+from tuquan.journal.models import Entry
+
+pytestmark = pytest.mark.django_db
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def last_month() -> date:
+    return timezone.localdate().replace(day=1) - timedelta(days=10)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def patrol(world: Any, actor: Any = None, **extra: Any) -> Entry:
+    values: dict[str, Any] = dict(occurred_on=last_month(), participants=[world.person], member_turns=1)
+    values.update(extra)
+    return services.entry_record(
+        actor=actor or world.linh, team=world.team, village=world.village, kind="patrol", **values
+    )
+
+
+def test_the_leader_records_a_patrol_and_the_officer_verifies_it(world: Any) -> None:
+    entry = patrol(world, member_turns=3, other_participants=2)
+    assert entry.status == "submitted"
+    services.entry_review(actor=world.alice, entry=entry, verdict="verified")
+    assert Entry.objects.get(pk=entry.pk).status == "verified"
+    with pytest.raises(PermissionDenied):
+        services.entry_review(actor=world.linh, entry=entry, verdict="verified")
+
+
+def test_a_returned_entry_needs_a_reason_and_goes_back_once_corrected(world: Any) -> None:
+    entry = patrol(world)
+    with pytest.raises(ValidationError):
+        services.entry_review(actor=world.alice, entry=entry, verdict="returned")
+    services.entry_review(actor=world.alice, entry=entry, verdict="returned", comment="Thiếu giờ tuần tra")
+    services.entry_update(
+        actor=world.linh,
+        entry=entry,
+        started_at=datetime.combine(entry.occurred_on, datetime.min.time(), HCM).replace(hour=20),
+        ended_at=datetime.combine(entry.occurred_on, datetime.min.time(), HCM).replace(hour=23),
+    )
+    assert Entry.objects.get(pk=entry.pk).status == "submitted"
+
+
+def test_impossible_values_are_refused_before_saving(world: Any) -> None:
+    evening = datetime.combine(last_month(), datetime.min.time(), HCM).replace(hour=22)
+    with pytest.raises(ValidationError) as caught:
+        patrol(world, started_at=evening, ended_at=evening - timedelta(hours=2))
+    assert "ended_at" in caught.value.error_dict
+    with pytest.raises(ValidationError) as caught:
+        patrol(world, member_turns=50)  # one member, one day
+    assert "member_turns" in caught.value.error_dict
+    with pytest.raises(ValidationError):
+        patrol(world, occurred_on=timezone.localdate() + timedelta(days=1))
+    with pytest.raises(ValidationError):
+        services.entry_record(
+            actor=world.linh,
+            team=world.team,
+            village=world.village,
+            kind="poppy",
+            occurred_on=last_month(),
+            poppy_m2=Decimal(100),
+        )  # patrol teams do not record poppy
+    assert Entry.objects.filter(team=world.team).count() == 1  # the world's own patrol
+
+
+def test_outlying_values_need_confirmation(world: Any) -> None:
+    kwargs = dict(
+        actor=world.linh,
+        team=world.team,
+        village=world.village,
+        kind="items",
+        occurred_on=last_month(),
+        bullets=5000,
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.entry_record(**kwargs)
+    assert "bất thường" in str(caught.value)
+    assert services.entry_record(confirm=True, **kwargs).bullets == 5000
+
+
+def test_an_approved_month_is_locked_until_the_approver_reopens_it(world: Any) -> None:
+    entry = world.entry
+    with pytest.raises(ValidationError):
+        services.month_approve(
+            actor=world.alice, village=world.village, month=entry.occurred_on
+        )  # not checked
+    services.entry_review(actor=world.alice, entry=entry, verdict="verified")
+    services.month_approve(actor=world.alice, village=world.village, month=entry.occurred_on)
+    with pytest.raises(ValidationError):
+        services.entry_update(actor=world.linh, entry=entry, member_turns=1, note="sửa")
+    with pytest.raises(ValidationError):
+        patrol(world)
+    page = client_for(world.linh).post(
+        f"/hoat-dong/{entry.uid}/",
+        {
+            "occurred_on": entry.occurred_on.strftime("%d/%m/%Y"),
+            "village": world.village.ident,
+            "member_turns": 1,
+            "other_participants": 0,
+        },
+    )
+    assert page.status_code in (403, 422) and Entry.objects.get(pk=entry.pk).note == ""
+    services.month_accept(actor=world.dana, village=world.village, month=entry.occurred_on)
+    with pytest.raises(PermissionDenied):
+        services.month_reopen(actor=world.alice, village=world.village, month=entry.occurred_on, reason="Sai")
+    services.month_reopen(
+        actor=world.dana, village=world.village, month=entry.occurred_on, reason="Sai số lượt"
+    )
+    services.entry_update(actor=world.linh, entry=entry, note="đã sửa")
+    assert Entry.objects.get(pk=entry.pk).note == "đã sửa"
+
+
+def test_approved_only_figures_leave_out_unapproved_months(world: Any) -> None:
+    month = last_month()
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    all_figures = compute(actor=CONSOLE, area=world.commune, start=month.replace(day=1), end=end)
+    assert all_figures["indicators"]["patrols.count"] == 1
+    assert "chưa được duyệt" in all_figures["notes"]["journal.unapproved"]
+    approved = compute(
+        actor=CONSOLE, area=world.commune, start=month.replace(day=1), end=end, approved_only=True
+    )
+    assert approved["indicators"]["patrols.count"] == 0
+    services.entry_review(actor=world.alice, entry=world.entry, verdict="verified")
+    services.month_approve(actor=world.alice, village=world.village, month=month)
+    approved = compute(
+        actor=CONSOLE, area=world.commune, start=month.replace(day=1), end=end, approved_only=True
+    )
+    assert approved["indicators"]["patrols.count"] == 1
+
+
+def test_a_figure_comes_from_records_or_totals_never_both(world: Any) -> None:
+    year = timezone.localdate().year - 3
+    services.aggregate_record(
+        actor=world.alice,
+        area=world.commune,
+        indicator="patrols.count",
+        period_kind="year",
+        period_start=date(year, 1, 1),
+        value=Decimal(52),
+    )
+    with pytest.raises(ValidationError):
+        patrol(world, occurred_on=date(year, 5, 5))
+    with pytest.raises(ValidationError):
+        services.aggregate_record(
+            actor=world.alice,
+            area=world.village,
+            indicator="patrols.count",
+            period_kind="month",
+            period_start=date(year, 5, 1),
+            value=Decimal(4),
+        )
+    with pytest.raises(ValidationError):  # the world's patrol is recorded last month
+        services.aggregate_record(
+            actor=world.alice,
+            area=world.commune,
+            indicator="patrols.count",
+            period_kind="month",
+            period_start=last_month(),
+            value=Decimal(4),
+        )
+    figures = compute(actor=CONSOLE, area=world.province, start=date(year, 1, 1), end=timezone.localdate())
+    assert figures["indicators"]["patrols.count"] == 53
+    assert "tổng hợp" in figures["notes"]["patrols.count"]
+    half = compute(actor=CONSOLE, area=world.province, start=date(year, 7, 1), end=date(year, 12, 31))
+    assert half["indicators"]["patrols.count"] == 0 and "một phần" in half["notes"]["patrols.count"]
+
+
+def test_a_border_cluster_is_recorded_by_each_commune_at_its_own_villages(world: Any) -> None:
+    from tuquan.registry import services as registry
+    from tuquan.registry.models import ModelType
+
+    cluster = registry.team_create(
+        actor=world.alice,
+        model_type=ModelType.objects.get(code="cum-giap-ranh"),
+        name="Cụm giáp ranh",
+        home_area=world.commune,
+        areas=[world.commune, world.other_commune],
+        status="active",
+        established_on=date(2020, 1, 1),
+    )
+    services.entry_record(
+        actor=world.bob,
+        team=cluster,
+        village=world.other_village,
+        kind="meeting",
+        occurred_on=last_month(),
+        other_participants=12,
+    )
+    with pytest.raises(PermissionDenied):
+        services.entry_record(
+            actor=world.bob, team=cluster, village=world.village, kind="meeting", occurred_on=last_month()
+        )
+
+
+def test_the_officer_sees_silent_teams_and_late_entries(world: Any) -> None:
+    month = last_month().replace(day=1)
+    data = selectors.commune_month(world.alice, world.commune, month)
+    assert data["completeness"] == (1, 1) and data["silent"] == []
+    due = (month + timedelta(days=32)).replace(day=selectors.DEADLINE_DAY)
+    Entry.objects.filter(pk=world.entry.pk).update(created_at=timezone.now() - timedelta(days=400))
+    assert selectors.commune_month(world.alice, world.commune, month)["late"] == []
+    recorded_late = datetime.combine(due + timedelta(days=1), datetime.min.time(), HCM)
+    Entry.objects.filter(pk=world.entry.pk).update(created_at=recorded_late)
+    assert len(selectors.commune_month(world.alice, world.commune, month)["late"]) == 1
+    before = selectors.commune_month(world.alice, world.commune, month.replace(day=1) - timedelta(days=1))
+    assert before["completeness"][0] == 0 and before["silent"][0]["team"] == world.team
+
+
+def test_recording_from_the_phone_form_prechecks_the_roster(world: Any) -> None:
+    client = client_for(world.linh)
+    form = client.get(f"/nhat-ky/{world.team.uid}/ghi/patrol/").content.decode()
+    assert "checked" in form and "Lò Văn Tổ" in form
+    response = client.post(
+        f"/nhat-ky/{world.team.uid}/ghi/patrol/",
+        {
+            "occurred_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "village": world.village.ident,
+            "participants": [str(world.person.uid)],
+            "other_participants": "0",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 204
+    assert Entry.objects.filter(team=world.team, occurred_on=timezone.localdate()).get().member_turns == 1
+
+
+def test_a_bad_entry_form_answers_422_and_keeps_the_input(world: Any) -> None:
+    response = client_for(world.linh).post(
+        f"/nhat-ky/{world.team.uid}/ghi/patrol/",
+        {
+            "occurred_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "village": world.village.ident,
+            "member_turns": "99",
+            "other_participants": "0",
+            "note": "Tuần tra đêm",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert "Tuần tra đêm" in response.content.decode() and "Lượt người" in response.content.decode()
