@@ -36,7 +36,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render_page(request, "core/home.html", {"areas": selectors.user_home_areas(request.user)})
+    from tuquan.registry.selectors import teams_of_user
+
+    return render_page(
+        request,
+        "core/home.html",
+        {"areas": selectors.user_home_areas(request.user), "my_teams": teams_of_user(request.user)},
+    )
 
 
 @login_required

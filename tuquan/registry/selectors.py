@@ -413,3 +413,17 @@ def household_commitments(user: Any, household: Household) -> QuerySet[Any]:
         .select_related("team", "household")
         .order_by("-signed_on", "pk")
     )
+
+
+def teams_of_user(user: Any) -> list[Team]:
+    """The teams the account's person belongs to now (the leader's shortcut to the journal)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    today = timezone.localdate()
+    return list(
+        Team.objects.filter(memberships__person__user=user, memberships__start_on__lte=today)
+        .filter(Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gte=today))
+        .select_related("type")
+        .distinct()
+        .order_by("name")
+    )
