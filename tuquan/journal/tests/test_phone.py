@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tuquan.conftest import PASSWORD, make_user
-from tuquan.core.tests.test_browser import CHROMIUM, login, page  # noqa: F401  (the browser fixture)
+from tuquan.conftest import login, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +44,7 @@ def leader(transactional_db: Any) -> Any:
 
 def test_a_leader_records_a_patrol_in_two_taps_from_the_journal(
     page: Any, live_server: Any, leader: Any
-) -> None:  # noqa: F811
+) -> None:
     from tuquan.journal.models import Entry
 
     login(page, live_server.url)
