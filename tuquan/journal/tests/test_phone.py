@@ -22,6 +22,7 @@ def leader(transactional_db: Any) -> Any:
     from tuquan.registry.models import ModelType
 
     units.load()
+    commune = Area.objects.get(ident="04099")
     village = village_create(
         actor=CONSOLE, commune=Area.objects.get(ident="04099"), kind="Bản", name="Nà Khoang"
     )
@@ -30,7 +31,7 @@ def leader(transactional_db: Any) -> Any:
         actor=CONSOLE,
         model_type=ModelType.objects.get(code="tuan-tra-nhan-dan"),
         name="Tổ tuần tra Nà Khoang",
-        home_area=village.parent,
+        home_area=commune,
         areas=[village],
         status="active",
         established_on=date(2020, 1, 1),
