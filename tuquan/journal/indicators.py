@@ -142,7 +142,21 @@ def journal_indicators(query: Query) -> dict[str, Any]:
         if unapproved:
             query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
     values["reporting.completeness"] = completeness(query)
+    values.update(extra_indicators(entries))
     return values
+
+
+def extra_indicators(entries: Any) -> dict[str, Any]:
+    """Sums of the numeric indicators model types add without code, as `extra.<code>`."""
+    from tuquan.registry.models import ModelType
+
+    codes = sorted({i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators})
+    totals: dict[str, Decimal] = {code: Decimal(0) for code in codes}
+    for extra in entries.exclude(extra={}).values_list("extra", flat=True):
+        for code, value in extra.items():
+            if code in totals:
+                totals[code] += Decimal(str(value))
+    return {f"extra.{code}": _number(total) for code, total in totals.items()}
 
 
 def completeness(query: Query) -> dict[str, Any]:

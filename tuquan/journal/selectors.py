@@ -207,3 +207,110 @@ def approved_villages(user: Any, province: Area, month: date) -> QuerySet[Approv
         .select_related("village__parent")
         .order_by("village__path")
     )
+
+
+# --- for the API ---------------------------------------------------------------------------
+
+
+def entry_list(
+    user: Any,
+    *,
+    team: Team | None = None,
+    area: Area | None = None,
+    kind: str = "",
+    status: str = "",
+    start: date | None = None,
+    end: date | None = None,
+) -> QuerySet[Entry]:
+    """Entries the user sees, filtered, with everything a list shows in a fixed number of
+    queries: team and village, the participants the user may see (people.read; others only
+    counted), and the approval state of the entry's village-month."""
+    from django.db.models import Count, OuterRef, Prefetch, Subquery
+
+    from tuquan.registry.selectors import people_visible
+
+    qs = entries_visible(user)
+    if team is not None:
+        qs = qs.filter(team=team)
+    if area is not None:
+        qs = qs.filter(village__path__startswith=area.path)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if start is not None:
+        qs = qs.filter(occurred_on__gte=start)
+    if end is not None:
+        qs = qs.filter(occurred_on__lte=end)
+    approval = Approval.objects.filter(
+        village=OuterRef("village"),
+        month__year=OuterRef("occurred_on__year"),
+        month__month=OuterRef("occurred_on__month"),
+    )
+    return (
+        qs.select_related("team", "village")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=people_visible(user).only("id", "uid", "full_name").order_by("search_name"),
+                to_attr="visible_participants",
+            )
+        )
+        .annotate(
+            participant_count=Count("participants", distinct=True),
+            month_status=Subquery(approval.values("status")[:1]),
+        )
+        .order_by("-occurred_on", "-id")
+    )
+
+
+def village_approvals(user: Any, area: Area, month: date) -> QuerySet[Area]:
+    """The villages of `area` that existed in `month` and whose figures the user approves
+    (journal.review) or accepts (journal.accept), each with its approval state for the month
+    and the number of its entries not yet verified."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    month = month_start(month)
+    end = _next_month(month) - timedelta(days=1)
+    reach = scoping.subtree_q(user, Cap.JOURNAL_REVIEW, path_field="path") | scoping.subtree_q(
+        user, Cap.JOURNAL_ACCEPT, path_field="path"
+    )
+    approval = Approval.objects.filter(village=OuterRef("pk"), month=month)
+    pending = (
+        Entry.objects.filter(village=OuterRef("pk"), occurred_on__gte=month, occurred_on__lte=end)
+        .exclude(status=EntryStatus.VERIFIED)
+        .order_by()
+        .values("village")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Area.objects.filter(reach, path__startswith=area.path, level=Level.VILLAGE)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=month))
+        .select_related("parent")
+        .annotate(
+            approval_status=Subquery(approval.values("status")[:1]),
+            approved_by_name=Subquery(approval.values("approved_by__full_name")[:1]),
+            approved_at=Subquery(approval.values("approved_at")[:1]),
+            accepted_by_name=Subquery(approval.values("accepted_by__full_name")[:1]),
+            accepted_at=Subquery(approval.values("accepted_at")[:1]),
+            reopen_reason=Subquery(approval.values("reopen_reason")[:1]),
+            pending=Coalesce(Subquery(pending, output_field=IntegerField()), Value(0)),
+        )
+        .order_by("path")
+    )
+
+
+def aggregate_list(user: Any, area: Area, *, indicator: str = "") -> QuerySet[Any]:
+    """Period totals entered for `area`'s subtree, newest period first (not cut at 200 as
+    `aggregates_for`, for paging)."""
+    from tuquan.journal.models import Aggregate
+
+    qs = Aggregate.objects.filter(
+        scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"), area__path__startswith=area.path
+    )
+    if indicator:
+        qs = qs.filter(indicator=indicator)
+    return qs.select_related("area").order_by("-period_start", "indicator", "area__path")

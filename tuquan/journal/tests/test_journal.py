@@ -257,3 +257,19 @@ def test_a_bad_entry_form_answers_422_and_keeps_the_input(world: Any) -> None:
     )
     assert response.status_code == 422
     assert "Tuần tra đêm" in response.content.decode() and "Lượt người" in response.content.decode()
+
+
+def test_a_model_types_own_indicator_is_summed_without_code(world: Any) -> None:
+    from tuquan.registry.services import model_type_update
+
+    model_type_update(
+        actor=CONSOLE,
+        model_type=world.team.type,
+        extra_indicators=[{"code": "cameras", "label": "Số camera", "unit": "cái"}],
+    )
+    world.team.type.refresh_from_db()
+    patrol(world, extra={"cameras": 3})
+    figures = compute(actor=CONSOLE, area=world.commune, start=last_month().replace(day=1), end=last_month())
+    assert figures["indicators"]["extra.cameras"] == 3
+    with pytest.raises(ValidationError):
+        patrol(world, extra={"drones": 1})
