@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -95,15 +96,47 @@ def _number(value: Any) -> Any:
 
 @provider
 def journal_indicators(query: Query) -> dict[str, Any]:
-    entries = entries_for(query)
-    aggregations: dict[str, Any] = {}
-    for code, (_label, kind, field) in SUMS.items():
-        aggregations[code] = (
-            Count("id", filter=Q(kind=kind)) if field is None else Sum(field, filter=Q(kind=kind))
+    """Sums from the monthly rollups (kept in step with every entry write).
+
+    Rollups are by month: a period that starts or ends inside a month is summed from the
+    entries of those edge months instead, so any period is exact."""
+    from tuquan.journal import rollups
+
+    first_full = query.start if query.start.day == 1 else _next_month(query.start)
+    last_full = (
+        query.end if query.end == _month_end(query.end) else query.end.replace(day=1) - timedelta(days=1)
+    )
+    full = Query(
+        actor=query.actor, area=query.area, start=first_full, end=last_full, approved_only=query.approved_only
+    )
+    recorded: dict[str, Any] = defaultdict(Decimal)
+    unapproved = 0
+    if full.start <= full.end:
+        rows, approved = rollups.rollups_for(full)
+        for code, value in rollups.totals(rows).items():
+            recorded[code] += value
+        if not query.approved_only:
+            unapproved += int(
+                rows.filter(code="entries.count").exclude(Exists(approved)).aggregate(n=Sum("value"))["n"]
+                or 0
+            )
+    for start, end in _edges(query, full):
+        edge = entries_for(
+            Query(actor=query.actor, area=query.area, start=start, end=end, approved_only=query.approved_only)
         )
-    for code, (_label, kind, condition) in FILTERED.items():
-        aggregations[code] = Count("id", filter=Q(kind=kind) & condition)
-    recorded = {code: _number(v) for code, v in entries.aggregate(**aggregations).items()}
+        for code, value in edge.aggregate(**_entry_aggregations()).items():
+            recorded[code] += Decimal(value or 0)
+        if not query.approved_only:
+            unapproved += edge.exclude(
+                Exists(
+                    Approval.objects.filter(
+                        village=OuterRef("village"),
+                        status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
+                        month__year=OuterRef("occurred_on__year"),
+                        month__month=OuterRef("occurred_on__month"),
+                    )
+                )
+            ).count()
 
     totals: dict[str, Decimal] = defaultdict(Decimal)
     from_aggregates: set[str] = set()
@@ -118,7 +151,7 @@ def journal_indicators(query: Query) -> dict[str, Any]:
             partial.add(agg.indicator)
     values: dict[str, Any] = {}
     for code in [*SUMS, *FILTERED]:
-        values[code] = _number(Decimal(str(recorded.get(code) or 0)) + totals.get(code, Decimal(0)))
+        values[code] = _number(Decimal(recorded.get(code) or 0) + totals.get(code, Decimal(0)))
         source = "tổng hợp nhập tay" if code in from_aggregates else "nhật ký"
         if code in from_aggregates and recorded.get(code):
             source = "nhật ký và tổng hợp nhập tay (khác kỳ hoặc khác địa bàn, không trùng)"
@@ -128,22 +161,40 @@ def journal_indicators(query: Query) -> dict[str, Any]:
         if code in partial:
             note += " Có số tổng hợp chỉ trùng một phần kỳ, không được cộng."
         query.notes[code] = note
-    if not query.approved_only:
-        unapproved = entries.exclude(
-            Exists(
-                Approval.objects.filter(
-                    village=OuterRef("village"),
-                    status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
-                    month__year=OuterRef("occurred_on__year"),
-                    month__month=OuterRef("occurred_on__month"),
-                )
-            )
-        ).count()
-        if unapproved:
-            query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
+    if unapproved:
+        query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
     values["reporting.completeness"] = completeness(query)
-    values.update(extra_indicators(entries))
+    values.update(extra_indicators(entries_for(query)))
     return values
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _month_end(day: date) -> date:
+    return _next_month(day.replace(day=1)) - timedelta(days=1)
+
+
+def _edges(query: Query, full: Query) -> list[tuple[date, date]]:
+    """The partial months at either end of the period (summed from entries)."""
+    if full.start > full.end:
+        return [(query.start, query.end)]
+    edges = []
+    if query.start < full.start:
+        edges.append((query.start, full.start - timedelta(days=1)))
+    if query.end > full.end:
+        edges.append((full.end + timedelta(days=1), query.end))
+    return edges
+
+
+def _entry_aggregations() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for code, (_label, kind, field) in SUMS.items():
+        found[code] = Count("id", filter=Q(kind=kind)) if field is None else Sum(field, filter=Q(kind=kind))
+    for code, (_label, kind, condition) in FILTERED.items():
+        found[code] = Count("id", filter=Q(kind=kind) & condition)
+    return found
 
 
 def extra_indicators(entries: Any) -> dict[str, Any]:

@@ -186,3 +186,29 @@ class Aggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.area_id} {self.period_start}"
+
+
+class Rollup(models.Model):
+    """Monthly totals per village, model type and indicator, kept up to date in the same
+    transaction as every entry write (`journal.rollups.refresh`). Reports read these instead
+    of the raw entries; `tuquan rollups --verify` recounts them from the entries."""
+
+    village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    commune = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    code = models.CharField(max_length=60)
+    value = models.DecimalField(max_digits=16, decimal_places=1)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["village", "month", "type", "code"], name="journal_rollup_unique")
+        ]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["province", "month"], name="journal_rollup_province"),
+            models.Index(fields=["commune", "month"], name="journal_rollup_commune"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.village_id} {self.month:%Y-%m}"

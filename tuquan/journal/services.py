@@ -17,6 +17,7 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
+from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
 from tuquan.registry.models import Membership, Person, Team
 from tuquan.registry.permissions import can_edit_roster
@@ -246,6 +247,7 @@ def entry_record(
         _check_period(entry)
         entry.save()
         entry.participants.set(participants)
+        rollups.refresh(village.pk, occurred_on)
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -284,6 +286,7 @@ def entry_update(
     if unknown:
         raise ValidationError(_("Không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     people = list(participants) if participants is not None else list(entry.participants.all())
+    before = (entry.village_id, entry.occurred_on)
     with transaction.atomic():
         for k, v in fields.items():
             setattr(entry, k, v)
@@ -296,6 +299,9 @@ def entry_update(
         entry.save()
         if participants is not None:
             entry.participants.set(people)
+        # The entry may have moved to another village or month: both are recounted.
+        rollups.refresh(*before)
+        rollups.refresh(entry.village_id, entry.occurred_on)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -340,6 +346,7 @@ def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
     with transaction.atomic():
         entry.tip_valuable = valuable
         entry.save(update_fields=["tip_valuable", "updated_at"])
+        rollups.refresh(entry.village_id, entry.occurred_on)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

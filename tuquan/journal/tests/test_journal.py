@@ -273,3 +273,42 @@ def test_a_model_types_own_indicator_is_summed_without_code(world: Any) -> None:
     assert figures["indicators"]["extra.cameras"] == 3
     with pytest.raises(ValidationError):
         patrol(world, extra={"drones": 1})
+
+
+def test_figures_from_rollups_equal_a_recount_of_the_entries_for_any_period(world: Any) -> None:
+    import random
+
+    from tuquan.journal import rollups
+    from tuquan.journal.indicators import _entry_aggregations, entries_for
+    from tuquan.core.indicators import Query
+
+    rng = random.Random(7)
+    today = timezone.localdate()
+    for n in range(60):
+        day = today - timedelta(days=rng.randrange(1, 400))
+        if services.approval_for(world.village, day):
+            continue
+        services.entry_record(
+            actor=CONSOLE,
+            team=world.team,
+            village=world.village,
+            kind=rng.choice(["patrol", "tip", "arrest", "items"]),
+            occurred_on=day,
+            participants=[world.person],
+            member_turns=1,
+            tip_category="drugs",
+            cases=1,
+            suspects=rng.randint(0, 3),
+            bullets=rng.randint(1, 9),
+            confirm=True,
+        )
+    assert rollups.verify() == []
+    for _ in range(15):
+        start = today - timedelta(days=rng.randrange(0, 420))
+        end = start + timedelta(days=rng.randrange(0, 200))
+        figures = compute(actor=world.alice, area=world.commune, start=start, end=end)["indicators"]
+        raw = entries_for(Query(actor=world.alice, area=world.commune, start=start, end=end)).aggregate(
+            **_entry_aggregations()
+        )
+        for code, value in raw.items():
+            assert figures[code] == (value or 0), (code, start, end)
