@@ -278,13 +278,13 @@ def test_a_model_types_own_indicator_is_summed_without_code(world: Any) -> None:
 def test_figures_from_rollups_equal_a_recount_of_the_entries_for_any_period(world: Any) -> None:
     import random
 
+    from tuquan.core.indicators import Query
     from tuquan.journal import rollups
     from tuquan.journal.indicators import _entry_aggregations, entries_for
-    from tuquan.core.indicators import Query
 
     rng = random.Random(7)
     today = timezone.localdate()
-    for n in range(60):
+    for _n in range(60):
         day = today - timedelta(days=rng.randrange(1, 400))
         if services.approval_for(world.village, day):
             continue
