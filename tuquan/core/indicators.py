@@ -35,6 +35,8 @@ class Query:
     end: date
     # Reports may count approved figures only, or all with the unapproved marked in the notes.
     approved_only: bool = False
+    # Restrict team-based figures to one model type (the report engine's `by type`).
+    type_code: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
 
@@ -64,11 +66,21 @@ def money(value: Decimal | int | None) -> str:
     return str(Decimal(value or 0).quantize(Decimal(1)))
 
 
-def compute(*, actor: Any, area: Area, start: date, end: date, approved_only: bool = False) -> dict[str, Any]:
+def compute(
+    *,
+    actor: Any,
+    area: Area,
+    start: date,
+    end: date,
+    approved_only: bool = False,
+    type_code: str | None = None,
+) -> dict[str, Any]:
     """Every indicator for the area's subtree (as far as the actor sees it) and period."""
     if end < start:
         raise ValueError("end before start")
-    query = Query(actor=actor, area=area, start=start, end=end, approved_only=approved_only)
+    query = Query(
+        actor=actor, area=area, start=start, end=end, approved_only=approved_only, type_code=type_code
+    )
     values: dict[str, Any] = {}
     for fn in PROVIDERS:
         values.update(fn(query))

@@ -73,6 +73,8 @@ def entries_for(query: Query) -> Any:
         occurred_on__gte=query.start,
         occurred_on__lte=query.end,
     )
+    if query.type_code:
+        qs = qs.filter(team__type__code=query.type_code)
     if query.approved_only:
         approved = Approval.objects.filter(
             village=OuterRef("village"), status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED]
@@ -141,9 +143,7 @@ def journal_indicators(query: Query) -> dict[str, Any]:
     totals: dict[str, Decimal] = defaultdict(Decimal)
     from_aggregates: set[str] = set()
     partial: set[str] = set()
-    for agg in Aggregate.objects.filter(
-        area__path__startswith=query.area.path, period_start__lte=query.end, period_end__gte=query.start
-    ):
+    for agg in aggregates_for(query):
         if agg.period_start >= query.start and agg.period_end <= query.end:
             totals[agg.indicator] += agg.value
             from_aggregates.add(agg.indicator)
@@ -166,6 +166,53 @@ def journal_indicators(query: Query) -> dict[str, Any]:
     values["reporting.completeness"] = completeness(query)
     values.update(extra_indicators(entries_for(query)))
     return values
+
+
+def aggregates_for(query: Query) -> list[Aggregate]:
+    """Period totals that count under the query's area: those entered at its units, and those
+    entered at pre-2025 units that flowed into it (wholly into one of its communes, or, at
+    province level, anywhere in the province). Totals of old communes that were split count
+    only where the whole province is asked, and are flagged in the notes below that."""
+    from tuquan.core.models import LEGACY_LEVELS, Level
+
+    if query.type_code:
+        query.notes["journal.aggregates"] = (
+            "Số tổng hợp nhập tay không theo loại mô hình: không tính khi lọc loại."
+        )
+        return []
+    area = query.area
+    where = Q(area__path__startswith=area.path)
+    where |= Q(
+        area__level=Level.LEGACY_COMMUNE,
+        area__successor_links__kind="whole",
+        area__successor_links__successor__path__startswith=area.path,
+    )
+    if area.level == Level.COUNTRY:
+        where |= Q(area__level__in=LEGACY_LEVELS)
+    elif area.level == Level.PROVINCE:
+        where |= Q(area__level__in=LEGACY_LEVELS, area__province=area)
+    rows = list(
+        Aggregate.objects.filter(where, period_start__lte=query.end, period_end__gte=query.start)
+        .select_related("area")
+        .distinct()
+    )
+    if area.level in (Level.COMMUNE, Level.VILLAGE):
+        unplaced = (
+            Aggregate.objects.filter(
+                area__level__in=LEGACY_LEVELS,
+                area__province_id=area.province_id,
+                period_start__lte=query.end,
+                period_end__gte=query.start,
+            )
+            .exclude(pk__in=[r.pk for r in rows])
+            .count()
+        )
+        if unplaced:
+            query.notes["journal.legacy"] = (
+                f"{unplaced} số tổng hợp của huyện, xã cũ không gắn trọn được vào một "
+                "xã hiện nay: chỉ tính ở cấp tỉnh."
+            )
+    return rows
 
 
 def _next_month(day: date) -> date:

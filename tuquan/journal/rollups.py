@@ -148,6 +148,8 @@ def rollups_for(query: Any) -> Any:
         Level.VILLAGE: {"village": area},
     }.get(area.level, {"village__path__startswith": area.path})
     qs = Rollup.objects.filter(month__gte=query.start.replace(day=1), month__lte=query.end, **where)
+    if query.type_code:
+        qs = qs.filter(type__code=query.type_code)
     if not scoping.is_system_admin(query.actor):
         qs = qs.filter(scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="village__path"))
     approved = Approval.objects.filter(

@@ -17,6 +17,7 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
+from tuquan.core.units import LEGACY_END
 from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
 from tuquan.registry.models import Membership, Person, Team
@@ -468,6 +469,39 @@ def period_bounds(kind: str, start: date) -> tuple[date, date]:
     return date(start.year, 1, 1), date(start.year, 12, 31)
 
 
+def _overlapping(area: Area) -> tuple[Q, Q]:
+    """Where a total for `area` would overlap other totals, and entries: its subtree and
+    ancestors, and across the 2025 reform its successors' or predecessors' units."""
+    from tuquan.core.models import LEGACY_LEVELS
+
+    units = Q(area__path__startswith=area.path) | Q(area__ident__in=area.ancestor_idents())
+    villages = Q(village__path__startswith=area.path)
+    if area.is_legacy:
+        for link in area.successor_links.select_related("successor"):
+            units |= Q(area__path__startswith=link.successor.path)
+            villages |= Q(village__path__startswith=link.successor.path)
+        if area.province is not None:
+            units |= Q(area=area.province)
+    else:
+        units |= Q(
+            area__level__in=LEGACY_LEVELS, area__successor_links__successor__path__startswith=area.path
+        )
+        if area.level == Level.PROVINCE:
+            units |= Q(area__level__in=LEGACY_LEVELS, area__province=area)
+    return units, villages
+
+
+def _may_enter_totals(actor: Any, area: Area) -> bool:
+    """Current units by scope; a pre-2025 unit by whoever covers its province, or a commune
+    it went into wholly (history is entered where it is known)."""
+    if not area.is_legacy:
+        return scoping.covers(actor, area.path, Cap.AGGREGATE_WRITE)
+    if area.province is not None and scoping.covers(actor, area.province.path, Cap.AGGREGATE_WRITE):
+        return True
+    whole = area.successor_links.filter(kind="whole").select_related("successor")
+    return any(scoping.covers(actor, link.successor.path, Cap.AGGREGATE_WRITE) for link in whole)
+
+
 def aggregate_record(
     *,
     actor: Any,
@@ -479,7 +513,7 @@ def aggregate_record(
     note: str = "",
 ) -> Aggregate:
     """Enter a period total. Refused where records or another total already cover it."""
-    if not scoping.covers(actor, area.path, Cap.AGGREGATE_WRITE):
+    if not _may_enter_totals(actor, area):
         raise PermissionDenied(_("Bạn không nhập số tổng hợp cho địa bàn này."))
     if indicator not in INDICATOR_KIND:
         raise ValidationError(
@@ -487,18 +521,20 @@ def aggregate_record(
         )
     if period_kind not in PeriodKind.values:
         raise ValidationError({"period_kind": _("Kỳ không hợp lệ.")})
-    if area.is_legacy or area.level == Level.COUNTRY:
-        raise ValidationError({"area": _("Chọn tỉnh, xã hoặc thôn hiện hành.")})
+    if area.level == Level.COUNTRY:
+        raise ValidationError({"area": _("Chọn tỉnh, xã hoặc thôn.")})
     if value < 0:
         raise ValidationError({"value": _("Giá trị không âm.")})
     start, end = period_bounds(period_kind, period_start)
+    if area.is_legacy and end > LEGACY_END:
+        raise ValidationError({"area": _("Huyện, xã cũ chỉ nhận số tổng hợp của kỳ trước 01/7/2025.")})
     if end >= timezone.localdate():
         raise ValidationError({"period_start": _("Chỉ nhập tổng hợp cho kỳ đã kết thúc.")})
     kind = INDICATOR_KIND[indicator]
-    related = Q(area__path__startswith=area.path) | Q(area__ident__in=area.ancestor_idents())
+    related, recorded_at = _overlapping(area)
     with transaction.atomic():
         if Entry.objects.filter(
-            village__path__startswith=area.path, kind=kind, occurred_on__gte=start, occurred_on__lte=end
+            recorded_at, kind=kind, occurred_on__gte=start, occurred_on__lte=end
         ).exists():
             raise ValidationError(
                 _(

@@ -88,7 +88,8 @@ def _active_links(query: Query) -> Any:
     from tuquan.registry.selectors import active_team_ids_on, teams_visible
 
     active = active_team_ids_on(query.end).filter(pk__in=teams_visible(query.actor).values("pk"))
-    return TeamArea.objects.filter(_area_filter(query, "area"), team__in=active.values("pk"))
+    links = TeamArea.objects.filter(_area_filter(query, "area"), team__in=active.values("pk"))
+    return links.filter(team__type__code=query.type_code) if query.type_code else links
 
 
 def _by_type(pairs: list[tuple[str, Any]]) -> dict[str, int]:
@@ -140,6 +141,9 @@ def registry_indicators(query: Query) -> dict[str, Any]:
     trainings = Training.objects.filter(
         _area_filter(query, "area"), held_on__gte=query.start, held_on__lte=end
     )
+    if query.type_code:
+        signed = signed.filter(team__type__code=query.type_code)
+        trainings = trainings.filter(team__type__code=query.type_code)
     force = active_members.filter(team__type__is_statutory=True).select_related("person")
     force_people: dict[int, tuple[str, int | None]] = {}
     for m in force:

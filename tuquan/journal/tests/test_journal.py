@@ -312,3 +312,44 @@ def test_figures_from_rollups_equal_a_recount_of_the_entries_for_any_period(worl
         )
         for code, value in raw.items():
             assert figures[code] == (value or 0), (code, start, end)
+
+
+def test_history_entered_at_an_old_commune_adds_up_under_todays_commune(world: Any) -> None:
+    from tuquan.core.models import Area
+
+    old = Area.objects.get(ident="legacy:04078")  # Chiềng Hặc went wholly into today's 04078
+    services.aggregate_record(
+        actor=world.bob,
+        area=old,
+        indicator="tips.count",
+        period_kind="year",
+        period_start=date(2018, 1, 1),
+        value=Decimal(11),
+    )
+    with pytest.raises(ValidationError):  # the same year again at today's commune would count twice
+        services.aggregate_record(
+            actor=world.bob,
+            area=world.other_commune,
+            indicator="tips.count",
+            period_kind="year",
+            period_start=date(2018, 1, 1),
+            value=Decimal(3),
+        )
+    with pytest.raises(PermissionDenied):
+        services.aggregate_record(
+            actor=world.alice,
+            area=old,
+            indicator="tips.count",
+            period_kind="year",
+            period_start=date(2019, 1, 1),
+            value=Decimal(1),
+        )
+    for area in (world.other_commune, world.province):
+        figures = compute(actor=CONSOLE, area=area, start=date(2018, 1, 1), end=date(2018, 12, 31))
+        assert figures["indicators"]["tips.count"] == 11
+    assert (
+        compute(actor=CONSOLE, area=world.commune, start=date(2018, 1, 1), end=date(2018, 12, 31))[
+            "indicators"
+        ]["tips.count"]
+        == 0
+    )
