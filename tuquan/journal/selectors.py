@@ -15,7 +15,7 @@ from tuquan.core.roles import Cap
 from tuquan.journal.models import Approval, Entry, EntryStatus
 from tuquan.journal.services import _next_month, can_record, month_start
 from tuquan.registry.models import Team, TeamArea
-from tuquan.registry.selectors import active_team_ids_on, teams_visible
+from tuquan.registry.selectors import teams_visible
 
 # Entries for a month are due by this day of the next month; later ones count as late.
 DEADLINE_DAY = 5
@@ -66,49 +66,77 @@ def months_between(start: date, end: date) -> list[date]:
 
 def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict[str, Any]]:
     """One row per (active team, its village in the area, month): entries recorded, and
-    whether any came after the deadline (the 5th of the next month)."""
-    rows: list[dict[str, Any]] = []
+    whether any came after the deadline (the 5th of the next month).
+
+    A fixed handful of queries whatever the period: statuses, areas and entries are fetched
+    once and walked month by month in memory (a ten-year report stays cheap)."""
+    from tuquan.registry.models import TeamStatusChange
+
     entries = entries_visible(user).filter(
         village__path__startswith=area.path, occurred_on__gte=month_start(start), occurred_on__lte=end
     )
-    counts = Counter(
-        (t, v, date(d.year, d.month, 1))
-        for t, v, d in entries.values_list("team_id", "village_id", "occurred_on")
-    )
+    counts: Counter[tuple[int, int, date]] = Counter()
     late = set()
     for t, v, d, created in entries.values_list("team_id", "village_id", "occurred_on", "created_at"):
-        due = _next_month(date(d.year, d.month, 1)) + timedelta(days=DEADLINE_DAY - 1)
+        key = (t, v, date(d.year, d.month, 1))
+        counts[key] += 1
+        due = _next_month(key[2]) + timedelta(days=DEADLINE_DAY - 1)
         if timezone.localdate(created) > due:
-            late.add((t, v, date(d.year, d.month, 1)))
-    visible = teams_visible(user).values("pk")
+            late.add(key)
+    links = list(
+        TeamArea.objects.filter(team__in=teams_visible(user).values("pk"))
+        .filter(
+            Q(area__path__startswith=area.path) | Q(area__ident__in=area.ancestor_idents() + [area.ident])
+        )
+        .select_related("team", "area")
+    )
+    team_ids = {link.team_id for link in links}
+    history: dict[int, list[tuple[date, str]]] = {}
+    for team_id, on, state in (
+        TeamStatusChange.objects.filter(team_id__in=team_ids)
+        .order_by("on", "id")
+        .values_list("team_id", "on", "status")
+    ):
+        history.setdefault(team_id, []).append((on, state))
+    commune_ids = [link.area_id for link in links if link.area.level != Level.VILLAGE]
+    villages_of: dict[int, list[Area]] = {}
+    for village in Area.objects.filter(
+        parent_id__in=commune_ids, level=Level.VILLAGE, valid_to__isnull=True, path__startswith=area.path
+    ):
+        villages_of.setdefault(village.parent_id or 0, []).append(village)
+    pairs = []
+    for link in links:
+        villages = [link.area] if link.area.level == Level.VILLAGE else villages_of.get(link.area_id, [])
+        pairs.extend((link.team, v) for v in villages if v.path.startswith(area.path))
+    rows: list[dict[str, Any]] = []
+    today = timezone.localdate()
     for month in months_between(start, end):
-        month_end = min(_next_month(month) - timedelta(days=1), end)
-        if month_end > timezone.localdate():
-            month_end = timezone.localdate()
+        month_end = min(_next_month(month) - timedelta(days=1), end, today)
         if month_end < month:
             continue
-        active = active_team_ids_on(month_end).filter(pk__in=visible)
-        links = TeamArea.objects.filter(team__in=active.values("pk")).select_related("team", "area")
-        for link in links:
-            villages = (
-                [link.area]
-                if link.area.level == Level.VILLAGE
-                else list(link.area.children.filter(level=Level.VILLAGE, valid_to__isnull=True))
+        for team, village in pairs:
+            if _status_on(history.get(team.pk, []), month_end) not in ("active", "weak"):
+                continue
+            key = (team.pk, village.pk, month)
+            rows.append(
+                {
+                    "team": team,
+                    "village": village,
+                    "month": month,
+                    "entries": counts.get(key, 0),
+                    "late": key in late,
+                }
             )
-            for village in villages:
-                if not village.path.startswith(area.path):
-                    continue
-                key = (link.team_id, village.pk, month)
-                rows.append(
-                    {
-                        "team": link.team,
-                        "village": village,
-                        "month": month,
-                        "entries": counts.get(key, 0),
-                        "late": key in late,
-                    }
-                )
     return rows
+
+
+def _status_on(changes: list[tuple[date, str]], day: date) -> str:
+    state = ""
+    for on, status in changes:
+        if on > day:
+            break
+        state = status
+    return state
 
 
 def approvals_for(commune: Area, month: date) -> dict[int, Approval]:
@@ -314,3 +342,18 @@ def aggregate_list(user: Any, area: Area, *, indicator: str = "") -> QuerySet[An
     if indicator:
         qs = qs.filter(indicator=indicator)
     return qs.select_related("area").order_by("-period_start", "indicator", "area__path")
+
+
+def participants_for(user: Any, uids: list[Any]) -> list[Any]:
+    """The people named as an entry's participants, in one query: 404 when any of them is
+    outside what the user may see (people.read)."""
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from tuquan.registry.selectors import people_visible
+
+    wanted = list(dict.fromkeys(uids))
+    found = list(people_visible(user).filter(uid__in=wanted))
+    if len(found) != len(wanted):
+        raise Http404(_("Không tìm thấy hoặc nằm ngoài địa bàn của bạn."))
+    return found
