@@ -86,7 +86,7 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
     links = list(
         TeamArea.objects.filter(team__in=teams_visible(user).values("pk"))
         .filter(
-            Q(area__path__startswith=area.path) | Q(area__ident__in=area.ancestor_idents() + [area.ident])
+            Q(area__path__startswith=area.path) | Q(area__ident__in=[*area.ancestor_idents(), area.ident])
         )
         .select_related("team", "area")
     )
