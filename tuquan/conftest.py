@@ -166,6 +166,7 @@ def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dic
         )
     made.update(placements_world(village, far_village))
     made.update(journal_world(made))
+    made.update(reports_world(users, village, far_village))
     made["far_type"] = services.model_type_create(
         actor=CONSOLE,
         province=far_village.province,
@@ -288,3 +289,37 @@ def login(page: Any, base: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit] >> text=Đăng nhập")
     page.wait_for_url(f"{base}/")
+
+
+def reports_world(users: dict[str, Any], village: Any, far_village: Any) -> dict[str, Any]:
+    """A finished report of alice's (inside) and one of erin's (outside): a report is its
+    author's alone."""
+    from datetime import date
+
+    from tuquan.reports.models import ReportJob
+
+    made = {}
+    for prefix, owner, area in (
+        ("", users["alice"], village.parent),
+        ("far_", users["erin"], far_village.parent),
+    ):
+        made[f"{prefix}report"] = ReportJob.objects.create(
+            actor=owner,
+            area=area,
+            start=date(2025, 1, 1),
+            end=date(2025, 12, 31),
+            by=["child"],
+            status="ready",
+            result={
+                "area": {"id": area.ident, "name": area.short_name},
+                "from": "2025-01-01",
+                "to": "2025-12-31",
+                "indicators": {},
+                "notes": {},
+                "breakdowns": {},
+                "labels": {},
+                "comparison": {"previous": {"indicators": {}}, "year_before": {"indicators": {}}},
+            },
+            workbook=b"",
+        )
+    return made

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tuquan.accounts",
     "tuquan.registry",
     "tuquan.journal",
+    "tuquan.reports",
 ]
 
 MIDDLEWARE = [

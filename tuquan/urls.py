@@ -13,6 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tuquan.accounts.urls")),
     path("", include("tuquan.registry.urls")),
+    path("", include("tuquan.registry.urls_io")),
     path("", include("tuquan.journal.urls")),
+    path("", include("tuquan.reports.urls")),
     path("", include("tuquan.core.urls")),
 ]

@@ -104,7 +104,7 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
         parent_id__in=commune_ids, level=Level.VILLAGE, valid_to__isnull=True, path__startswith=area.path
     ):
         villages_of.setdefault(village.parent_id or 0, []).append(village)
-    pairs = []
+    pairs: list[tuple[Team, Area]] = []
     for link in links:
         villages = [link.area] if link.area.level == Level.VILLAGE else villages_of.get(link.area_id, [])
         pairs.extend((link.team, v) for v in villages if v.path.startswith(area.path))

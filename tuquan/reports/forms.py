@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+
+
+class ReportForm(forms.Form):
+    area = forms.CharField(label=_("Mã địa bàn (vd. 14, 04099)"), max_length=40)
+    start = forms.DateField(label=_("Từ ngày"), widget=DATE)
+    end = forms.DateField(label=_("Đến ngày"), widget=DATE)
+    by = forms.MultipleChoiceField(
+        label=_("Phân tổ"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            ("child", _("Theo đơn vị trực thuộc")),
+            ("type", _("Theo loại mô hình")),
+            ("legacy", _("Theo huyện, xã cũ (trước 01/7/2025)")),
+        ],
+    )
+    approved_only = forms.BooleanField(label=_("Chỉ số liệu đã duyệt"), required=False)
