@@ -114,11 +114,13 @@ def legacy_members(
                 and agg.area.successor_links.filter(kind="whole").exists()
             ):
                 continue  # already inside its commune's figures
-            owner = agg.area if agg.area.level != Level.LEGACY_COMMUNE else agg.area.parent
-            if owner is None:
+            holder = agg.area if agg.area.level != Level.LEGACY_COMMUNE else agg.area.parent
+            if holder is None:
                 continue
-            labels[owner.ident] = owner.name
-            members[owner.ident] = add(members.get(owner.ident, {}), {agg.indicator: _tidy(float(agg.value))})
+            labels[holder.ident] = holder.name
+            members[holder.ident] = add(
+                members.get(holder.ident, {}), {agg.indicator: _tidy(float(agg.value))}
+            )
     return members, labels
 
 
