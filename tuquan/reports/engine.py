@@ -35,9 +35,8 @@ def year_before(start: date, end: date) -> tuple[date, date]:
 
 
 def children(actor: Any, area: Area) -> list[Area]:
-    level = {Level.COUNTRY: Level.PROVINCE, Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE}.get(
-        area.level
-    )
+    below: dict[str, str] = {"country": Level.PROVINCE, "province": Level.COMMUNE, "commune": Level.VILLAGE}
+    level = below.get(area.level)
     if level is None:
         return []
     return list(
