@@ -101,7 +101,7 @@ def world(db: Any) -> World:
         "minh": make_user("minh", "team_member", village),
         "erin": make_user("erin", "province_admin", far_province),
     }
-    return World(
+    world = World(
         province,
         commune,
         village,
@@ -113,6 +113,23 @@ def world(db: Any) -> World:
         users,
         registry_world(users, village, far_village),
     )
+    world.registry.update(app_worlds(world))
+    return world
+
+
+def app_worlds(world: World) -> dict[str, Any]:
+    """Objects later apps add to the world: each app may have `tests/world.py` with
+    `build(world) -> dict` (an object inside alice's area and one `far_` in Lai Châu)."""
+    import importlib
+    import pkgutil
+
+    import tuquan
+
+    made: dict[str, Any] = {}
+    for module in pkgutil.walk_packages(tuquan.__path__, "tuquan."):
+        if module.name.endswith(".tests.world"):
+            made.update(importlib.import_module(module.name).build(world))
+    return made
 
 
 def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dict[str, Any]:
