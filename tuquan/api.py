@@ -74,6 +74,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from tuquan.accounts.api import router as accounts_router
     from tuquan.core.api import router as core_router
+    from tuquan.journal import api as journal
     from tuquan.registry import api as registry
 
     api.add_router("/auth", accounts_router)
@@ -83,6 +84,10 @@ def _register() -> None:
     api.add_router("/people", registry.people_router)
     api.add_router("/households", registry.households_router)
     api.add_router("/memberships", registry.memberships_router)
+    api.add_router("/entries", journal.entries_router)
+    api.add_router("/approvals", journal.approvals_router)
+    api.add_router("/aggregates", journal.aggregates_router)
+    api.add_router("/indicators", journal.indicators_router)
 
 
 _register()

@@ -310,10 +310,6 @@ def _kind_values(fields: dict[str, Any], kind: str) -> dict[str, Any]:
     return values
 
 
-def _people(request: HttpRequest, uids: list[UUID]) -> list[Any]:
-    return [registry_selectors.person_get_for_user(request.user, uid) for uid in uids]
-
-
 @entries_router.get("", response=EntryList, summary="Nhật ký hoạt động trong địa bàn của bạn")
 def entry_list(request: HttpRequest, filters: Query[EntryFilter]) -> dict[str, Any]:
     team = registry_selectors.team_get_for_user(request.user, filters.team) if filters.team else None
@@ -340,7 +336,7 @@ def entry_get(request: HttpRequest, uid: UUID) -> EntryOut:
 def entry_create(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     team = registry_selectors.team_get_for_user(request.user, payload.team)
     village = _area(request, payload.village_id)
-    participants = _people(request, payload.participants)
+    participants = selectors.participants_for(request.user, payload.participants)
     entry = services.entry_record(
         actor=request.user,
         team=team,
@@ -373,7 +369,7 @@ def entry_update(request: HttpRequest, uid: UUID, payload: EntryPatch) -> EntryO
         if name in sent:
             fields[name] = blank if sent[name] is None else sent[name]
     wanted = sent.get("participants")
-    participants = _people(request, wanted) if wanted is not None else None
+    participants = selectors.participants_for(request.user, wanted) if wanted is not None else None
     services.entry_update(
         actor=request.user, entry=entry, participants=participants, confirm=payload.confirm, **fields
     )
