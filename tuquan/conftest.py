@@ -300,6 +300,19 @@ def page(live_server: Any) -> Iterator[Any]:
         browser.close()
 
 
+def reseed_after_flush() -> None:
+    """Transactional tests end with a flush that also empties data seeded by migrations (the
+    model-type catalogue); a later transactional test puts it back."""
+    import importlib
+
+    from django.apps import apps
+
+    from tuquan.registry.models import ModelType
+
+    if not ModelType.objects.exists():
+        importlib.import_module("tuquan.registry.migrations.0002_builtin_model_types").seed(apps, None)
+
+
 def login(page: Any, base: str) -> None:
     page.goto(f"{base}/dang-nhap/")
     page.fill("#id_username", "alice")

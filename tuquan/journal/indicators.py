@@ -191,6 +191,16 @@ def aggregates_for(query: Query) -> list[Aggregate]:
         where |= Q(area__level__in=LEGACY_LEVELS)
     elif area.level == Level.PROVINCE:
         where |= Q(area__level__in=LEGACY_LEVELS, area__province=area)
+    if not scoping.is_system_admin(query.actor):
+        # Totals entered for units the asker does not see are not theirs to add up.
+        seen = Q(pk__in=[])
+        for root in scoping.roots(query.actor, Cap.TEAM_READ):
+            seen |= Q(area__path__startswith=root) | Q(
+                area__successor_links__successor__path__startswith=root
+            )
+        provinces = [g.area_id for g in scoping.grants(query.actor) if g.area_level == Level.PROVINCE]
+        seen |= Q(area__level__in=LEGACY_LEVELS, area__province_id__in=provinces)
+        where &= seen
     rows = list(
         Aggregate.objects.filter(where, period_start__lte=query.end, period_end__gte=query.start)
         .select_related("area")

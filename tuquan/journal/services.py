@@ -44,7 +44,8 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "meeting": (),
     "awareness": ("attendance_persons", "attendance_households"),
     "mediation": ("subject", "parties", "outcome"),
-    "tip": ("tip_category", "tip_valuable"),
+    # Whether a tip was valuable is the officer's assessment (`tip_assess`), never the recorder's.
+    "tip": ("tip_category",),
     "arrest": ("cases", "suspects", "offence"),
     "items": ("homemade_guns", "guns", "bullets", "explosives", "knives", "other_items"),
     "incident": ("incident_kind",),
@@ -291,8 +292,9 @@ def entry_update(
     with transaction.atomic():
         for k, v in fields.items():
             setattr(entry, k, v)
-        if entry.status == EntryStatus.RETURNED:
-            # A returned entry goes back to the officer once corrected.
+        if entry.status in (EntryStatus.RETURNED, EntryStatus.VERIFIED):
+            # A changed entry goes back to the officer: a returned one once corrected, a
+            # verified one because what was checked is no longer what is recorded.
             entry.status = EntryStatus.SUBMITTED
         entry.full_clean(exclude=["participants"])
         validate_entry(entry, participants=people, confirm=confirm)

@@ -353,3 +353,49 @@ def test_history_entered_at_an_old_commune_adds_up_under_todays_commune(world: A
         ]["tips.count"]
         == 0
     )
+
+
+def test_a_leader_cannot_assess_their_own_tip_and_an_edited_entry_is_checked_again(world: Any) -> None:
+    tip = services.entry_record(
+        actor=world.linh,
+        team=world.team,
+        village=world.village,
+        kind="tip",
+        occurred_on=last_month(),
+        tip_category="drugs",
+    )
+    assert tip.tip_valuable is None
+    with pytest.raises(ValueError):
+        services.entry_record(
+            actor=world.linh,
+            team=world.team,
+            village=world.village,
+            kind="tip",
+            occurred_on=last_month(),
+            tip_category="drugs",
+            tip_valuable=True,
+        )
+    with pytest.raises(PermissionDenied):
+        services.tip_assess(actor=world.linh, entry=tip, valuable=True)
+    services.entry_review(actor=world.alice, entry=tip, verdict="verified")
+    services.entry_update(actor=world.linh, entry=tip, tip_category="theft")
+    assert Entry.objects.get(pk=tip.pk).status == "submitted"
+
+
+def test_a_leader_does_not_add_up_totals_entered_for_the_whole_commune(world: Any) -> None:
+    year = timezone.localdate().year - 3
+    services.aggregate_record(
+        actor=world.alice,
+        area=world.commune,
+        indicator="patrols.count",
+        period_kind="year",
+        period_start=date(year, 1, 1),
+        value=Decimal(52),
+    )
+
+    def patrols(user: Any) -> int:
+        return compute(actor=user, area=world.commune, start=date(year, 1, 1), end=date(year, 12, 31))[
+            "indicators"
+        ]["patrols.count"]
+
+    assert patrols(world.alice) == 52 and patrols(world.linh) == 0

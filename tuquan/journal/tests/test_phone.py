@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tuquan.conftest import login, make_user
+from tuquan.conftest import login, make_user, reseed_after_flush
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +22,7 @@ def leader(transactional_db: Any) -> Any:
     from tuquan.registry.models import ModelType
 
     units.load()
+    reseed_after_flush()
     commune = Area.objects.get(ident="04099")
     village = village_create(
         actor=CONSOLE, commune=Area.objects.get(ident="04099"), kind="Bản", name="Nà Khoang"
