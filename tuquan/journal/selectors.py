@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tuquan.core import scoping
@@ -77,11 +78,19 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
     )
     counts: Counter[tuple[int, int, date]] = Counter()
     late = set()
-    for t, v, d, created in entries.values_list("team_id", "village_id", "occurred_on", "created_at"):
-        key = (t, v, date(d.year, d.month, 1))
-        counts[key] += 1
-        due = _next_month(key[2]) + timedelta(days=DEADLINE_DAY - 1)
-        if timezone.localdate(created) > due:
+    # Grouped in the database: one row per team, village and month, with the latest entry time.
+    grouped = (
+        entries.annotate(m=TruncMonth("occurred_on"))
+        .values("team_id", "village_id", "m")
+        .annotate(n=Count("id"), last=Max("created_at"))
+        .order_by()
+    )
+    for row in grouped:
+        m = row["m"].date() if isinstance(row["m"], datetime) else row["m"]
+        key = (row["team_id"], row["village_id"], m)
+        counts[key] = row["n"]
+        due = _next_month(m) + timedelta(days=DEADLINE_DAY - 1)
+        if timezone.localdate(row["last"]) > due:
             late.add(key)
     links = list(
         TeamArea.objects.filter(team__in=teams_visible(user).values("pk"))
