@@ -76,6 +76,7 @@ def _register() -> None:
     from tuquan.core.api import router as core_router
     from tuquan.journal import api as journal
     from tuquan.registry import api as registry
+    from tuquan.tips.api import router as tips_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/areas", core_router)
@@ -88,6 +89,7 @@ def _register() -> None:
     api.add_router("/approvals", journal.approvals_router)
     api.add_router("/aggregates", journal.aggregates_router)
     api.add_router("/indicators", journal.indicators_router)
+    api.add_router("/tips", tips_router)
 
 
 _register()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tuquan.registry",
     "tuquan.journal",
     "tuquan.reports",
+    "tuquan.tips",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +194,24 @@ if not DEBUG:
     if env_bool("SECURE_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# The tip line (tuquan.tips, see docs/security.md). The receipt codes' keyed hash uses
+# TUQUAN_TIP_SECRET, or a key derived from SECRET_KEY when it is unset; limits are per hour.
+TUQUAN_TIP_SECRET = os.environ.get("TUQUAN_TIP_SECRET", "")
+TUQUAN_TIP_LIMIT_COMMUNE_HOUR = int(os.environ.get("TUQUAN_TIP_LIMIT_COMMUNE_HOUR", "30"))
+TUQUAN_TIP_LIMIT_GLOBAL_HOUR = int(os.environ.get("TUQUAN_TIP_LIMIT_GLOBAL_HOUR", "300"))
+TUQUAN_TIP_LOOKUP_FAILURES_HOUR = int(os.environ.get("TUQUAN_TIP_LOOKUP_FAILURES_HOUR", "300"))
+TUQUAN_TIP_LOOKUP_PREFIX_FAILURES_HOUR = int(os.environ.get("TUQUAN_TIP_LOOKUP_PREFIX_FAILURES_HOUR", "10"))
+TUQUAN_TIP_RETENTION_DAYS = int(os.environ.get("TUQUAN_TIP_RETENTION_DAYS", "365"))
+TUQUAN_TIP_PURGE_WARNING_DAYS = int(os.environ.get("TUQUAN_TIP_PURGE_WARNING_DAYS", "14"))
+TUQUAN_TIP_CHANNELS = env_list("TUQUAN_TIP_CHANNELS", "email,log")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tuquan@localhost")
+
 # No request line, address or user agent is logged: the tip line's promise of anonymity
 # depends on it, and officers' personal data has no place in logs either.
 LOGGING = {
@@ -204,5 +223,7 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "axes": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # Pillow logs every EXIF tag it reads at DEBUG, GPS position included (tip photos).
+        "PIL": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -32,6 +32,7 @@ class Cap:
     JOURNAL_REVIEW = "journal.review"  # verify/return entries, approve and reopen a village's month
     JOURNAL_ACCEPT = "journal.accept"  # the province accepts approved months
     AGGREGATE_WRITE = "journal.aggregate"  # period totals for years before the system
+    TIP_TRIAGE = "tip.triage"  # residents' tips: inbox, replies, states (tuquan.tips)
 
 
 _READ = {Cap.AREA_READ, Cap.TEAM_READ, Cap.PEOPLE_READ}
@@ -50,11 +51,11 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.TEAM_MEMBER: frozenset({Cap.AREA_READ, Cap.TEAM_READ}),
     # A leader reads their village's people; writes only the teams they lead (registry.permissions).
     Role.TEAM_LEADER: frozenset(_READ),
-    Role.COMMUNE_OFFICER: frozenset(_OFFICER | {Cap.JOURNAL_REVIEW, Cap.AGGREGATE_WRITE}),
+    Role.COMMUNE_OFFICER: frozenset(_OFFICER | {Cap.JOURNAL_REVIEW, Cap.AGGREGATE_WRITE, Cap.TIP_TRIAGE}),
     Role.COMMUNE_COMMITTEE: frozenset(_READ),
     Role.PROVINCE_STAFF: frozenset(_READ | {Cap.JOURNAL_ACCEPT}),
-    Role.PROVINCE_ADMIN: frozenset(_OFFICER | _PROVINCE),
-    Role.SYSTEM_ADMIN: frozenset(_OFFICER | _PROVINCE),
+    Role.PROVINCE_ADMIN: frozenset(_OFFICER | _PROVINCE | {Cap.TIP_TRIAGE}),
+    Role.SYSTEM_ADMIN: frozenset(_OFFICER | _PROVINCE | {Cap.TIP_TRIAGE}),
 }
 
 # Which roles a manager may hand out (always within the manager's own area): the province

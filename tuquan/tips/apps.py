@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class TipsConfig(AppConfig):
+    name = "tuquan.tips"
+    label = "tips"
+    verbose_name = "Tin báo của người dân"
+
+    def ready(self) -> None:
+        from tuquan.tips import indicators  # noqa: F401  (registers the tip line's indicators)

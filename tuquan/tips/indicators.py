@@ -1,0 +1,85 @@
+"""The tip line's indicators: residents' tips received and assessed in a period.
+
+These count tips sent by residents to the commune police; the journal's `tips.*` count
+information the teams passed on. A tip linked to a journal entry counts once in each.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from statistics import median
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from tuquan.core import scoping
+from tuquan.core.indicators import Query, define, provider
+from tuquan.core.roles import Cap
+from tuquan.tips.models import Tip, TipCategory, TipEvent, TipState
+
+SOURCE = (
+    " Tin người dân gửi qua đường dây tin báo (tin ẩn danh có mã biên nhận), khác với “tips.*” của nhật ký"
+    " (tin các tổ cung cấp); một tin báo được liên kết với một hoạt động trong nhật ký được tính một lần ở mỗi bên."
+)
+define("tipline.received", "Số tin báo người dân gửi", "Số tin báo nhận trong kỳ." + SOURCE, "flow")
+define(
+    "tipline.valuable",
+    "Số tin báo có giá trị",
+    "Số tin báo nhận trong kỳ đã được cán bộ đánh giá “có giá trị” (kể cả khi sau đó chuyển đơn vị khác, đóng)."
+    + SOURCE,
+    "flow",
+)
+define(
+    "tipline.first_response_hours",
+    "Thời gian phản hồi đầu tiên (giờ, trung vị)",
+    "Trung vị số giờ từ khi nhận đến lần đầu cán bộ trả lời hoặc đổi trạng thái, của các tin nhận trong kỳ đã"
+    " được phản hồi; null khi không có tin nào được phản hồi." + SOURCE,
+    "flow",
+)
+
+
+def _bounds(query: Query) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(query.start, time.min, tzinfo=tz)
+    end = datetime.combine(query.end + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+@provider
+def tipline_indicators(query: Query) -> dict[str, Any]:
+    if query.type_code:
+        return {}  # tips belong to no model type
+    start, end = _bounds(query)
+    tips = Tip.objects.filter(
+        scoping.subtree_q(query.actor, Cap.AREA_READ, path_field="area__path"),
+        area__path__startswith=query.area.path,
+        received_at__gte=start,
+        received_at__lt=end,
+    )
+    by_category = dict.fromkeys(TipCategory.values, 0)
+    for row in tips.values("category").annotate(n=Count("id")):
+        by_category[row["category"]] = row["n"]
+    by_state = dict.fromkeys(TipState.values, 0)
+    for state, n in tips.values("state").annotate(n=Count("id")).values_list("state", "n"):
+        by_state[state] = n
+    valued = (
+        TipEvent.objects.filter(tip__in=tips.values("pk"), to_state=TipState.VALUABLE)
+        .values("tip")
+        .distinct()
+        .count()
+    )
+    hours = [
+        (responded - received).total_seconds() / 3600
+        for received, responded in tips.filter(first_response_at__isnull=False).values_list(
+            "received_at", "first_response_at"
+        )
+        if responded is not None
+    ]
+    return {
+        "tipline.received": sum(by_category.values()),
+        "tipline.received.by_category": by_category,
+        "tipline.received.by_state": by_state,
+        "tipline.valuable": valued,
+        "tipline.first_response_hours": round(median(hours), 1) if hours else None,
+    }

@@ -1,0 +1,89 @@
+"""The tip line in a real browser (Debian's Chromium at 360 px): a resident sends an
+anonymous tip in Vietnamese with a photo and keeps the receipt; the commune officer replies;
+the resident reads the reply with the code. Afterwards neither the database nor the logs
+hold the code, the forwarded address, the photo's GPS tags or the phone number."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from tuquan.conftest import login, make_user
+from tuquan.tips.tests.helpers import dump, gps_jpeg, gps_traces
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+FORWARDED = "203.0.113.77"
+PHONE = "0987654321"
+TEXT = "Có người lạ bán hàng cấm ở gốc đa đầu bản, thường lúc chập tối, đi xe máy màu đỏ."
+REPLY = "Cảm ơn bạn. Công an xã đã nhận tin và đang xác minh."
+
+
+@pytest.fixture
+def commune_officer(transactional_db: Any, settings: Any) -> Any:
+    from tuquan.core import units
+    from tuquan.core.actors import CONSOLE
+    from tuquan.core.models import Area
+    from tuquan.core.services import village_create
+
+    settings.TUQUAN_TIP_MIN_SECONDS = 0
+    units.load()
+    commune = Area.objects.get(ident="04099")
+    village_create(actor=CONSOLE, commune=commune, kind="Bản", name="Nà Khoang")
+    return make_user("alice", "commune_officer", commune)
+
+
+def test_anonymous_tip_with_a_photo_receipt_reply_and_nothing_identifying_left(
+    page: Any, live_server: Any, commune_officer: Any, caplog: Any, capsys: Any, tmp_path: Any
+) -> None:
+    photo = tmp_path / "anh.jpg"
+    photo.write_bytes(gps_jpeg())
+    caplog.set_level(logging.DEBUG)
+    base = live_server.url
+    browser = page.context.browser
+    resident = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        locale="vi-VN",
+        java_script_enabled=False,  # the public page needs no JavaScript
+        extra_http_headers={"X-Forwarded-For": FORWARDED},
+    ).new_page()
+    resident.goto(f"{base}/tin-bao/")
+    resident.select_option("#tinh", "14")
+    resident.click("text=Chọn")
+    resident.select_option("#xa", "04099")
+    resident.click("text=Chọn")
+    resident.select_option("#thon", label="Bản Nà Khoang")
+    resident.click("text=Chọn")
+    resident.select_option("#id_category", "drugs")
+    resident.fill("#id_text", TEXT)
+    resident.set_input_files("#id_photos", str(photo))
+    resident.click("text=Cho biết bạn là ai (không bắt buộc)")
+    resident.fill("#id_phone", PHONE)
+    resident.click("button:has-text('Gửi tin báo')")
+    code = resident.inner_text("#receipt-code").strip()
+    assert len(code.replace(" ", "")) == 25
+    assert resident.is_visible("text=Hãy chép lại hoặc chụp lại mã này ngay.")
+
+    login(page, base)
+    page.goto(f"{base}/hop-tin-bao/")
+    page.click("table a")
+    assert TEXT in page.inner_text("#tip-text")
+    assert page.locator("img[alt='Ảnh kèm tin báo']").count() == 1
+    page.fill("#reply-form textarea[name=body]", REPLY)
+    page.click("#reply-form button[type=submit]")
+    page.wait_for_selector(f"text={REPLY}")
+
+    resident.goto(f"{base}/tin-bao/tra-cuu/")
+    resident.fill("#id_code", code)
+    resident.click("button:has-text('Xem')")
+    assert REPLY in resident.inner_text("#thread")
+
+    text = dump()
+    logs = caplog.text + "".join(capsys.readouterr())
+    for where in (text, logs):
+        assert code not in where and code.replace(" ", "") not in where
+        assert FORWARDED not in where
+        assert PHONE not in where and TEXT not in where
+        assert gps_traces(where) == []
