@@ -81,6 +81,63 @@ def main() -> None:
         0.2,
     )
     report("page: commune page as its officer", timed(lambda: o.get("/dia-ban/04099/"), 20), 0.2)
+    bench_dashboard()
+
+
+def bench_dashboard() -> None:
+    """Issue 8: the dashboard of the demo province, first load at 360 px (the page, its CSS
+    and JavaScript, gzip-compressed as a phone receives them) under 100 KB; its time; the
+    official report's Word and PDF files."""
+    import gzip
+    import re
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+    from django.test import Client
+    from django.utils import timezone
+
+    import tuquan
+    from tuquan.conftest import make_user
+    from tuquan.core.actors import CONSOLE
+    from tuquan.core.demo import load_demo
+    from tuquan.core.models import Area
+    from tuquan.documents import services as documents
+    from tuquan.journal.demo import load_journal_demo
+    from tuquan.registry.demo import load_registry_demo
+
+    load_demo()
+    load_registry_demo()
+    load_journal_demo()
+    province = Area.objects.get(ident="14")
+    viewer = make_user("bench-dashboard", "province_admin", province)
+    client = Client(HTTP_USER_AGENT="Mozilla/5.0 (Linux; Android 10; K) Mobile", HTTP_ACCEPT_ENCODING="gzip")
+    client.force_login(viewer)
+    page = client.get("/tong-quan/14/").content
+    total = len(gzip.compress(page))
+    for asset in re.findall(rb'(?:href|src)="/static/([^"]+)"', page):
+        name = asset.decode()
+        found = finders.find(name) or str(Path(tuquan.__file__).parent / "static" / name)
+        total += len(gzip.compress(Path(str(found)).read_bytes()))
+    print(
+        f"{'page: dashboard of Sơn La, first load at 360 px (gzip)':<58} {total / 1024:9.1f} KB"
+        f"   target      100 KB   ratio {total / 102400:5.2f}"
+    )
+    report("page: dashboard of Sơn La (demo data)", timed(lambda: client.get("/tong-quan/14/"), 5), 0.5)
+    end = timezone.localdate() - timedelta(days=1)
+    start = date(end.year, 1, 1)
+    # Most of the time is the engine's breakdown by commune (75 communes), not the writing.
+    for fmt, target in (("docx", 10.0), ("pdf", 10.0)):
+        try:
+            took = timed(
+                lambda fmt=fmt: documents.render_report(  # type: ignore[misc]
+                    actor=CONSOLE, area=province, start=start, end=end, formats=(fmt,)
+                )
+            )
+        except documents.PdfUnavailable as exc:
+            print(f"official report {fmt}: skipped ({exc})")
+            continue
+        report(f"official report .{fmt}, Sơn La, year to date", took, target)
 
 
 if __name__ == "__main__":

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tuquan.registry",
     "tuquan.journal",
     "tuquan.reports",
+    "tuquan.documents",
     "tuquan.tips",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tuquan.registry.urls_io")),
     path("", include("tuquan.journal.urls")),
     path("", include("tuquan.reports.urls")),
+    path("", include("tuquan.documents.urls")),
     path("", include("tuquan.tips.urls")),
     path("", include("tuquan.core.urls")),
 ]

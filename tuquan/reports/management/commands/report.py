@@ -28,18 +28,27 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="Tệp ghi ra (mặc định: màn hình cho JSON)")
         parser.add_argument("--as", dest="as_user")
         parser.add_argument("--approved-only", action="store_true")
+        # docx/pdf: the official report (Decree 30). A draft unless --issue, which stores it as issued.
+        parser.add_argument("--issue", action="store_true", help="Ban hành và lưu (cần --number, --signer)")
+        parser.add_argument("--number", default="", help="Số, ký hiệu, vd. 125/BC-CAT")
+        parser.add_argument("--issued-on", default="", help="YYYY-MM-DD (mặc định: hôm nay)")
+        parser.add_argument("--signer", default="", help="Họ tên người ký")
+        parser.add_argument("--signer-title", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
         start, end = iso_date(options["start"]), iso_date(options["end"])
         if end < start:
             raise CommandError("Ngày cuối kỳ trước ngày đầu kỳ.")
-        if options["format"] in ("docx", "pdf"):
-            raise CommandError("Báo cáo Word/PDF theo Nghị định 30 chưa có trong phiên bản này.")
         actor = actor_for(options["as_user"])
         try:
             area = selectors.area_get_for_user(actor, options["area"])
         except Http404 as exc:
             raise CommandError(f"Không tìm thấy địa bàn “{options['area']}” trong phạm vi được xem.") from exc
+        if options["format"] in ("docx", "pdf"):
+            from tuquan.documents.commands import write_document
+
+            write_document(self, actor, area, start, end, options)
+            return
         report = engine.build(
             actor=actor,
             area=area,

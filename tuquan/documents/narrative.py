@@ -1,0 +1,156 @@
+"""The report's narrative: a Django template (the province may edit it) rendered with the
+figures of the report engine, already formatted the Vietnamese way ("17.891", "100%").
+
+Template text: a line starting with "# " is a heading; other lines are paragraphs; blank
+lines are dropped. Variables (each figure code with "." written "_"):
+  {{ f.teams_active }}      the figure, formatted ("17.891")
+  {{ n.teams_active }}      the raw number (for {% if %})
+  {{ pct.coverage_villages }}  a ratio as a percentage ("98,5%")
+  {{ frac.coverage_villages }} a ratio as "numerator/denominator" ("205/208")
+  {{ prev.patrols_count }}  the previous period's figure, formatted
+  {{ cmp.patrols_count }}   "tăng 12 so với kỳ trước (120)", "bằng kỳ trước", …
+  {{ area }}, {{ scope }} ("tỉnh", "xã"), {{ start }}, {{ end }} (dd/mm/yyyy), {{ period }}
+  {{ idle_teams }} teams with no recorded activity in the period
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.template import Context, Engine, TemplateSyntaxError
+
+from tuquan.core.templatetags.tuquan import format_number
+
+DEFAULT_TEMPLATE = """\
+# I. KẾT QUẢ THỰC HIỆN
+# 1. Công tác xây dựng, củng cố các mô hình tự quản về an ninh, trật tự
+Tính đến ngày {{ end }}, toàn {{ scope }} đã xây dựng, duy trì hoạt động {{ f.teams_active }} tổ, nhóm tự quản về an ninh, trật tự (ANTT) tại {{ pct.coverage_villages }} thôn, bản, tổ dân phố ({{ frac.coverage_villages }}){% if n.coverage_communes_denominator > 1 %} trên địa bàn {{ frac.coverage_communes }} xã, phường{% endif %}, với {{ f.teams_members }} thành viên; {{ f.households_covered }} hộ gia đình tham gia, {{ f.commitments_signed }} hộ đã ký cam kết thực hiện mô hình. Lực lượng tham gia bảo vệ ANTT ở cơ sở có {{ f.force_members }} người; {{ f.models_sites }} điểm mô hình đang được duy trì ({{ cmp.teams_active }} về số tổ, nhóm).
+# 2. Kết quả hoạt động
+Từ ngày {{ start }} đến ngày {{ end }}, các tổ, nhóm đã tổ chức {{ f.meetings_count }} buổi sinh hoạt, {{ f.awareness_sessions }} buổi tuyên truyền với {{ f.awareness_attendance_persons }} lượt người dự; phối hợp với lực lượng công an tổ chức {{ f.patrols_count }} buổi tuần tra với {{ f.patrols_member_turns }} lượt thành viên tham gia ({{ cmp.patrols_count }}).
+Các tổ, nhóm đã cung cấp {{ f.tips_count }} tin có liên quan đến ANTT, trong đó {{ f.tips_valuable }} tin có giá trị ({{ cmp.tips_count }}); phát hiện, phối hợp bắt giữ {{ f.arrests_cases }} vụ, {{ f.arrests_suspects }} đối tượng; hòa giải {{ f.mediations_count }} vụ mâu thuẫn, tranh chấp, trong đó {{ f.mediations_reconciled }} vụ hòa giải thành; xử lý {{ f.incidents_count }} sự việc. Nhân dân đã giao nộp {{ f.items_homemade_guns }} khẩu súng tự chế, {{ f.items_guns }} súng các loại, {{ f.items_bullets }} viên đạn các loại, {{ f.items_knives }} dao, kiếm các loại.
+Công tác tập huấn: tổ chức {{ f.training_sessions }} buổi tập huấn với {{ f.training_attendees }} lượt người tham dự.
+# II. TỒN TẠI, HẠN CHẾ
+{% if n.teams_weak %}Còn {{ f.teams_weak }} tổ, nhóm hoạt động yếu, cầm chừng, mang tính hình thức.{% else %}Không có tổ, nhóm nào bị đánh giá hoạt động yếu.{% endif %}{% if idle_teams %} Có {{ idle_teams }} tổ, nhóm không ghi nhận hoạt động nào trong kỳ.{% endif %}
+Việc cập nhật nhật ký hoạt động chưa đầy đủ: mới đạt {{ pct.reporting_completeness }} ({{ frac.reporting_completeness }} lượt tổ - thôn - tháng có ghi nhận hoạt động){% if n.coverage_villages_missing %}; còn {{ f.coverage_villages_missing }} thôn, bản, tổ dân phố chưa có mô hình hoạt động{% endif %}.
+# III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI
+Tiếp tục củng cố, nâng cao chất lượng hoạt động của các tổ, nhóm tự quản; kiện toàn hoặc giải thể các tổ, nhóm hoạt động yếu, nhân rộng các mô hình hoạt động hiệu quả; duy trì việc ghi nhật ký hoạt động đầy đủ, kịp thời để số liệu được tổng hợp chính xác; kịp thời biểu dương, khen thưởng các tập thể, cá nhân có thành tích xuất sắc.
+"""
+
+
+@dataclass
+class Block:
+    kind: str  # "heading" or "paragraph"
+    text: str
+
+
+def _engine() -> Engine:
+    # A separate engine: no request, no loaders, no autoescape (the output is plain text).
+    return Engine(
+        autoescape=False,
+        libraries={"tuquan": "tuquan.core.templatetags.tuquan"},
+        string_if_invalid="",
+    )
+
+
+def check_template(text: str) -> None:
+    try:
+        _engine().from_string(text)
+    except TemplateSyntaxError as exc:
+        raise ValidationError({"body": f"Mẫu có lỗi cú pháp: {exc}"}) from exc
+
+
+def vn_date(day: date | str) -> str:
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return day.strftime("%d/%m/%Y")
+
+
+def percent(value: Any) -> str:
+    if not isinstance(value, dict) or value.get("ratio") is None:
+        return "0%"
+    pct = Decimal(str(value["ratio"])) * 100
+    return f"{format_number(pct, 0 if pct == pct.to_integral() else 1)}%"
+
+
+def fraction(value: Any) -> str:
+    if not isinstance(value, dict):
+        return ""
+    return f"{format_number(value['numerator'])}/{format_number(value['denominator'])}"
+
+
+def number(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get("numerator", 0)
+    if isinstance(value, str):
+        return Decimal(value)
+    return value or 0
+
+
+def compare(now: Any, before: Any, what: str = "kỳ trước") -> str:
+    a, b = number(now), number(before)
+    if before is None:
+        return f"chưa có số liệu {what}"
+    if a == b:
+        return f"bằng {what}"
+    word = "tăng" if a > b else "giảm"
+    text = f"{word} {format_number(abs(a - b))} so với {what} ({format_number(b)})"
+    if b:
+        text = f"{word} {format_number(abs(a - b))} ({format_number(abs(a - b) * 100 / Decimal(b), 1)}%) so với {what}"
+    return text
+
+
+def context(report: dict[str, Any], *, area_level: str = "province", idle_teams: int = 0) -> dict[str, Any]:
+    figures = report["indicators"]
+    previous = report.get("comparison", {}).get("previous", {}).get("indicators", {})
+    f: dict[str, str] = {}
+    n: dict[str, Any] = {}
+    pct: dict[str, str] = {}
+    frac: dict[str, str] = {}
+    prev: dict[str, str] = {}
+    cmp: dict[str, str] = {}
+    for code, value in figures.items():
+        if isinstance(value, dict) and "ratio" not in value:
+            continue
+        key = code.replace(".", "_").replace("-", "_")
+        n[key] = number(value)
+        f[key] = format_number(number(value))
+        if isinstance(value, dict):
+            pct[key], frac[key] = percent(value), fraction(value)
+            n[f"{key}_denominator"] = value["denominator"]
+            missing = value["denominator"] - value["numerator"]
+            n[f"{key}_missing"], f[f"{key}_missing"] = missing, format_number(missing)
+        prev[key] = format_number(number(previous.get(code))) if code in previous else ""
+        cmp[key] = compare(value, previous.get(code))
+    scope = {"country": "quốc", "province": "tỉnh", "commune": "xã", "village": "thôn"}.get(area_level, "")
+    return {
+        "f": f,
+        "n": n,
+        "pct": pct,
+        "frac": frac,
+        "prev": prev,
+        "cmp": cmp,
+        "area": report["area"]["name"],
+        "scope": scope,
+        "start": vn_date(report["from"]),
+        "end": vn_date(report["to"]),
+        "period": f"từ ngày {vn_date(report['from'])} đến ngày {vn_date(report['to'])}",
+        "idle_teams": idle_teams,
+    }
+
+
+def render(text: str, ctx: dict[str, Any]) -> list[Block]:
+    rendered = _engine().from_string(text).render(Context(ctx))
+    blocks: list[Block] = []
+    for line in rendered.splitlines():
+        line = " ".join(line.split())
+        if not line:
+            continue
+        if line.startswith("# "):
+            blocks.append(Block("heading", line[2:].strip()))
+        else:
+            blocks.append(Block("paragraph", line))
+    return blocks
