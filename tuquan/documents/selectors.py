@@ -195,7 +195,22 @@ def dashboard(user: Any, area: Area, *, today: date | None = None) -> dict[str, 
         "idle": list(idle[:20]),
         "idle_count": idle.count(),
         "idle_days": IDLE_DAYS,
+        "weak": list(weak_teams(user, area)[:20]),
     }
+
+
+def weak_teams(user: Any, area: Area) -> QuerySet[Any]:
+    """Teams whose status today is “hoạt động yếu”: to strengthen or dissolve."""
+    from tuquan.registry.models import TeamArea, TeamStatus
+    from tuquan.registry.selectors import teams_visible
+
+    return (
+        teams_visible(user)
+        .filter(status=TeamStatus.WEAK)
+        .filter(Exists(TeamArea.objects.filter(team=OuterRef("pk"), area__path__startswith=area.path)))
+        .select_related("home_area")
+        .order_by("home_area__path", "name")
+    )
 
 
 def default_period(today: date | None = None) -> tuple[date, date]:

@@ -341,6 +341,7 @@ def test_the_dashboard_at_360px_is_light_and_draws_charts_and_a_map(demo: dict[s
     page = response.content.decode()
     assert page.count('class="chart"') == 5 and 'class="map"' in page and "<circle" in page
     assert 'name="viewport"' in page and "Mức độ đầy đủ" in page
+    assert "Tổ, nhóm chưa có hoạt động gần đây" in page and "Tổ, nhóm hoạt động yếu" in page
     total = len(gzip.compress(response.content))
     for asset in re.findall(r'(?:href|src)="/static/([^"]+)"', page):
         found = finders.find(asset) or str(Path(tuquan.__file__).parent / "static" / asset)
