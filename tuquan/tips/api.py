@@ -69,7 +69,7 @@ class TipOut(Schema):
             place_text=tip.place_text,
             vneid_ref=tip.vneid_ref,
             has_identity=tip.has_identity,
-            photos=tip.photos.count(),
+            photos=getattr(tip, "photo_count", None) or tip.photos.count(),
             received_at=tip.received_at,
             first_response_at=tip.first_response_at,
             untouched=selectors.is_untouched(tip),
@@ -112,7 +112,9 @@ class LinkIn(Schema):
 @router.get("", response=TipList, summary="Tin báo trong địa bàn của bạn (cán bộ xử lý tin báo)")
 def tip_list(request: HttpRequest, filters: Query[TipFilter]) -> dict[str, Any]:
     area = area_get_for_user(request.user, filters.area) if filters.area else None
-    qs = selectors.tip_inbox(request.user, state=filters.state, area=area)
+    qs = selectors.tip_inbox(request.user, state=filters.state, area=area).select_related(
+        "duplicate_of", "linked_entry", "linked_team"
+    )
     rows = list(qs[filters.offset : filters.offset + filters.limit])
     return {"items": [TipOut.of(t) for t in rows], "count": qs.count()}
 
