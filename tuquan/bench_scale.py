@@ -63,7 +63,7 @@ def build_dataset(sf: float) -> dict[str, Any]:
                         type=t,
                         name=f"{t.short_name} {v.ident}",
                         search_name="",
-                        home_area_id=v.parent_id,
+                        home_area=v.parent,
                         status="active",
                         established_on=start,
                     )
@@ -155,6 +155,7 @@ def run(report: Any) -> None:
         ("country, one year", Area.objects.get(ident="VN"), date(2025, 1, 1), date(2025, 12, 31), 0.5),
     ]
     for name, area, start, end, target in cases:
+
         def engine(area: Any = area, start: date = start, end: date = end) -> Any:
             return compute(actor=CONSOLE, area=area, start=start, end=end)
 

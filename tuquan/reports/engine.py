@@ -15,6 +15,8 @@ from tuquan.core.models import Area, Level
 
 DIMENSIONS = ("child", "type", "legacy")
 UNASSIGNED = "chua-xac-dinh"
+# Figures that are not sums: a breakdown that adds areas together leaves them empty.
+NOT_ADDITIVE = {"tipline.first_response_hours"}
 REFORM = date(2025, 7, 1)
 
 
@@ -58,6 +60,9 @@ def add(total: dict[str, Any], part: dict[str, Any]) -> dict[str, Any]:
             total[code] = add(dict(total.get(code, {})), value)
         elif isinstance(value, str):
             total[code] = str(Decimal(total.get(code, "0")) + Decimal(value))
+        elif code in NOT_ADDITIVE or value is None or (code in total and total[code] is None):
+            # A median (or a figure some part could not give) does not add up across areas.
+            total[code] = None
         else:
             total[code] = _tidy(total.get(code, 0) + value)
     return total

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0003_pending_placements'),
         ('journal', '0001_journal'),
-        ('registry', '0003_import_jobs'),
+        ('registry', '0002_builtin_model_types'),
     ]
 
     operations = [
