@@ -69,9 +69,19 @@ def _clean_kind(kind: str) -> str:
 
 
 def village_create(
-    *, actor: Any, commune: Area, kind: str, name: str, valid_from: date | None = None
+    *,
+    actor: Any,
+    commune: Area,
+    kind: str,
+    name: str,
+    valid_from: date | None = None,
+    number: int | None = None,
 ) -> Area:
-    """Add a village or residential group to a commune; its ident is "<commune>.<n>", n never reused."""
+    """Add a village or residential group to a commune; its ident is "<commune>.<n>", n never reused.
+
+    `number` recreates a village under the number it has elsewhere (a workbook import), so
+    its identifier survives the trip; it must not be taken in the commune, even by an ended village.
+    """
     if commune.level != Level.COMMUNE:
         raise ValidationError(_("Thôn, tổ dân phố chỉ thuộc về một xã, phường, đặc khu."))
     _require_area_write(actor, commune)
@@ -83,7 +93,10 @@ def village_create(
             level=Level.VILLAGE, valid_to__isnull=True, short_name__iexact=short
         ).exists():
             raise ValidationError({"name": _("Xã đã có thôn, tổ dân phố tên “%(name)s”.") % {"name": short}})
-        number = (commune.children.filter(level=Level.VILLAGE).aggregate(m=Max("number"))["m"] or 0) + 1
+        if number is None:
+            number = (commune.children.filter(level=Level.VILLAGE).aggregate(m=Max("number"))["m"] or 0) + 1
+        elif number < 1 or commune.children.filter(level=Level.VILLAGE, number=number).exists():
+            raise ValidationError({"number": _("Số thôn %(n)s đã dùng trong xã.") % {"n": number}})
         ident = f"{commune.code}.{number}"
         village = Area(
             ident=ident,

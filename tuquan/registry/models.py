@@ -395,3 +395,49 @@ class ForceSettings(models.Model):
 
     def __str__(self) -> str:
         return f"Force settings of {self.province_id}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang xử lý")
+    DONE = "done", _("Đã nhập")
+    CHECKED = "checked", _("Đã kiểm tra, không ghi")
+    REFUSED = "refused", _("Bị từ chối")
+    FAILED = "failed", _("Lỗi hệ thống")
+
+
+class ImportJob(models.Model):
+    """A workbook uploaded for import, run by the background worker (large files take a while).
+
+    The uploaded file is kept only until the job has run: it holds personal data, and the
+    result (counts, errors) is all the page needs afterwards.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("tệp"), max_length=200)
+    data = models.BinaryField(blank=True, default=b"")
+    dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
+    status = models.CharField(
+        _("tình trạng"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-created_at", "-id"]
+        verbose_name = _("lượt nhập sổ theo dõi")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING)
