@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("tuquan.reports.urls")),
     path("", include("tuquan.documents.urls")),
     path("", include("tuquan.tips.urls")),
+    path("", include("tuquan.assessment.urls")),
     path("", include("tuquan.core.urls")),
 ]

@@ -33,6 +33,8 @@ class Cap:
     JOURNAL_ACCEPT = "journal.accept"  # the province accepts approved months
     AGGREGATE_WRITE = "journal.aggregate"  # period totals for years before the system
     TIP_TRIAGE = "tip.triage"  # residents' tips: inbox, replies, states (tuquan.tips)
+    ASSESSMENT_PROPOSE = "assessment.propose"  # units, rounds, hotspots, ratings (tuquan.assessment)
+    ASSESSMENT_APPROVE = "assessment.approve"  # decide rounds, edit criteria sets (tuquan.assessment)
 
 
 _READ = {Cap.AREA_READ, Cap.TEAM_READ, Cap.PEOPLE_READ}
@@ -57,6 +59,11 @@ ROLE_CAPS: dict[str, frozenset[str]] = {
     Role.PROVINCE_ADMIN: frozenset(_OFFICER | _PROVINCE | {Cap.TIP_TRIAGE}),
     Role.SYSTEM_ADMIN: frozenset(_OFFICER | _PROVINCE | {Cap.TIP_TRIAGE}),
 }
+# The yearly assessment (tuquan.assessment): the commune proposes, the province approves.
+for _role in (Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN):
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | {Cap.ASSESSMENT_PROPOSE}
+for _role in (Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN):
+    ROLE_CAPS[_role] = ROLE_CAPS[_role] | {Cap.ASSESSMENT_APPROVE}
 
 # Which roles a manager may hand out (always within the manager's own area): the province
 # creates commune officers, a commune officer creates the leaders and members of its teams.

@@ -52,8 +52,8 @@ def period_args(demo: dict[str, Any]) -> list[str]:
 
 
 def shown(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"{value['numerator']}/{value['denominator']}"
+    if isinstance(value, dict):  # the annex shows a ratio over nothing as "—"
+        return f"{value['numerator']}/{value['denominator']}" if value["denominator"] else "—"
     return format_number(value)
 
 

@@ -22,6 +22,9 @@ class Command(BaseCommand):
         from tuquan.journal.demo import load_journal_demo
 
         load_journal_demo()
+        from tuquan.assessment.demo import load_assessment_demo
+
+        load_assessment_demo()
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for username, role, area in rows:
             self.stdout.write(f"  {username:<8} {Role(role).label} — {area}")

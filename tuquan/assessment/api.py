@@ -1,0 +1,160 @@
+"""The assessment over JSON: criteria sets, rounds with their results, and the province's
+decision on a proposed round; scoped like the pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from tuquan.assessment import selectors, services
+from tuquan.assessment.models import CriteriaSet, Round
+from tuquan.core.roles import Cap
+
+router = Router(tags=["Đánh giá"])
+
+
+class CriterionOut(Schema):
+    code: str
+    text: str
+    check_kind: str
+    threshold: str | None
+    at_most: bool
+    indicator: str
+
+
+class CriteriaSetOut(Schema):
+    code: str
+    version: int
+    name: str
+    legal_basis: str
+    subject_kind: str
+    status: str
+    window_end: str = Field(..., description="Ngày kết thúc kỳ đánh giá, dd/mm")
+    deadline: str = Field(..., description="Hạn nộp hồ sơ, dd/mm")
+    criteria: list[CriterionOut]
+
+    @staticmethod
+    def of(cs: CriteriaSet) -> CriteriaSetOut:
+        return CriteriaSetOut(
+            code=cs.code,
+            version=cs.version,
+            name=cs.name,
+            legal_basis=cs.legal_basis,
+            subject_kind=cs.subject_kind,
+            status=cs.status,
+            window_end=f"{cs.window_end_day:02d}/{cs.window_end_month:02d}",
+            deadline=f"{cs.deadline_day:02d}/{cs.deadline_month:02d}",
+            criteria=[
+                CriterionOut(
+                    code=c.code,
+                    text=c.text,
+                    check_kind=c.check_kind,
+                    threshold=None if c.threshold is None else str(c.threshold),
+                    at_most=c.at_most,
+                    indicator=c.indicator,
+                )
+                for c in cs.criteria.all()
+            ],
+        )
+
+
+class ResultOut(Schema):
+    uid: UUID
+    area_id: str | None
+    unit: str | None
+    outcome: str
+    grade: str
+    answers: dict[str, Any]
+
+
+class RoundOut(Schema):
+    uid: UUID
+    criteria_set: str
+    version: int
+    subject_kind: str
+    commune_id: str
+    year: int
+    status: str
+    locked: bool
+    decision_number: str
+    decision_date: date | None
+    approved_at: datetime | None
+    note: str
+    results: list[ResultOut] | None = None
+
+    @staticmethod
+    def of(r: Round, *, full: bool = False) -> RoundOut:
+        return RoundOut(
+            uid=r.uid,
+            criteria_set=r.criteria_set.code,
+            version=r.criteria_set.version,
+            subject_kind=r.criteria_set.subject_kind,
+            commune_id=r.commune.ident,
+            year=r.year,
+            status=r.status,
+            locked=r.locked,
+            decision_number=r.decision_number,
+            decision_date=r.decision_date,
+            approved_at=r.approved_at,
+            note=r.note,
+            results=[
+                ResultOut(
+                    uid=x.uid,
+                    area_id=x.area.ident if x.area else None,
+                    unit=x.unit.name if x.unit else None,
+                    outcome=x.outcome,
+                    grade=x.grade,
+                    answers=x.answers,
+                )
+                for x in selectors.round_results(r)
+            ]
+            if full
+            else None,
+        )
+
+
+class DecisionIn(Schema):
+    action: str = Field(..., description='"approve", "return" hoặc "reopen"')
+    decision_number: str = ""
+    decision_date: date | None = None
+    reason: str = ""
+
+
+@router.get("/criteria-sets", response=list[CriteriaSetOut])
+def criteria_set_list(request: HttpRequest, all: bool = False) -> list[CriteriaSetOut]:
+    return [CriteriaSetOut.of(cs) for cs in selectors.criteria_sets(active_only=not all)]
+
+
+@router.get("/rounds", response=list[RoundOut])
+def round_list(request: HttpRequest, year: int | None = None, status: str = "") -> list[RoundOut]:
+    return [RoundOut.of(r) for r in selectors.round_list(request.user, year=year, status=status)[:1000]]
+
+
+@router.get("/rounds/{uid}", response=RoundOut)
+def round_get(request: HttpRequest, uid: UUID) -> RoundOut:
+    return RoundOut.of(selectors.round_get_for_user(request.user, uid), full=True)
+
+
+@router.post("/rounds/{uid}/decision", response=RoundOut)
+def round_decision(request: HttpRequest, uid: UUID, body: DecisionIn) -> RoundOut:
+    from django.core.exceptions import ValidationError
+
+    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_APPROVE)
+    if body.action == "approve":
+        rnd = services.round_approve(
+            actor=request.user,
+            round=rnd,
+            decision_number=body.decision_number,
+            decision_date=body.decision_date,
+        )
+    elif body.action == "return":
+        rnd = services.round_return(actor=request.user, round=rnd, reason=body.reason)
+    elif body.action == "reopen":
+        rnd = services.round_reopen(actor=request.user, round=rnd, reason=body.reason)
+    else:
+        raise ValidationError({"action": "approve | return | reopen"})
+    return RoundOut.of(rnd, full=True)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "tuquan.assessment"
+    label = "assessment"
+    verbose_name = "Đánh giá, phân loại hằng năm"
+
+    def ready(self) -> None:
+        from tuquan.assessment import indicators  # noqa: F401  (registers the assessment indicators)

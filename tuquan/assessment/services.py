@@ -1,0 +1,523 @@
+"""Every write of the yearly assessment: `<entity>_<verb>(*, actor, ...)`, one transaction,
+full_clean, an audit entry.
+
+Rounds follow the journal's monthly approval: the commune proposes (the round locks), the
+province approves (locked until reopened) or returns it (open again, with the reason).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuquan.assessment.models import (
+    RATING_RANK,
+    UNIT_KINDS,
+    CheckKind,
+    CriteriaSet,
+    Criterion,
+    Hotspot,
+    HotspotStatus,
+    HotspotTask,
+    Outcome,
+    Rating,
+    RatingLevel,
+    RatingRules,
+    Result,
+    Round,
+    RoundStatus,
+    SetStatus,
+    SubjectKind,
+    Unit,
+)
+from tuquan.core import scoping
+from tuquan.core.models import Area, AuditAction, Level
+from tuquan.core.roles import Cap
+from tuquan.core.services import audit_record
+from tuquan.registry.models import Commendation, Membership, Team
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _require(actor: Any, path: str, cap: str, message: str) -> None:
+    if not scoping.covers(actor, path, cap):
+        raise PermissionDenied(message)
+
+
+# --- criteria sets ------------------------------------------------------------------------
+
+
+def set_in_use(criteria_set: CriteriaSet) -> bool:
+    return criteria_set.rounds.exists()
+
+
+def criteria_set_new_version(
+    *, actor: Any, base: CriteriaSet, criteria: list[dict[str, Any]], name: str = "", legal_basis: str = ""
+) -> CriteriaSet:
+    """The next version of a set, with its own criteria; the previous one retires when the new
+    one is activated. A version in use is never edited."""
+    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    if not criteria:
+        raise ValidationError({"criteria": _("Bộ tiêu chí cần ít nhất một tiêu chí.")})
+    with transaction.atomic():
+        last = CriteriaSet.objects.filter(code=base.code).order_by("-version").first()
+        new = CriteriaSet(
+            code=base.code,
+            version=(last.version if last else base.version) + 1,
+            name=name or base.name,
+            legal_basis=legal_basis or base.legal_basis,
+            subject_kind=base.subject_kind,
+            province=base.province,
+            status=SetStatus.DRAFT,
+            supersedes=base,
+            window_end_month=base.window_end_month,
+            window_end_day=base.window_end_day,
+            deadline_month=base.deadline_month,
+            deadline_day=base.deadline_day,
+            grades=list(base.grades),
+        )
+        new.full_clean()
+        new.save()
+        for order, spec in enumerate(criteria, 1):
+            criterion = Criterion(criteria_set=new, order=order, **spec)
+            criterion.full_clean()
+            criterion.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=new, label=str(new))
+    return new
+
+
+def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Criterion:
+    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    if set_in_use(criterion.criteria_set):
+        raise ValidationError(_("Bộ tiêu chí đã được dùng để đánh giá: hãy tạo phiên bản mới."))
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(criterion, key, value)
+        criterion.full_clean()
+        criterion.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=criterion, label=criterion.code)
+    return criterion
+
+
+def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaSet:
+    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    with transaction.atomic():
+        CriteriaSet.objects.filter(code=criteria_set.code, status=SetStatus.ACTIVE).exclude(
+            pk=criteria_set.pk
+        ).update(status=SetStatus.RETIRED)
+        criteria_set.status = SetStatus.ACTIVE
+        criteria_set.save(update_fields=["status"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=criteria_set, label=str(criteria_set))
+    return criteria_set
+
+
+def window(criteria_set: CriteriaSet, year: int) -> tuple[date, date]:
+    """The assessment window ending in `year` (01/11 of the year before to 31/10)."""
+    from datetime import timedelta
+
+    end = date(year, criteria_set.window_end_month, criteria_set.window_end_day)
+    return date(year - 1, end.month, end.day) + timedelta(days=1), end
+
+
+def deadline(criteria_set: CriteriaSet, year: int) -> date:
+    return date(year, criteria_set.deadline_month, criteria_set.deadline_day)
+
+
+# --- registered units ---------------------------------------------------------------------
+
+
+def unit_create(*, actor: Any, commune: Area, kind: str, name: str, address: str = "") -> Unit:
+    if commune.level != Level.COMMUNE:
+        raise ValidationError({"commune": _("Đơn vị phải thuộc một xã.")})
+    _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đơn vị ở xã này."))
+    with transaction.atomic():
+        unit = Unit(commune=commune, kind=kind, name=name.strip(), address=address.strip())
+        unit.full_clean()
+        unit.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=unit, area=commune, label=unit.name)
+    return unit
+
+
+# --- rounds ---------------------------------------------------------------------------------
+
+
+def _subjects_ok(criteria_set: CriteriaSet, commune: Area, area: Area | None, unit: Unit | None) -> None:
+    kind = criteria_set.subject_kind
+    if kind in UNIT_KINDS:
+        if unit is None or unit.commune_id != commune.pk:
+            raise ValidationError(_("Đơn vị được đánh giá phải đăng ký ở xã này."))
+        allowed = (SubjectKind.AGENCY, SubjectKind.ENTERPRISE) if kind == SubjectKind.AGENCY else (kind,)
+        if unit.kind not in allowed:
+            raise ValidationError(_("Bộ tiêu chí không áp dụng cho loại đơn vị này."))
+        return
+    if area is None:
+        raise ValidationError(_("Hãy chọn địa bàn được đánh giá."))
+    if kind == SubjectKind.RESIDENTIAL and (area.level != Level.VILLAGE or area.parent_id != commune.pk):
+        raise ValidationError(_("Khu dân cư phải là một thôn, tổ dân phố của xã."))
+    if kind in (SubjectKind.COMMUNE, SubjectKind.RURAL) and area.pk != commune.pk:
+        raise ValidationError(_("Bộ tiêu chí này đánh giá chính xã."))
+
+
+def evaluate(
+    *, actor: Any, criteria_set: CriteriaSet, year: int, area: Area | None, answers: dict[str, Any]
+) -> tuple[dict[str, Any], str]:
+    """Each criterion's value and whether it holds; derived ones are computed from what was
+    recorded for the subject's area over the window. Returns (answers, outcome)."""
+    from tuquan.core.indicators import compute
+
+    start, end = window(criteria_set, year)
+    figures: dict[str, Any] | None = None
+    out: dict[str, Any] = {}
+    met = True
+    for c in criteria_set.criteria.all():
+        if c.check_kind == CheckKind.DERIVED:
+            if area is None:
+                raise ValidationError(_("Tiêu chí “%(c)s” chỉ tính được cho một địa bàn.") % {"c": c.text})
+            if figures is None:
+                figures = compute(actor=actor, area=area, start=start, end=end)["indicators"]
+            raw = figures.get(c.indicator)
+            value = raw.get("ratio") if isinstance(raw, dict) else raw
+            holds = value is not None and _meets(Decimal(str(value)), c)
+        else:
+            value = answers.get(c.code)
+            if value is None or value == "":
+                raise ValidationError(_("Chưa có kết quả tiêu chí “%(c)s”.") % {"c": c.text})
+            if c.check_kind == CheckKind.YES_NO:
+                value = value in (True, "true", "1", "yes", "on", 1)
+                holds = bool(value)
+            else:
+                try:
+                    number = Decimal(str(value))
+                except ArithmeticError as exc:
+                    raise ValidationError(_("“%(c)s” phải là một số.") % {"c": c.text}) from exc
+                value = str(number)
+                holds = _meets(number, c)
+        out[c.code] = {"value": value, "met": holds}
+        met = met and holds
+    return out, Outcome.MET if met else Outcome.NOT_MET
+
+
+def _meets(value: Decimal, c: Criterion) -> bool:
+    threshold = c.threshold if c.threshold is not None else Decimal(0)
+    return value <= threshold if c.at_most else value >= threshold
+
+
+def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: int) -> Round:
+    _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+    if criteria_set.status != SetStatus.ACTIVE:
+        raise ValidationError(_("Bộ tiêu chí này không còn áp dụng."))
+    with transaction.atomic():
+        rnd = Round(criteria_set=criteria_set, commune=commune, year=year)
+        rnd.full_clean()
+        rnd.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=rnd, area=commune, label=str(year))
+    return rnd
+
+
+def result_record(
+    *,
+    actor: Any,
+    round: Round,
+    answers: dict[str, Any],
+    area: Area | None = None,
+    unit: Unit | None = None,
+    evidence: str = "",
+    grade: str = "",
+) -> Result:
+    """The commune's proposed result for one subject; refused once the round is locked."""
+    _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+    if round.locked:
+        raise ValidationError(_("Đợt đánh giá đã gửi hoặc đã phê duyệt: không sửa được."))
+    _subjects_ok(round.criteria_set, round.commune, area, unit)
+    if grade and grade not in round.criteria_set.grades:
+        raise ValidationError({"grade": _("Bộ tiêu chí không có mức xếp loại này.")})
+    values, outcome = evaluate(
+        actor=actor, criteria_set=round.criteria_set, year=round.year, area=area, answers=answers
+    )
+    with transaction.atomic():
+        result = Result.objects.filter(round=round, area=area, unit=unit).first() or Result(
+            round=round, area=area, unit=unit
+        )
+        result.answers, result.outcome, result.evidence, result.grade = values, outcome, evidence, grade
+        result.full_clean()
+        result.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=result,
+            area=round.commune,
+            label=str(area or unit),
+            details={"outcome": outcome},
+        )
+    return result
+
+
+def round_propose(*, actor: Any, round: Round) -> Round:
+    _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+    if round.locked:
+        raise ValidationError(_("Đợt đánh giá đã gửi."))
+    if not round.results.exists():
+        raise ValidationError(_("Đợt đánh giá chưa có kết quả nào."))
+    with transaction.atomic():
+        round.status, round.proposed_by, round.proposed_at, round.note = (
+            RoundStatus.PROPOSED,
+            _user(actor),
+            timezone.now(),
+            "",
+        )
+        round.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="proposed")
+    return round
+
+
+def round_approve(
+    *, actor: Any, round: Round, decision_number: str, decision_date: date | None = None
+) -> Round:
+    _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh phê duyệt kết quả đánh giá."))
+    if round.status != RoundStatus.PROPOSED:
+        raise ValidationError(_("Xã chưa gửi đề nghị cho đợt đánh giá này."))
+    if not decision_number.strip():
+        raise ValidationError({"decision_number": _("Ghi số quyết định công nhận.")})
+    with transaction.atomic():
+        round.status, round.approved_by, round.approved_at = (
+            RoundStatus.APPROVED,
+            _user(actor),
+            timezone.now(),
+        )
+        round.decision_number = decision_number.strip()
+        round.decision_date = decision_date or timezone.localdate()
+        round.full_clean()
+        round.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="approved")
+    return round
+
+
+def round_return(*, actor: Any, round: Round, reason: str) -> Round:
+    _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh trả lại kết quả đánh giá."))
+    if round.status != RoundStatus.PROPOSED:
+        raise ValidationError(_("Xã chưa gửi đề nghị cho đợt đánh giá này."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ghi lý do trả lại.")})
+    with transaction.atomic():
+        round.status, round.note = RoundStatus.RETURNED, reason.strip()
+        round.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="returned")
+    return round
+
+
+def round_reopen(*, actor: Any, round: Round, reason: str) -> Round:
+    """Only the province reopens an approved round."""
+    _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp đã phê duyệt mới mở lại được."))
+    if round.status != RoundStatus.APPROVED:
+        raise ValidationError(_("Đợt đánh giá chưa được phê duyệt."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ghi lý do mở lại.")})
+    with transaction.atomic():
+        round.status, round.note = RoundStatus.REOPENED, reason.strip()
+        round.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="reopened")
+    return round
+
+
+# --- hotspots -------------------------------------------------------------------------------
+
+
+def hotspot_declare(
+    *,
+    actor: Any,
+    area: Area,
+    reason: str,
+    declared_on: date,
+    decision_number: str,
+    tasks: list[dict[str, Any]],
+) -> Hotspot:
+    _require(actor, area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+    with transaction.atomic():
+        hotspot = Hotspot(area=area, reason=reason, declared_on=declared_on, decision_number=decision_number)
+        hotspot.full_clean()
+        hotspot.save()
+        for spec in tasks:
+            task = HotspotTask(hotspot=hotspot, **spec)
+            task.full_clean()
+            task.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=hotspot, area=area, label=decision_number)
+    return hotspot
+
+
+def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> HotspotTask:
+    _require(actor, task.hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+    with transaction.atomic():
+        task.done_on = done_on
+        task.full_clean()
+        task.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=task, area=task.hotspot.area, label="done")
+    return task
+
+
+def hotspot_transform(*, actor: Any, hotspot: Hotspot, on: date, decision_number: str) -> Hotspot:
+    """Recognised as transformed: every task of its plan done, by decision."""
+    _require(actor, hotspot.area.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh công nhận chuyển hóa."))
+    if hotspot.tasks.filter(done_on__isnull=True).exists():
+        raise ValidationError(_("Kế hoạch chuyển hóa còn nhiệm vụ chưa hoàn thành."))
+    if not decision_number.strip():
+        raise ValidationError({"transformed_decision": _("Ghi số quyết định công nhận.")})
+    if on < hotspot.declared_on:
+        raise ValidationError({"transformed_on": _("Ngày công nhận trước ngày xác định địa bàn.")})
+    with transaction.atomic():
+        hotspot.status, hotspot.transformed_on = HotspotStatus.TRANSFORMED, on
+        hotspot.transformed_decision = decision_number.strip()
+        hotspot.full_clean()
+        hotspot.save()
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, obj=hotspot, area=hotspot.area, label="transformed"
+        )
+    return hotspot
+
+
+# --- the statutory team's yearly rating ---------------------------------------------------
+
+
+def rating_period(year: int) -> tuple[date, date]:
+    """15/11 of the year before to 14/11 of `year`."""
+    return date(year - 1, 11, 15), date(year, 11, 14)
+
+
+def rules_for(area: Area) -> RatingRules:
+    province = area.province if area.level != Level.PROVINCE else area
+    rules = RatingRules.objects.filter(province=province).first()
+    return rules or RatingRules(province=province)
+
+
+def _months_active(membership: Membership, year: int) -> float:
+    start, end = rating_period(year)
+    first = max(start, membership.start_on)
+    last = min(end, membership.end_on or end)
+    return max(0, (last - first).days + 1) / (365 / 12)
+
+
+def _quota_check(team: Team, year: int, membership: Membership | None, rules: RatingRules) -> None:
+    """The "xuất sắc" level at most `excellent_quota_percent` of those rated in the commune (members and
+    teams counted separately), rounded down."""
+    commune = team.home_area
+    same = Rating.objects.filter(team__home_area=commune, year=year, membership__isnull=membership is None)
+    if membership is None:
+        pool = Team.objects.filter(home_area=commune, type__is_statutory=True).count()
+    else:
+        start, end = rating_period(year)
+        pool = (
+            Membership.objects.filter(
+                team__home_area=commune, team__type__is_statutory=True, start_on__lte=end
+            )
+            .exclude(end_on__lt=start)
+            .count()
+        )
+    allowed = math.floor(pool * rules.excellent_quota_percent / 100)
+    taken = same.filter(level=RatingLevel.EXCELLENT).exclude(team=team, membership=membership).count()
+    if taken + 1 > allowed:
+        raise ValidationError(
+            {
+                "level": _("Vượt tỷ lệ “hoàn thành xuất sắc” (%(p)s%%: tối đa %(n)s).")
+                % {"p": rules.excellent_quota_percent, "n": allowed}
+            }
+        )
+
+
+def rating_record(
+    *,
+    actor: Any,
+    team: Team,
+    year: int,
+    level: str,
+    decision_number: str,
+    membership: Membership | None = None,
+    under_complaint: bool = False,
+    decided_on: date | None = None,
+) -> Rating:
+    """Rate a statutory team (no membership) or one of its members for the period ending
+    14/11 of `year`. Empty `level` records "not rated"; the rules refuse a level for a
+    member active under the minimum months or under complaint, a leader above the team,
+    and "xuất sắc" beyond the quota."""
+    _require(actor, team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không xếp loại tổ của xã này."))
+    if not team.type.is_statutory:
+        raise ValidationError(_("Chỉ xếp loại Tổ bảo vệ ANTT ở cơ sở."))
+    if membership is not None and membership.team_id != team.pk:
+        raise ValidationError(_("Người này không thuộc tổ."))
+    if not decision_number.strip():
+        raise ValidationError({"decision_number": _("Ghi số quyết định xếp loại.")})
+    if level and level not in RatingLevel.values:
+        raise ValidationError({"level": _("Mức xếp loại không hợp lệ.")})
+    rules = rules_for(team.home_area)
+    reason = ""
+    if membership is not None:
+        if under_complaint:
+            reason = _("Đang có khiếu nại")
+        elif _months_active(membership, year) < rules.min_active_months:
+            reason = _("Hoạt động dưới %(n)s tháng trong năm") % {"n": rules.min_active_months}
+        if reason and level:
+            raise ValidationError({"level": _("Không xếp loại: %(r)s.") % {"r": reason}})
+        if level and membership.role == "leader":
+            team_rating = Rating.objects.filter(team=team, year=year, membership__isnull=True).first()
+            if team_rating is None or not team_rating.level:
+                raise ValidationError({"level": _("Xếp loại tổ trước khi xếp loại tổ trưởng.")})
+            if RATING_RANK[RatingLevel(level)] > RATING_RANK[RatingLevel(team_rating.level)]:
+                raise ValidationError({"level": _("Tổ trưởng không được xếp loại cao hơn tổ.")})
+    if not level and not reason:
+        raise ValidationError({"level": _("Chọn mức xếp loại.")})
+    with transaction.atomic():
+        if level == RatingLevel.EXCELLENT:
+            _quota_check(team, year, membership, rules)
+        rating = Rating.objects.filter(team=team, year=year, membership=membership).first() or Rating(
+            team=team, year=year, membership=membership
+        )
+        rating.level, rating.not_rated_reason, rating.under_complaint = level, reason, under_complaint
+        rating.decision_number, rating.decided_on = (
+            decision_number.strip(),
+            decided_on or timezone.localdate(),
+        )
+        rating.full_clean(validate_constraints=False)
+        rating.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=rating,
+            area=team.home_area,
+            label=str(year),
+            details={"level": level or "not_rated"},
+        )
+    return rating
+
+
+def rating_commend(
+    *, actor: Any, rating: Rating, level: str, decision_number: str, awarded_on: date
+) -> Commendation:
+    """Record the commendation decided for an excellent rating, in the registry."""
+    _require(actor, rating.team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý tổ này."))
+    if rating.level != RatingLevel.EXCELLENT:
+        raise ValidationError(_("Chỉ đề nghị khen thưởng khi “hoàn thành xuất sắc nhiệm vụ”."))
+    with transaction.atomic():
+        commendation = Commendation(
+            person=rating.membership.person if rating.membership else None,
+            team=None if rating.membership else rating.team,
+            awarded_on=awarded_on,
+            level=level,
+            decision_number=decision_number,
+            reason=_("Hoàn thành xuất sắc nhiệm vụ năm %(y)s") % {"y": rating.year},
+        )
+        commendation.full_clean()
+        commendation.save()
+        rating.commendation = commendation
+        rating.save(update_fields=["commendation"])
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=commendation, area=rating.team.home_area)
+    return commendation
