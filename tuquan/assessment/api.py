@@ -158,3 +158,45 @@ def round_decision(request: HttpRequest, uid: UUID, body: DecisionIn) -> RoundOu
     else:
         raise ValidationError({"action": "approve | return | reopen"})
     return RoundOut.of(rnd, full=True)
+
+
+class TeamGradeOut(Schema):
+    team: UUID
+    team_name: str
+    commune_id: str
+    year: int
+    grade: str
+    computed: str = Field(..., description="Xếp loại theo nhật ký đã xác minh")
+    reason: str
+    note: str
+
+
+class TeamRef(Schema):
+    uid: UUID
+    name: str
+    commune_id: str
+
+
+@router.get("/team-grades", response=list[TeamGradeOut])
+def team_grade_list(request: HttpRequest, year: int, grade: str = "") -> list[TeamGradeOut]:
+    return [
+        TeamGradeOut(
+            team=g.team.uid,
+            team_name=g.team.name,
+            commune_id=g.team.home_area.ident,
+            year=g.year,
+            grade=g.grade,
+            computed=g.computed,
+            reason=g.reason,
+            note=g.note,
+        )
+        for g in selectors.team_grades(request.user, year=year, grade=grade)[:2000]
+    ]
+
+
+@router.get("/paper-only", response=list[TeamRef])
+def paper_only_list(request: HttpRequest) -> list[TeamRef]:
+    return [
+        TeamRef(uid=t.uid, name=t.name, commune_id=t.home_area.ident)
+        for t in selectors.paper_only(request.user)
+    ]

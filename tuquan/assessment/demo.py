@@ -1,5 +1,6 @@
 """Demo assessment data (part of `tuquan load-demo`): last year's residential-area round of
-Phiêng Khoài proposed and approved, a hotspot with its plan, and the statutory team's rating."""
+Phiêng Khoài proposed and approved, a hotspot with its plan, the statutory team's rating,
+and the voluntary teams' grades."""
 
 from __future__ import annotations
 
@@ -72,4 +73,7 @@ def load_assessment_demo() -> int:
                     level="good" if m.role == "leader" else "done",
                     decision_number="230/QĐ-UBND",
                 )
+        # The voluntary teams graded for the last calendar year from their verified journal.
+        for team in Team.objects.filter(type__is_statutory=False, status__in=["active", "weak"]):
+            services.team_grade(actor=CONSOLE, team=team, year=timezone.localdate().year - 1)
     return 1

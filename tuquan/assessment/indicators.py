@@ -10,7 +10,16 @@ from typing import Any
 
 from django.db.models import Q
 
-from tuquan.assessment.models import Hotspot, HotspotStatus, Outcome, Rating, RatingLevel, Result, RoundStatus
+from tuquan.assessment.models import (
+    Grade,
+    Hotspot,
+    HotspotStatus,
+    Outcome,
+    Rating,
+    RatingLevel,
+    Result,
+    RoundStatus,
+)
 from tuquan.assessment.services import rating_period, window
 from tuquan.core import scoping
 from tuquan.core.indicators import Query, define, provider, ratio
@@ -89,6 +98,13 @@ define(
     "Số hộ khác nhau đã ký cam kết đến ngày cuối kỳ / số hộ có trong sổ theo dõi của khu vực.",
     "ratio",
 )
+for grade, label in Grade.choices:
+    define(
+        f"teams.grade.{grade}",
+        f"Số tổ xếp loại “{label}”",
+        "Số tổ của các mô hình tự quản được xếp loại năm ở mức này (theo nhật ký đã xác minh và nhận xét của cán"
+        " bộ), năm xếp loại (1/1–31/12) kết thúc trong kỳ.",
+    )
 define(
     "teams.paper_only",
     "Số tổ chỉ có trên giấy",
@@ -142,6 +158,7 @@ def assessment_indicators(query: Query) -> dict[str, Any]:
         "hotspots.declared": hotspots.count(),
         "hotspots.transformed": ratio(transformed, hotspots.count()),
         **_ratings(query),
+        **_grades(query),
         **_commitments(query),
         "teams.paper_only": len(paper_only_teams(query.actor, query.area, query.end)),
     }
@@ -162,6 +179,19 @@ def _ratings(query: Query) -> dict[str, Any]:
     out["force.rating.not_rated"] = members["not_rated"]
     out["rating.teams.by_level"] = {lv: teams[lv] for lv in RatingLevel.values}
     return out
+
+
+def _grades(query: Query) -> dict[str, Any]:
+    from tuquan.assessment.models import TeamGrade
+
+    years = [y for y in _years(query.start, query.end) if query.start <= date(y, 12, 31) <= query.end]
+    rows = TeamGrade.objects.filter(
+        scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="team__home_area__path"),
+        team__home_area__path__startswith=query.area.path,
+        year__in=years,
+    ).values_list("grade", flat=True)
+    counts = Counter(rows)
+    return {f"teams.grade.{g}": counts[g] for g in Grade.values}
 
 
 def _commitments(query: Query) -> dict[str, Any]:
@@ -198,4 +228,4 @@ def paper_only_teams(actor: Any, area: Any, on: date) -> list[Any]:
     working = Entry.objects.filter(
         status=EntryStatus.VERIFIED, occurred_on__gt=since, occurred_on__lte=on
     ).values("team")
-    return list(active.exclude(pk__in=working).order_by("name"))
+    return list(active.exclude(pk__in=working).select_related("home_area").order_by("name"))

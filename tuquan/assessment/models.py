@@ -290,3 +290,56 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id}/{self.membership_id} {self.year}: {self.level or '-'}"
+
+
+class Grade(models.TextChoices):
+    GOOD = "good", _("Tốt")
+    FAIR = "fair", _("Khá")
+    AVERAGE = "average", _("Trung bình")
+    WEAK = "weak", _("Yếu")
+
+
+class GradingRules(models.Model):
+    """A province's thresholds for grading the voluntary models' teams from their verified
+    journal: verified activities a month on average, and months with any verified activity."""
+
+    province = models.OneToOneField(Area, on_delete=models.CASCADE, related_name="+")
+    good_per_month = models.DecimalField(
+        _("tốt: số hoạt động/tháng"), max_digits=5, decimal_places=2, default=4
+    )
+    good_months = models.PositiveSmallIntegerField(_("tốt: số tháng có hoạt động"), default=10)
+    fair_per_month = models.DecimalField(
+        _("khá: số hoạt động/tháng"), max_digits=5, decimal_places=2, default=2
+    )
+    fair_months = models.PositiveSmallIntegerField(_("khá: số tháng có hoạt động"), default=8)
+    average_per_month = models.DecimalField(
+        _("trung bình: số hoạt động/tháng"), max_digits=5, decimal_places=2, default=1
+    )
+
+    def __str__(self) -> str:
+        return f"{self.province_id}"
+
+
+class TeamGrade(models.Model):
+    """A voluntary team's yearly grade: computed from its verified journal, confirmed or
+    changed (with a note) by the officer; the reason is kept to be shown."""
+
+    team = models.ForeignKey("registry.Team", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    computed = models.CharField(_("xếp loại theo nhật ký"), max_length=10, choices=Grade.choices)
+    grade = models.CharField(_("xếp loại"), max_length=10, choices=Grade.choices)
+    reason = models.CharField(_("căn cứ"), max_length=400)
+    note = models.CharField(_("nhận xét của cán bộ"), max_length=300, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-year", "team"]
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["team", "year"], name="assessment_team_grade_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.year}: {self.grade}"

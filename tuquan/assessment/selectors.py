@@ -6,7 +6,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tuquan.assessment.models import CriteriaSet, Hotspot, Outcome, Result, Round, RoundStatus, SetStatus
+from tuquan.assessment.models import (
+    CriteriaSet,
+    Hotspot,
+    Outcome,
+    Result,
+    Round,
+    RoundStatus,
+    SetStatus,
+    TeamGrade,
+)
 from tuquan.core import scoping
 from tuquan.core.roles import Cap
 
@@ -76,3 +85,23 @@ def hotspot_get_for_user(user: Any, uid: Any) -> Hotspot:
 
 def in_area(qs: QuerySet[Any], path: str, field: str) -> QuerySet[Any]:
     return qs.filter(Q(**{f"{field}__startswith": path}))
+
+
+def team_grades(user: Any, *, year: int, grade: str = "") -> QuerySet[TeamGrade]:
+    """The year's grades of the teams the user sees: the province looks for the weak to
+    strengthen or dissolve and the good to replicate."""
+    qs = TeamGrade.objects.filter(
+        scoping.subtree_q(user, Cap.TEAM_READ, path_field="team__home_area__path"), year=year
+    ).select_related("team", "team__type", "team__home_area")
+    return qs.filter(grade=grade) if grade else qs
+
+
+def paper_only(user: Any, *, on: Any = None) -> list[Any]:
+    """Active teams the user sees with no verified activity in the last months."""
+    from django.utils import timezone
+
+    from tuquan.assessment.indicators import paper_only_teams
+    from tuquan.core.models import COUNTRY_IDENT, Area
+
+    country = Area.objects.get(ident=COUNTRY_IDENT)
+    return paper_only_teams(user, country, on or timezone.localdate())

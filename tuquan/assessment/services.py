@@ -23,6 +23,8 @@ from tuquan.assessment.models import (
     CheckKind,
     CriteriaSet,
     Criterion,
+    Grade,
+    GradingRules,
     Hotspot,
     HotspotStatus,
     HotspotTask,
@@ -35,6 +37,7 @@ from tuquan.assessment.models import (
     RoundStatus,
     SetStatus,
     SubjectKind,
+    TeamGrade,
     Unit,
 )
 from tuquan.core import scoping
@@ -521,3 +524,66 @@ def rating_commend(
         rating.save(update_fields=["commendation"])
         audit_record(actor=actor, action=AuditAction.CREATE, obj=commendation, area=rating.team.home_area)
     return commendation
+
+
+# --- grading the voluntary models' teams ------------------------------------------------------
+
+OUTCOME_KINDS = ("arrest", "tip", "mediation", "items", "incident")
+
+
+def grading_rules_for(area: Area) -> GradingRules:
+    province = area.province if area.level != Level.PROVINCE else area
+    return GradingRules.objects.filter(province=province).first() or GradingRules(province=province)
+
+
+def grade_from_journal(team: Team, year: int) -> tuple[str, str]:
+    """The grade the verified journal of the calendar year supports, and why."""
+    from tuquan.journal.models import Entry, EntryStatus
+
+    rules = grading_rules_for(team.home_area)
+    entries = Entry.objects.filter(team=team, status=EntryStatus.VERIFIED, occurred_on__year=year)
+    count = entries.count()
+    months = entries.dates("occurred_on", "month").count()
+    outcomes = entries.filter(kind__in=OUTCOME_KINDS).count()
+    per_month = Decimal(count) / 12
+    if per_month >= rules.good_per_month and months >= rules.good_months:
+        grade = Grade.GOOD
+    elif per_month >= rules.fair_per_month and months >= rules.fair_months:
+        grade = Grade.FAIR
+    elif per_month >= rules.average_per_month:
+        grade = Grade.AVERAGE
+    else:
+        grade = Grade.WEAK
+    reason = _(
+        "%(n)s hoạt động đã xác minh (%(p)s/tháng), có hoạt động %(m)s/12 tháng, %(o)s kết quả"
+        " (bắt giữ, tin báo, hòa giải, thu hồi, xử lý sự việc)"
+    ) % {"n": count, "p": f"{per_month:.1f}".replace(".", ","), "m": months, "o": outcomes}
+    return grade, reason
+
+
+def team_grade(*, actor: Any, team: Team, year: int, grade: str = "", note: str = "") -> TeamGrade:
+    """Grade a voluntary team for the year: the journal's grade unless the officer decides
+    otherwise, which needs a note."""
+    _require(actor, team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không xếp loại tổ của xã này."))
+    if team.type.is_statutory:
+        raise ValidationError(_("Tổ bảo vệ ANTT được xếp loại theo mức hoàn thành nhiệm vụ."))
+    computed, reason = grade_from_journal(team, year)
+    if grade and grade not in Grade.values:
+        raise ValidationError({"grade": _("Mức xếp loại không hợp lệ.")})
+    if grade and grade != computed and not note.strip():
+        raise ValidationError({"note": _("Ghi nhận xét khi xếp loại khác kết quả theo nhật ký.")})
+    with transaction.atomic():
+        row = TeamGrade.objects.filter(team=team, year=year).first() or TeamGrade(team=team, year=year)
+        row.computed, row.grade, row.reason, row.note = computed, grade or computed, reason, note.strip()
+        row.graded_by = _user(actor)
+        row.full_clean()
+        row.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=row,
+            area=team.home_area,
+            label=str(year),
+            details={"grade": row.grade},
+        )
+    return row

@@ -10,5 +10,6 @@ urlpatterns = [
     path("danh-gia/dot/<uuid:uid>/phe-duyet/", views.round_approve, name="approve"),
     path("danh-gia/dot/<uuid:uid>/tra-lai/", views.round_return, name="return"),
     path("danh-gia/dot/<uuid:uid>/mo-lai/", views.round_reopen, name="reopen"),
+    path("danh-gia/xep-loai-to/", views.team_grading, name="grading"),
     path("dia-ban-trong-diem/<uuid:uid>/", views.hotspot_detail, name="hotspot"),
 ]

@@ -118,3 +118,27 @@ def round_reopen(request: HttpRequest, uid: str) -> HttpResponse:
 def hotspot_detail(request: HttpRequest, uid: str) -> HttpResponse:
     hotspot = selectors.hotspot_get_for_user(request.user, uid)
     return render_page(request, "assessment/hotspot.html", {"hotspot": hotspot, "tasks": hotspot.tasks.all()})
+
+
+@login_required
+@require_GET
+def team_grading(request: HttpRequest) -> HttpResponse:
+    """The weak and the paper-only teams to strengthen or dissolve, the good to replicate."""
+    from django.utils import timezone
+
+    try:
+        year = int(request.GET.get("nam", ""))
+    except ValueError:
+        year = timezone.localdate().year - 1
+    grades = selectors.team_grades(request.user, year=year).order_by("grade", "team__name")
+    return render_page(
+        request,
+        "assessment/grading.html",
+        {
+            "year": year,
+            "weak": [g for g in grades if g.grade == "weak"],
+            "good": [g for g in grades if g.grade == "good"],
+            "others": [g for g in grades if g.grade in ("fair", "average")],
+            "paper_only": selectors.paper_only(request.user),
+        },
+    )

@@ -40,6 +40,11 @@ CASES: dict[str, Case] = {
     "danh-gia/dot/<uuid:uid>/phe-duyet/": post("phe-duyet"),
     "danh-gia/dot/<uuid:uid>/tra-lai/": post("tra-lai"),
     "danh-gia/dot/<uuid:uid>/mo-lai/": post("mo-lai"),
+    "danh-gia/xep-loai-to/": Case(lambda w, _: "/danh-gia/xep-loai-to/?nam=2025", inside=expect(200)),
+    "GET api/v1/assessment/team-grades": Case(
+        lambda w, _: f"{API}/team-grades?year=2025", expect(200), anon=401
+    ),
+    "GET api/v1/assessment/paper-only": Case(lambda w, _: f"{API}/paper-only", expect(200), anon=401),
     "dia-ban-trong-diem/<uuid:uid>/": Case(
         lambda w, x: f"/dia-ban-trong-diem/{hotspot(w, x)}/", VILLAGE_READERS, expect(404, sam=200, erin=200)
     ),

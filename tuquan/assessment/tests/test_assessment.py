@@ -465,3 +465,64 @@ def test_the_api_lists_rounds_and_takes_the_decision(client: Any, world: Any) ->
     assert got.status_code == 200 and got.json()["status"] == "approved" and got.json()["locked"]
     sets = client.get("/api/v1/assessment/criteria-sets").json()
     assert {s["code"] for s in sets} >= {"antt-khu-dan-cu", "nong-thon-moi-19-2"}
+
+
+# --- grading the voluntary models' teams ----------------------------------------------------------
+
+
+def _patrols(world: Any, days: list[date]) -> None:
+    from tuquan.journal.services import entry_record, entry_review
+
+    for day in days:
+        entry = entry_record(
+            actor=CONSOLE,
+            team=world.team,
+            village=world.village,
+            kind="patrol",
+            occurred_on=day,
+            participants=[world.person],
+            member_turns=1,
+        )
+        entry_review(actor=CONSOLE, entry=entry, verdict="verified")
+
+
+def test_a_team_is_graded_from_its_verified_journal_with_the_reason_shown(world: Any) -> None:
+    from tuquan.assessment.models import GradingRules
+
+    grade = services.team_grade(actor=world.alice, team=world.team, year=2024)
+    assert grade.grade == "weak" and grade.reason.startswith("0 hoạt động đã xác minh")
+    _patrols(world, [date(2024, m, d) for m in range(1, 13) for d in (5, 12)])  # 2 a month, 12 months
+    grade = services.team_grade(actor=world.alice, team=world.team, year=2024)
+    assert (grade.computed, grade.grade) == ("fair", "fair")
+    assert "24 hoạt động đã xác minh (2,0/tháng), có hoạt động 12/12 tháng" in grade.reason
+    GradingRules.objects.create(province=world.province, good_per_month=2, good_months=12)
+    assert services.team_grade(actor=world.alice, team=world.team, year=2024).grade == "good"
+    with pytest.raises(ValidationError):  # the officer decides otherwise only with a note
+        services.team_grade(actor=world.alice, team=world.team, year=2024, grade="average")
+    grade = services.team_grade(
+        actor=world.alice, team=world.team, year=2024, grade="average", note="Chỉ tuần tra, không có kết quả"
+    )
+    assert (grade.computed, grade.grade) == ("good", "average")
+    with pytest.raises(PermissionDenied):
+        services.team_grade(actor=world.bob, team=world.team, year=2024)
+    figures = compute(
+        actor=world.charlie, area=world.province, start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
+    assert figures["teams.grade.average"] == 1 and figures["teams.grade.good"] == 0
+    assert [g.team for g in selectors.team_grades(world.charlie, year=2024, grade="average")] == [world.team]
+    assert list(selectors.team_grades(world.erin, year=2024)) == []
+
+
+def test_the_province_sees_the_weak_and_the_paper_only_teams_of_its_area_only(
+    client: Any, world: Any
+) -> None:
+    services.team_grade(actor=world.alice, team=world.team, year=2024)
+    services.team_grade(actor=world.erin, team=world.far_team, year=2024)
+    client.force_login(world.charlie)
+    page = client.get("/danh-gia/xep-loai-to/?nam=2024").content.decode()
+    assert world.team.name in page and world.far_team.name not in page
+    grades = client.get("/api/v1/assessment/team-grades?year=2024").json()
+    assert [(g["team"], g["grade"]) for g in grades] == [(str(world.team.uid), "weak")]
+    assert grades[0]["reason"].startswith("0 hoạt động đã xác minh")
+    paper = client.get("/api/v1/assessment/paper-only").json()
+    assert [t["uid"] for t in paper] == [str(world.team.uid)]

@@ -47,6 +47,17 @@ def test_the_demo_round_gives_its_ratios_and_the_paper_only_teams(db: Any) -> No
     assert figures["hotspots.transformed"] == {"numerator": 1, "denominator": 1, "ratio": 1.0}
     assert figures["rating.teams.by_level"]["good"] == 1
 
+    from tuquan.registry.models import Team
+
+    graded = Team.objects.filter(type__is_statutory=False, status__in=["active", "weak"]).count()
+    last = timezone.localdate().year - 1
+    out = io.StringIO()
+    call_command(
+        "indicators", area="14", start=f"{last}-01-01", end=f"{last}-12-31", format="json", stdout=out
+    )
+    grades = json.loads(out.getvalue())["indicators"]
+    assert graded and sum(grades[f"teams.grade.{g}"] for g in ("good", "fair", "average", "weak")) == graded
+
     today = timezone.localdate()
     since = today - timedelta(days=PAPER_ONLY_MONTHS * 30)
     province = Area.objects.get(ident="14")
