@@ -82,7 +82,14 @@ def main() -> None:
     )
     report("page: commune page as its officer", timed(lambda: o.get("/dia-ban/04099/"), 20), 0.2)
     bench_dashboard()
+    bench_phone()
     bench_workbook(officer)
+    # Issue 6: the engine on synthetic national data (BENCH_SF, default 0.002 here so that
+    # `make bench` stays within minutes; docs/performance.md records larger runs).
+    os.environ.setdefault("BENCH_SF", "0.002")
+    from tuquan import bench_scale
+
+    bench_scale.run(report)
 
 
 def bench_workbook(officer: object, households: int = 100_000) -> None:
@@ -200,6 +207,45 @@ def bench_dashboard() -> None:
             print(f"official report {fmt}: skipped ({exc})")
             continue
         report(f"official report .{fmt}, Sơn La, year to date", took, target)
+
+
+def page_weight(client: object, url: str) -> int:
+    """Bytes a phone downloads on first load: the page and its CSS/JS, gzip-compressed."""
+    import gzip
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    import tuquan
+
+    page = client.get(url).content  # type: ignore[attr-defined]
+    total = len(gzip.compress(page))
+    for asset in re.findall(rb'(?:href|src)="/static/([^"]+)"', page):
+        found = finders.find(asset.decode()) or str(Path(tuquan.__file__).parent / "static" / asset.decode())
+        total += len(gzip.compress(Path(str(found)).read_bytes()))
+    return total
+
+
+def bench_phone() -> None:
+    """Issue 4: the leader's journal and the patrol form, first load, at most 60 KB each."""
+    from django.test import Client
+
+    from tuquan.accounts.models import User
+    from tuquan.registry.models import Team
+
+    team = Team.objects.get(name="Tổ bảo vệ ANTT bản Nà Khoang")
+    client = Client()
+    client.force_login(User.objects.get(username="to"))
+    for name, url in (
+        ("team journal", f"/nhat-ky/{team.uid}/"),
+        ("patrol form", f"/nhat-ky/{team.uid}/ghi/patrol/"),
+    ):
+        size = page_weight(client, url)
+        print(
+            f"{'page: leader ' + name + ', first load (gzip)':<58} {size / 1024:9.1f} KB"
+            f"   target       60 KB   ratio {size / 61440:5.2f}"
+        )
 
 
 if __name__ == "__main__":

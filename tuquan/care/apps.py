@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CareConfig(AppConfig):
+    name = "tuquan.care"
+    label = "care"
+    verbose_name = "Người được giúp đỡ và quỹ tổ"
+
+    def ready(self) -> None:
+        from tuquan.care import indicators  # noqa: F401  (registers supervised.* and fund.*)

@@ -1,0 +1,173 @@
+"""Every read of supervised persons and team funds. Identities and history are read only
+inside the circle (care.permissions.circle_q) and every such read is audited; everyone who
+reads the area gets counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, FundMonth, SupervisedPerson
+from tuquan.care.permissions import can_close_fund_month, can_keep_fund, circle_q, is_officer_for
+from tuquan.core import scoping
+from tuquan.core.models import Area, AuditAction
+from tuquan.core.roles import Cap
+from tuquan.core.services import audit_record
+from tuquan.registry.models import Team
+from tuquan.registry.selectors import team_get_for_user
+
+IDENTITY_FIELDS = ["full_name", "birth_year", "address", "legal_basis", "needs"]
+
+
+# --- supervised persons ------------------------------------------------------------------
+
+
+def persons_visible(user: Any) -> QuerySet[SupervisedPerson]:
+    return SupervisedPerson.objects.filter(circle_q(user))
+
+
+def person_list(user: Any, *, area: Area | None = None, open_only: bool = False) -> list[SupervisedPerson]:
+    """The persons the user may see, with their names: one audited read for the list."""
+    qs = persons_visible(user).select_related("area", "team", "helper")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    if open_only:
+        qs = qs.filter(closed_on__isnull=True)
+    rows = list(qs.order_by("closed_on", "start_on", "id"))
+    if rows:
+        audit_record(
+            actor=user,
+            action=AuditAction.READ,
+            object_type="care.supervisedperson",
+            area=area,
+            label=_("Danh sách người được giúp đỡ"),
+            details={"fields": ["full_name"], "count": len(rows)},
+        )
+    return rows
+
+
+def person_get_for_user(user: Any, uid: Any, *, officer: bool = False) -> SupervisedPerson:
+    """404 outside the circle (the province too); 403 when `officer` and the user is the
+    leader or helper rather than the commune officer."""
+    return scoping.get_for_user(
+        SupervisedPerson.objects.select_related("area", "commune", "team", "helper"),
+        user,
+        visible_q=circle_q(user),
+        writable=(lambda p: is_officer_for(user, p)) if officer else None,
+        uid=uid,
+    )
+
+
+def person_read(user: Any, person: SupervisedPerson) -> dict[str, Any]:
+    """The person's identity and check-in history; the read is audited."""
+    audit_record(
+        actor=user,
+        action=AuditAction.READ,
+        obj=person,
+        area=person.commune,
+        label=person.ref,
+        details={"fields": [*IDENTITY_FIELDS, "checkins"]},
+    )
+    return {
+        **{f: getattr(person, f) for f in IDENTITY_FIELDS},
+        "checkins": list(CheckIn.objects.filter(person=person).select_related("recorded_by")),
+    }
+
+
+def person_counts(user: Any, *, area: Area | None = None) -> dict[str, int]:
+    """Open persons by category in what the user reads: counts only, for everyone."""
+    qs = SupervisedPerson.objects.filter(
+        scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"), closed_on__isnull=True
+    )
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    counts = dict.fromkeys(Category.values, 0)
+    for category, n in qs.values_list("category").annotate(n=Count("id")).values_list("category", "n"):
+        counts[category] = n
+    return counts
+
+
+def supervision_communes(user: Any) -> QuerySet[Area]:
+    """Communes where the user is the supervising officer (to add a person)."""
+    return Area.objects.filter(scoping.subtree_q(user, Cap.SUPERVISION, path_field="path"), level="commune")
+
+
+# --- team funds --------------------------------------------------------------------------
+
+
+def fund_team_get(user: Any, uid: Any, *, write: bool = False, close: bool = False) -> Team:
+    """A team's fund is read by whoever reads the team (404 outside); kept by its leaders
+    and the home commune's officer (403 for other readers)."""
+    team = team_get_for_user(user, uid)
+    if write and not can_keep_fund(user, team):
+        raise PermissionDenied(_("Bạn không giữ sổ quỹ của tổ này."))
+    if close and not can_close_fund_month(user, team):
+        raise PermissionDenied(_("Chỉ cán bộ Công an xã khoá sổ quỹ theo tháng."))
+    return team
+
+
+@dataclass
+class LedgerRow:
+    entry: FundEntry
+    signed: Decimal
+    balance: Decimal
+    closed: bool
+
+
+def _signed(kind: str, amount: Decimal) -> Decimal:
+    return amount if kind == FundKind.CONTRIBUTION else -amount
+
+
+def closed_months(team: Team) -> set[date]:
+    return set(FundMonth.objects.filter(team=team).values_list("month", flat=True))
+
+
+def fund_ledger(team: Team) -> list[LedgerRow]:
+    closed = closed_months(team)
+    balance = Decimal(0)
+    rows: list[LedgerRow] = []
+    for e in (
+        FundEntry.objects.filter(team=team)
+        .select_related("household", "corrects")
+        .order_by("occurred_on", "id")
+    ):
+        signed = _signed(e.kind, e.amount)
+        balance += signed
+        rows.append(LedgerRow(e, signed, balance, e.occurred_on.replace(day=1) in closed))
+    return rows
+
+
+def fund_totals(entries: QuerySet[FundEntry]) -> dict[str, Decimal]:
+    sums = {k: Decimal(0) for k in FundKind.values}
+    for kind, total in entries.values_list("kind").annotate(t=Sum("amount")).values_list("kind", "t"):
+        sums[kind] = Decimal(total or 0)
+    return sums
+
+
+def fund_balance(team: Team, *, on: date | None = None) -> Decimal:
+    qs = FundEntry.objects.filter(team=team)
+    if on is not None:
+        qs = qs.filter(occurred_on__lte=on)
+    sums = fund_totals(qs)
+    return sums[FundKind.CONTRIBUTION] - sums[FundKind.EXPENSE]
+
+
+def fund_entries_visible(user: Any) -> QuerySet[FundEntry]:
+    from tuquan.registry.selectors import teams_visible
+
+    return FundEntry.objects.filter(team__in=teams_visible(user).values("pk"))
+
+
+def fund_entry_get(team: Team, uid: Any) -> FundEntry:
+    entry = FundEntry.objects.filter(team=team, uid=uid).first()
+    if entry is None:
+        from django.http import Http404
+
+        raise Http404(_("Không tìm thấy."))
+    return entry
