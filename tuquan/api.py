@@ -74,6 +74,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register() -> None:
     from tuquan.accounts.api import router as accounts_router
     from tuquan.assessment.api import router as assessment_router
+    from tuquan.care import api as care
     from tuquan.core.api import router as core_router
     from tuquan.journal import api as journal
     from tuquan.registry import api as registry
@@ -91,6 +92,8 @@ def _register() -> None:
     api.add_router("/aggregates", journal.aggregates_router)
     api.add_router("/indicators", journal.indicators_router)
     api.add_router("/tips", tips_router)
+    api.add_router("/supervised", care.supervised_router)
+    api.add_router("/funds", care.funds_router)
     api.add_router("/assessment", assessment_router)
 
 

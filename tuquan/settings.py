@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "tuquan.reports",
     "tuquan.documents",
     "tuquan.tips",
+    "tuquan.care",
     "tuquan.assessment",
 ]
 

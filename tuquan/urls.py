@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tuquan.reports.urls")),
     path("", include("tuquan.documents.urls")),
     path("", include("tuquan.tips.urls")),
+    path("", include("tuquan.care.urls")),
     path("", include("tuquan.assessment.urls")),
     path("", include("tuquan.core.urls")),
 ]

@@ -33,6 +33,8 @@ class Cap:
     JOURNAL_ACCEPT = "journal.accept"  # the province accepts approved months
     AGGREGATE_WRITE = "journal.aggregate"  # period totals for years before the system
     TIP_TRIAGE = "tip.triage"  # residents' tips: inbox, replies, states (tuquan.tips)
+    SUPERVISION = "care.supervision"  # supervised persons of the commune: identities, history (tuquan.care)
+    FUND_MANAGE = "care.fund_manage"  # team funds: entries and month closing (tuquan.care)
     ASSESSMENT_PROPOSE = "assessment.propose"  # units, rounds, hotspots, ratings (tuquan.assessment)
     ASSESSMENT_APPROVE = "assessment.approve"  # decide rounds, edit criteria sets (tuquan.assessment)
 
@@ -64,6 +66,9 @@ for _role in (Role.COMMUNE_OFFICER, Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN):
     ROLE_CAPS[_role] = ROLE_CAPS[_role] | {Cap.ASSESSMENT_PROPOSE}
 for _role in (Role.PROVINCE_ADMIN, Role.SYSTEM_ADMIN):
     ROLE_CAPS[_role] = ROLE_CAPS[_role] | {Cap.ASSESSMENT_APPROVE}
+# Supervised persons and team funds (tuquan.care): the commune officer alone, never the
+# province (which sees counts only); assigned leaders and helpers are let in by tuquan.care.
+ROLE_CAPS[Role.COMMUNE_OFFICER] = ROLE_CAPS[Role.COMMUNE_OFFICER] | {Cap.SUPERVISION, Cap.FUND_MANAGE}
 
 # Which roles a manager may hand out (always within the manager's own area): the province
 # creates commune officers, a commune officer creates the leaders and members of its teams.
