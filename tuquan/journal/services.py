@@ -128,8 +128,18 @@ def _active_members(team: Team, day: date) -> int:
     )
 
 
-def validate_entry(entry: Entry, *, participants: list[Person], confirm: bool) -> None:
-    """Impossible values are refused; outlying ones need `confirm`. Errors name the field."""
+def validate_entry(
+    entry: Entry,
+    *,
+    participants: list[Person],
+    confirm: bool,
+    villages: list[Area] | None = None,
+    members: int | None = None,
+) -> None:
+    """Impossible values are refused; outlying ones need `confirm`. Errors name the field.
+
+    A workbook import passes the team's `villages` and active `members` as its file will
+    leave them (the team may be new, not yet saved)."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message: str) -> None:
@@ -138,7 +148,7 @@ def validate_entry(entry: Entry, *, participants: list[Person], confirm: bool) -
     team = entry.team
     if entry.kind not in team.type.journal_kinds:
         add("kind", _("Mô hình “%(t)s” không ghi loại hoạt động này.") % {"t": team.type.short_name})
-    if entry.village_id not in {v.pk for v in _team_villages(team)}:
+    if entry.village not in (_team_villages(team) if villages is None else villages):
         add("village", _("Thôn này không thuộc địa bàn của tổ."))
     if entry.occurred_on > timezone.localdate():
         add("occurred_on", _("Ngày ở tương lai."))
@@ -155,7 +165,9 @@ def validate_entry(entry: Entry, *, participants: list[Person], confirm: bool) -
             days = (
                 timezone.localtime(entry.ended_at).date() - timezone.localtime(entry.started_at).date()
             ).days + 1
-        people = max(_active_members(team, entry.occurred_on), len(participants)) + entry.other_participants
+        if members is None:
+            members = _active_members(team, entry.occurred_on)
+        people = max(members, len(participants)) + entry.other_participants
         if entry.member_turns is not None and entry.member_turns > people * days:
             add(
                 "member_turns",

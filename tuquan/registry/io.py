@@ -275,6 +275,59 @@ SHEETS: tuple[Sheet, ...] = (
             Column("reason", "Thành tích", width=30),
         ),
     ),
+    # The journal's sheets (issue 4): checked and written by `tuquan.journal.io`.
+    Sheet(
+        "entries",
+        "Nhật ký",
+        (
+            Column("key", "Mã", width=38),
+            Column("team", "Mã tổ", required=True, width=38),
+            Column("village", "Thôn", required=True, width=10),
+            Column("kind", "Loại hoạt động", required=True, width=16),
+            Column("occurred_on", "Ngày", "date", required=True),
+            Column("participants", "Người tham gia", "list", width=40),
+            Column("other_participants", "Người khác tham gia", "int", width=10),
+            Column("started_at", "Bắt đầu", width=17),
+            Column("ended_at", "Kết thúc", width=17),
+            Column("member_turns", "Lượt người", "int", width=10),
+            Column("attendance_persons", "Số người dự", "int", width=10),
+            Column("attendance_households", "Số hộ dự", "int", width=10),
+            Column("subject", "Nội dung hoà giải", width=24),
+            Column("parties", "Số bên", "int", width=8),
+            Column("outcome", "Kết quả hoà giải", width=16),
+            Column("tip_category", "Loại thông tin", width=16),
+            Column("tip_valuable", "Có giá trị (để đọc)", imported=False, width=10),
+            Column("cases", "Số vụ", "int", width=8),
+            Column("suspects", "Số đối tượng", "int", width=8),
+            Column("offence", "Hành vi", width=20),
+            Column("homemade_guns", "Súng tự chế", "int", width=8),
+            Column("guns", "Súng", "int", width=8),
+            Column("bullets", "Đạn", "int", width=8),
+            Column("explosives", "Vật liệu nổ", "int", width=8),
+            Column("knives", "Dao, kiếm", "int", width=8),
+            Column("other_items", "Vật khác", "int", width=8),
+            Column("incident_kind", "Loại sự việc", width=16),
+            Column("poppy_m2", "Diện tích thuốc phiện phá (m²)", width=12),
+            Column("migration_cases", "Số trường hợp di cư tự do được ngăn", "int", width=10),
+            Column("extra", "Chỉ tiêu riêng", width=24),
+            Column("note", "Ghi chú", width=24),
+            Column("status", "Trạng thái (để đọc)", imported=False, width=14),
+            Column("review_comment", "Nhận xét (để đọc)", imported=False, width=24),
+        ),
+    ),
+    Sheet(
+        "aggregates",
+        "Tổng hợp kỳ",
+        (
+            Column("key", "Mã", width=38),
+            Column("area", "Địa bàn", required=True, width=14),
+            Column("indicator", "Chỉ tiêu", required=True, width=24),
+            Column("period_kind", "Kỳ", required=True, width=8),
+            Column("period_start", "Từ ngày", "date", required=True),
+            Column("value", "Giá trị", required=True, width=10),
+            Column("note", "Ghi chú", width=24),
+        ),
+    ),
 )
 SHEET = {s.key: s for s in SHEETS}
 
@@ -489,7 +542,7 @@ class _Exporter:
         referenced |= {t.area_id for t in trainings}
         villages = self._villages(referenced)
         types = self._types(teams)
-        return {
+        found: dict[str, list[dict[str, Any]]] = {
             "villages": [self._village(v) for v in villages],
             "types": [self._type(t) for t in types],
             "teams": sorted(
@@ -590,6 +643,10 @@ class _Exporter:
                 key=lambda r: (r["awarded_on"], r["key"]),
             ),
         }
+        from tuquan.journal import io as journal_io
+
+        found.update(journal_io.export_rows(self.inside, teams, people))
+        return found
 
     # teams --------------------------------------------------------------------------------
 
@@ -1243,6 +1300,8 @@ class Plan:
     commendations: Changes = field(default_factory=Changes)
     placements: list[tuple[Model, Area, str]] = field(default_factory=list)
     paths: set[str] = field(default_factory=set)  # areas written, for the audit entry's area
+    # Writes of later apps' sheets (the journal's), run in the same transaction after the rest.
+    later: list[Callable[[], None]] = field(default_factory=list)
 
 
 def _same(obj: Model, name: str, value: Any) -> bool:
@@ -1427,6 +1486,10 @@ class _Importer:
         for key, step in later:
             if key in sheets:
                 step(sheets[key])
+        if "entries" in sheets or "aggregates" in sheets:
+            from tuquan.journal import io as journal_io
+
+            journal_io.check(self, sheets.get("entries"), sheets.get("aggregates"))
         return self.plan
 
     def _uuids(self, sheets: dict[str, _SheetData], where: list[tuple[str, str]]) -> set[str]:
@@ -1458,6 +1521,8 @@ class _Importer:
             ("people", "area"),
             ("households", "area"),
             ("trainings", "area"),
+            ("entries", "village"),
+            ("aggregates", "area"),
         ]:
             data = sheets.get(sheet_key)
             for _number, cells in data.rows if data else ():
@@ -1480,6 +1545,7 @@ class _Importer:
                 ("commitments", "team"),
                 ("trainings", "team"),
                 ("commendations", "team"),
+                ("entries", "team"),
             ],
         )
         for batch in _chunks(team_keys):
@@ -1498,6 +1564,7 @@ class _Importer:
                 ("memberships", "person"),
                 ("trainings", "attendees"),
                 ("commendations", "person"),
+                ("entries", "participants"),
             ],
         )
         # Many records share few areas: each area is read once and attached, not joined per row.

@@ -923,6 +923,8 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
             core_services.placement_create(
                 obj=record, legacy_area=legacy_area, summary=summary, source=plan.source
             )
+        for write in plan.later:
+            write()
 
         counts = {
             title: {k: v for k, v in vars(c).items() if k != "unchanged" and v}
