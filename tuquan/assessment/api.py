@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from tuquan.assessment import selectors, services
@@ -200,3 +201,48 @@ def paper_only_list(request: HttpRequest) -> list[TeamRef]:
         TeamRef(uid=t.uid, name=t.name, commune_id=t.home_area.ident)
         for t in selectors.paper_only(request.user)
     ]
+
+
+class ResultIn(Schema):
+    area_id: str = Field(
+        "", description='Thôn hoặc xã được đánh giá, ví dụ "04099.1"; để trống khi là đơn vị'
+    )
+    unit: UUID | None = Field(None, description="Đơn vị (cơ quan, doanh nghiệp, trường học) đã đăng ký")
+    answers: dict[str, Any] = Field(default_factory=dict, description="Mã tiêu chí → true/false hoặc số")
+    evidence: str = ""
+    grade: str = ""
+
+
+@router.post("/rounds/{uid}/results", response=RoundOut)
+def round_result(request: HttpRequest, uid: UUID, body: ResultIn) -> RoundOut:
+    """The commune's proposed result for one subject (refused once the round is sent)."""
+    from django.core.exceptions import ValidationError
+
+    from tuquan.assessment.models import RoundStatus, Unit
+    from tuquan.core.models import Area
+
+    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    if rnd.status in (RoundStatus.PROPOSED, RoundStatus.APPROVED):
+        raise ValidationError(_("Đợt đánh giá đã gửi hoặc đã phê duyệt: không sửa được."))
+    area = (
+        Area.objects.filter(ident=body.area_id, path__startswith=rnd.commune.path).first()
+        if body.area_id
+        else None
+    )
+    unit = Unit.objects.filter(uid=body.unit, commune=rnd.commune).first() if body.unit else None
+    services.result_record(
+        actor=request.user,
+        round=rnd,
+        area=area,
+        unit=unit,
+        answers=body.answers,
+        evidence=body.evidence,
+        grade=body.grade,
+    )
+    return RoundOut.of(rnd, full=True)
+
+
+@router.post("/rounds/{uid}/propose", response=RoundOut)
+def round_propose(request: HttpRequest, uid: UUID) -> RoundOut:
+    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    return RoundOut.of(services.round_propose(actor=request.user, round=rnd), full=True)

@@ -526,3 +526,18 @@ def test_the_province_sees_the_weak_and_the_paper_only_teams_of_its_area_only(
     assert grades[0]["reason"].startswith("0 hoạt động đã xác minh")
     paper = client.get("/api/v1/assessment/paper-only").json()
     assert [t["uid"] for t in paper] == [str(world.team.uid)]
+
+
+def test_the_commune_records_results_and_sends_the_round_through_the_api(client: Any, world: Any) -> None:
+    services.round_return(actor=world.charlie, round=world.round, reason="Bổ sung")
+    client.force_login(world.alice)
+    url = f"/api/v1/assessment/rounds/{world.round.uid}"
+    got = client.post(
+        f"{url}/results",
+        {"area_id": world.village.ident, "answers": {**YES, "hoa-giai": False}},
+        content_type="application/json",
+    )
+    assert got.status_code == 200 and got.json()["results"][0]["outcome"] == "not_met"
+    missing = client.post(f"{url}/results", {"area_id": world.village.ident}, content_type="application/json")
+    assert missing.status_code == 422
+    assert client.post(f"{url}/propose", content_type="application/json").json()["status"] == "proposed"
