@@ -25,6 +25,9 @@ class Command(BaseCommand):
         from tuquan.assessment.demo import load_assessment_demo
 
         load_assessment_demo()
+        from tuquan.care.demo import load_care_demo
+
+        load_care_demo()
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for username, role, area in rows:
             self.stdout.write(f"  {username:<8} {Role(role).label} — {area}")
