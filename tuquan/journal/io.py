@@ -269,10 +269,12 @@ def _locked_months(imp: Any, known: dict[str, Entry]) -> set[tuple[int, date]]:
 
 def _entries(imp: Any, data: Any, writes: _Writes) -> None:
     known: dict[str, Entry] = imp._by_uid(Entry, data, ["team__type", "village__parent"])
-    before: dict[int, set[int]] = defaultdict(set)
+    before: dict[int, list[Person]] = defaultdict(list)
     through = Entry.participants.through
-    for link in through.objects.filter(entry_id__in=[e.pk for e in known.values()]):
-        before[link.entry_id].add(link.person_id)
+    for link in through.objects.filter(entry_id__in=[e.pk for e in known.values()]).select_related(
+        "person__area"
+    ):
+        before[link.entry_id].append(link.person)
     locked = _locked_months(imp, known)
     members = _Members(imp)
     kinds = _options(JOURNAL_CHOICES)
@@ -336,7 +338,9 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
             c.has("participants")
             and existing is not None
             and (
-                before.get(existing.pk, set()) != {p.pk for p in people} or any(p.pk is None for p in people)
+                {p.pk for p in before.get(existing.pk, []) if imp.may_read_record(p.area)}
+                != {p.pk for p in people}
+                or any(p.pk is None for p in people)
             )
         )
         if existing is not None and not diff and not people_change:
@@ -427,7 +431,11 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
         if not booked:
             continue
         if existing is None or people_change:
-            writes.participants.append((entry, people))
+            # People the importer cannot see stay: the file could not have shown them.
+            hidden = (
+                [p for p in before.get(entry.pk, []) if not imp.may_read_record(p.area)] if existing else []
+            )
+            writes.participants.append((entry, hidden + people))
         writes.touched.extend(places)
 
 

@@ -178,6 +178,17 @@ def test_a_file_cannot_record_where_totals_were_entered(world: Any) -> None:
     assert any(e.startswith(f"Nhật ký / {row} / {letter}:") and "tổng hợp" in e for e in errors)
 
 
+def test_an_officer_of_another_commune_cannot_record_for_the_team(world: Any) -> None:
+    data = workbook_of(world)
+    row = next(i for i, r in enumerate(cells(data)["Nhật ký"], start=1) if str(world.entry.uid) in r)
+    changed = edited(data, "Nhật ký", row, "Ghi chú", "của xã khác")
+
+    errors = refused(world.bob, changed)
+
+    assert any(e.startswith(f"Nhật ký / {row} / ") for e in errors)
+    assert Entry.objects.get(pk=world.entry.pk).note == ""
+
+
 def workbook_of(world: Any) -> bytes:
     from tuquan.registry import io as workbook
 
