@@ -9,11 +9,14 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from tuquan.care import selectors, services
-from tuquan.care.models import CheckIn, FundEntry, SupervisedPerson
+from tuquan.care import io, selectors, services
+from tuquan.care.models import CheckIn, FundEntry, Referral, SupervisedPerson
 
 supervised_router = Router(tags=["Người được giúp đỡ"])
 funds_router = Router(tags=["Quỹ tổ"])
@@ -35,7 +38,6 @@ class PersonOut(Schema):
     family_support: bool
     income_band: str
     reoffended_on: date | None
-    referrals: list[str]
 
     @staticmethod
     def of(p: SupervisedPerson) -> PersonOut:
@@ -55,7 +57,6 @@ class PersonOut(Schema):
             family_support=p.family_support,
             income_band=p.income_band,
             reoffended_on=p.reoffended_on,
-            referrals=list(p.referrals or []),
         )
 
 
@@ -68,8 +69,65 @@ class CheckInOut(Schema):
         return CheckInOut(occurred_on=c.occurred_on, note=c.note)
 
 
+class ReferralOut(Schema):
+    uid: UUID
+    organisation: str
+    referred_on: date
+    need: str
+    status: str
+    outcome: str
+    outcome_on: date | None
+
+    @staticmethod
+    def of(r: Referral) -> ReferralOut:
+        return ReferralOut(
+            uid=r.uid,
+            organisation=r.organisation,
+            referred_on=r.referred_on,
+            need=r.need,
+            status=r.status,
+            outcome=r.outcome,
+            outcome_on=r.outcome_on,
+        )
+
+
+class ReferralIn(Schema):
+    organisation: str
+    referred_on: date
+    need: str = ""
+    status: str = "pending"
+    outcome: str = ""
+    outcome_on: date | None = None
+
+
+class ReferralPatch(Schema):
+    organisation: str | None = None
+    referred_on: date | None = None
+    need: str | None = None
+    status: str | None = None
+    outcome: str | None = None
+    outcome_on: date | None = None
+
+
 class PersonDetail(PersonOut):
     checkins: list[CheckInOut]
+    referrals: list[ReferralOut]
+
+
+class ImportError_(Schema):
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+
+class ImportResult(Schema):
+    sheets: dict[str, dict[str, int]]
+
+
+class ImportRefused(Schema):
+    detail: str
+    errors: list[ImportError_]
 
 
 class PersonList(Schema):
@@ -93,6 +151,26 @@ def person_list(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@supervised_router.post(
+    "/import",
+    response={200: ImportResult, 422: ImportRefused},
+    summary="Nhập người được giúp đỡ từ tệp Excel (cán bộ Công an xã; có lỗi thì không ghi gì)",
+)
+def person_import(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:  # noqa: B008
+    if not io.may_import_persons(request.user):
+        raise PermissionDenied(io.IMPORT_REFUSED)
+    if file is None:
+        return Status(422, {"detail": _("Hãy gửi tệp Excel (.xlsx) ở trường “file”."), "errors": []})
+    try:
+        counts = io.person_import(actor=request.user, data=file.read())
+    except io.WorkbookErrors as exc:
+        return Status(
+            422,
+            {"detail": _("Tệp có lỗi, không có gì được ghi."), "errors": [e.as_dict() for e in exc.errors]},
+        )
+    return {"sheets": {title: vars(c) for title, c in counts.items()}}
+
+
 @supervised_router.get(
     "/{uid}", response=PersonDetail, summary="Một người, với các lần gặp (ghi nhật ký đọc)"
 )
@@ -100,7 +178,35 @@ def person_get(request: HttpRequest, uid: UUID) -> PersonDetail:
     person = selectors.person_get_for_user(request.user, uid)
     identity = selectors.person_read(request.user, person)
     base = PersonOut.of(person).dict()
-    return PersonDetail(**base, checkins=[CheckInOut.of(c) for c in identity["checkins"]])
+    return PersonDetail(
+        **base,
+        checkins=[CheckInOut.of(c) for c in identity["checkins"]],
+        referrals=[ReferralOut.of(r) for r in identity["referrals"]],
+    )
+
+
+@supervised_router.post(
+    "/{uid}/referrals", response={201: ReferralOut}, summary="Giới thiệu đến một tổ chức (cán bộ Công an xã)"
+)
+def referral_create(request: HttpRequest, uid: UUID, payload: ReferralIn) -> Status[ReferralOut]:
+    person = selectors.person_get_for_user(request.user, uid, officer=True)
+    referral = services.referral_create(actor=request.user, person=person, **payload.dict())
+    return Status(201, ReferralOut.of(referral))
+
+
+@supervised_router.patch(
+    "/{uid}/referrals/{referral}",
+    response=ReferralOut,
+    summary="Cập nhật tình trạng, kết quả của một lần giới thiệu (cán bộ Công an xã)",
+)
+def referral_update(request: HttpRequest, uid: UUID, referral: UUID, payload: ReferralPatch) -> ReferralOut:
+    obj = selectors.referral_get_for_user(request.user, uid, referral, officer=True)
+    changes = payload.dict(exclude_unset=True)
+    for field in ("organisation", "referred_on", "status"):
+        if changes.get(field, "") is None:
+            del changes[field]
+    obj = services.referral_update(actor=request.user, referral=obj, **changes)
+    return ReferralOut.of(obj)
 
 
 @supervised_router.post("/{uid}/checkins", response={201: CheckInOut}, summary="Ghi một lần gặp")

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuquan.care.models import Category, IncomeBand, Referral
+from tuquan.care.models import Category, IncomeBand, ReferralOrg, ReferralStatus
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -48,12 +48,19 @@ class OutcomeForm(forms.Form):
         label=_("Thu nhập hằng tháng"), choices=IncomeBand.choices, required=False
     )
     reoffended_on = forms.DateField(label=_("Tái phạm ngày"), widget=DATE, required=False)
-    referrals = forms.MultipleChoiceField(
-        label=_("Giới thiệu đến"),
-        choices=Referral.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+
+
+class ReferralForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Giới thiệu đến"), choices=ReferralOrg.choices)
+    referred_on = forms.DateField(label=_("Ngày giới thiệu"), widget=DATE, initial=timezone.localdate)
+    need = forms.CharField(
+        label=_("Nhu cầu, lý do"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    status = forms.ChoiceField(label=_("Tình trạng"), choices=ReferralStatus.choices)
+    outcome = forms.CharField(
+        label=_("Kết quả"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    outcome_on = forms.DateField(label=_("Ngày có kết quả"), widget=DATE, required=False)
 
 
 class CloseForm(forms.Form):

@@ -37,11 +37,20 @@ class IncomeBand(models.TextChoices):
     FROM_2M = "2m_plus", _("Từ 2 triệu đồng/tháng trở lên")
 
 
-class Referral(models.TextChoices):
+class ReferralOrg(models.TextChoices):
+    """Where a supervised person is referred (nơi giới thiệu đến)."""
+
     WOMEN = "women_union", _("Hội Liên hiệp Phụ nữ")
     YOUTH = "youth_union", _("Đoàn Thanh niên")
     VETERANS = "veterans", _("Hội Cựu chiến binh")
     VOCATIONAL = "vocational", _("Đào tạo nghề")
+
+
+class ReferralStatus(models.TextChoices):
+    PENDING = "pending", _("Đang chờ")
+    ACCEPTED = "accepted", _("Đã tiếp nhận")
+    COMPLETED = "completed", _("Đã hoàn thành")
+    DECLINED = "declined", _("Không tiếp nhận")
 
 
 def new_ref() -> str:
@@ -88,7 +97,6 @@ class SupervisedPerson(models.Model):
     family_support = models.BooleanField(_("gia đình hỗ trợ"), default=False)
     income_band = models.CharField(_("thu nhập"), max_length=10, choices=IncomeBand.choices, blank=True)
     reoffended_on = models.DateField(_("tái phạm ngày"), null=True, blank=True)
-    referrals = models.JSONField(_("giới thiệu đến"), default=list, blank=True)
     closed_on = models.DateField(_("kết thúc ngày"), null=True, blank=True)
     minimised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -115,6 +123,34 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}@{self.occurred_on}"
+
+
+class Referral(models.Model):
+    """A referral of a supervised person to an organisation, and what came of it. Read only
+    inside the person's circle; the need and the outcome are encrypted and emptied when the
+    person is minimised (organisation, status and dates remain)."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(SupervisedPerson, on_delete=models.CASCADE, related_name="referral_records")
+    organisation = models.CharField(_("giới thiệu đến"), max_length=20, choices=ReferralOrg.choices)
+    referred_on = models.DateField(_("ngày giới thiệu"))
+    need = EncryptedTextField(_("nhu cầu, lý do"))
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.PENDING
+    )
+    outcome = EncryptedTextField(_("kết quả"))
+    outcome_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar[list[str]] = ["-referred_on", "-id"]
+        verbose_name = _("giới thiệu")
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.organisation}"
 
 
 class FundKind(models.TextChoices):

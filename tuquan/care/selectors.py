@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, FundMonth, SupervisedPerson
+from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, FundMonth, Referral, SupervisedPerson
 from tuquan.care.permissions import can_close_fund_month, can_keep_fund, circle_q, is_officer_for
 from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction
@@ -72,12 +72,26 @@ def person_read(user: Any, person: SupervisedPerson) -> dict[str, Any]:
         obj=person,
         area=person.commune,
         label=person.ref,
-        details={"fields": [*IDENTITY_FIELDS, "checkins"]},
+        details={"fields": [*IDENTITY_FIELDS, "checkins", "referrals"]},
     )
     return {
         **{f: getattr(person, f) for f in IDENTITY_FIELDS},
         "checkins": list(CheckIn.objects.filter(person=person).select_related("recorded_by")),
+        "referrals": list(Referral.objects.filter(person=person).select_related("recorded_by")),
     }
+
+
+def referral_get_for_user(user: Any, uid: Any, referral_uid: Any, *, officer: bool = False) -> Referral:
+    """A referral of a person in the user's circle (404 outside it, as the person); 403
+    with `officer` for the leader or helper."""
+    person = person_get_for_user(user, uid, officer=officer)
+    referral = Referral.objects.filter(person=person, uid=referral_uid).first()
+    if referral is None:
+        from django.http import Http404
+
+        raise Http404(_("Không tìm thấy."))
+    referral.person = person
+    return referral
 
 
 def person_counts(user: Any, *, area: Area | None = None) -> dict[str, int]:

@@ -3,6 +3,8 @@ with the record's reference and the names of the fields (never their values)."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,6 +23,8 @@ from tuquan.care.models import (
     FundMonth,
     IncomeBand,
     Referral,
+    ReferralOrg,
+    ReferralStatus,
     SupervisedPerson,
 )
 from tuquan.care.permissions import can_close_fund_month, can_keep_fund, in_circle, is_console, is_officer_for
@@ -37,11 +41,13 @@ OUTCOME_FIELDS = (
     "family_support",
     "income_band",
     "reoffended_on",
-    "referrals",
     "planned_end_on",
     "team",
     "helper",
 )
+REF_RE = re.compile(r"GD-[A-Z0-9]{6}")
+# The identity, corrected by the officer (never once minimised).
+IDENTITY_FIELDS = ("full_name", "birth_year", "address", "legal_basis", "needs")
 
 
 def _commune_of(area: Area) -> Area:
@@ -99,7 +105,9 @@ def supervised_create(
     planned_end_on: date | None = None,
     team: Team | None = None,
     helper: Person | None = None,
+    ref: str = "",
 ) -> SupervisedPerson:
+    """`ref` keeps the reference a person had in another database (a workbook import)."""
     if not (is_console(actor) or scoping.covers(actor, area.path, Cap.SUPERVISION)):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã nhận người được giúp đỡ của xã."))
     commune = _commune_of(area)
@@ -111,6 +119,8 @@ def supervised_create(
     if planned_end_on is not None and planned_end_on < start_on:
         raise ValidationError({"planned_end_on": _("Ngày kết thúc trước ngày bắt đầu.")})
     _check_assignment(commune, team, helper)
+    if ref and (not REF_RE.fullmatch(ref) or SupervisedPerson.objects.filter(ref=ref).exists()):
+        raise ValidationError({"ref": _("Mã hồ sơ “%(ref)s” không dùng được.") % {"ref": ref}})
     person = SupervisedPerson(
         area=area,
         commune=commune,
@@ -125,6 +135,8 @@ def supervised_create(
         team=team,
         helper=helper,
     )
+    if ref:
+        person.ref = ref
     person.full_clean()
     person.save()
     audit_record(
@@ -140,18 +152,24 @@ def supervised_create(
 
 @transaction.atomic
 def supervised_update(*, actor: Any, person: SupervisedPerson, **changes: Any) -> SupervisedPerson:
-    """Outcomes, referrals, assignment: the commune officer only."""
+    """Outcomes, assignment, corrections of the identity: the commune officer only."""
     _require_officer(actor, person)
-    unknown = set(changes) - set(OUTCOME_FIELDS)
+    unknown = set(changes) - set(OUTCOME_FIELDS) - set(IDENTITY_FIELDS)
     if unknown:
         raise ValidationError(_("Không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     if "income_band" in changes and changes["income_band"] not in IncomeBand.values:
         raise ValidationError({"income_band": _("Mức thu nhập không hợp lệ.")})
-    if "referrals" in changes:
-        refs = list(changes["referrals"] or [])
-        if any(r not in Referral.values for r in refs):
-            raise ValidationError({"referrals": _("Nơi giới thiệu không hợp lệ.")})
-        changes["referrals"] = sorted(set(refs))
+    identity = [f for f in IDENTITY_FIELDS if f in changes]
+    if identity and person.minimised_at is not None:
+        raise ValidationError(_("Thông tin nhận dạng đã được xoá, không ghi lại được."))
+    for field in identity:
+        changes[field] = (changes[field] or "").strip()
+    if "full_name" in changes:
+        changes["full_name"] = " ".join(changes["full_name"].split())
+        if not changes["full_name"]:
+            raise ValidationError({"full_name": _("Họ và tên không được để trống.")})
+    if changes.get("planned_end_on") is not None and changes["planned_end_on"] < person.start_on:
+        raise ValidationError({"planned_end_on": _("Ngày kết thúc trước ngày bắt đầu.")})
     if changes.get("loan_amount") not in (None, ""):
         changes["loan_amount"] = _money(changes["loan_amount"], "loan_amount")
     elif "loan_amount" in changes:
@@ -218,6 +236,117 @@ def supervised_close(*, actor: Any, person: SupervisedPerson, closed_on: date) -
     return person
 
 
+# --- referrals ---------------------------------------------------------------------------
+
+
+def _check_referral(person: SupervisedPerson, referral: Referral) -> None:
+    today = timezone.localdate()
+    if referral.organisation not in ReferralOrg.values:
+        raise ValidationError({"organisation": _("Nơi giới thiệu không hợp lệ.")})
+    if referral.status not in ReferralStatus.values:
+        raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
+    if referral.referred_on > today:
+        raise ValidationError({"referred_on": _("Ngày giới thiệu ở tương lai.")})
+    if referral.referred_on < person.start_on or (
+        person.closed_on and referral.referred_on > person.closed_on
+    ):
+        raise ValidationError({"referred_on": _("Ngày giới thiệu ngoài thời gian giúp đỡ.")})
+    if referral.outcome_on is not None:
+        if referral.outcome_on > today:
+            raise ValidationError({"outcome_on": _("Ngày có kết quả ở tương lai.")})
+        if referral.outcome_on < referral.referred_on:
+            raise ValidationError({"outcome_on": _("Ngày có kết quả trước ngày giới thiệu.")})
+        if referral.status == ReferralStatus.PENDING:
+            raise ValidationError(
+                {"status": _("Đã có ngày có kết quả: hãy chọn tình trạng khác “Đang chờ”.")}
+            )
+    elif referral.status in (ReferralStatus.COMPLETED, ReferralStatus.DECLINED):
+        raise ValidationError({"outcome_on": _("Hãy ghi ngày có kết quả.")})
+
+
+def _require_open_identity(person: SupervisedPerson) -> None:
+    if person.minimised_at is not None:
+        raise ValidationError(_("Hồ sơ đã được xoá thông tin nhận dạng, không ghi thêm được."))
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    actor: Any,
+    person: SupervisedPerson,
+    organisation: str,
+    referred_on: date,
+    need: str = "",
+    status: str = ReferralStatus.PENDING,
+    outcome: str = "",
+    outcome_on: date | None = None,
+    uid: uuid.UUID | None = None,
+) -> Referral:
+    """Refer the person to an organisation (Women's Union, Youth Union, …): the officer's.
+    `uid` keeps the identifier a referral had in another database (a workbook import)."""
+    _require_officer(actor, person)
+    _require_open_identity(person)
+    referral = Referral(
+        person=person,
+        organisation=organisation,
+        referred_on=referred_on,
+        need=(need or "").strip(),
+        status=status or ReferralStatus.PENDING,
+        outcome=(outcome or "").strip(),
+        outcome_on=outcome_on,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if uid is not None:
+        if Referral.objects.filter(uid=uid).exists():
+            raise ValidationError({"uid": _("Mã giới thiệu đã có.")})
+        referral.uid = uid
+    _check_referral(person, referral)
+    referral.full_clean()
+    referral.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=person,
+        area=person.commune,
+        label=person.ref,
+        details={"fields": ["referral"], "organisation": organisation},
+    )
+    return referral
+
+
+REFERRAL_FIELDS = ("organisation", "referred_on", "need", "status", "outcome", "outcome_on")
+
+
+@transaction.atomic
+def referral_update(*, actor: Any, referral: Referral, **changes: Any) -> Referral:
+    """Record what came of a referral (status, outcome, its date) or correct it."""
+    person = referral.person
+    _require_officer(actor, person)
+    _require_open_identity(person)
+    unknown = set(changes) - set(REFERRAL_FIELDS)
+    if unknown:
+        raise ValidationError(_("Không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+    for field in ("need", "outcome"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    changed = [f for f, v in changes.items() if getattr(referral, f) != v]
+    for field, value in changes.items():
+        setattr(referral, field, value)
+    _check_referral(person, referral)
+    referral.full_clean()
+    if changed:
+        referral.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=person,
+            area=person.commune,
+            label=person.ref,
+            details={"fields": [f"referral.{f}" for f in sorted(changed)]},
+        )
+    return referral
+
+
 def minimise_after_days() -> int:
     return int(getattr(settings, "TUQUAN_CARE_MINIMISE_DAYS", 365))
 
@@ -243,6 +372,7 @@ def supervised_minimise_due(*, actor: Any, today: date | None = None, days: int 
         )
         for checkin in CheckIn.objects.filter(person=person).exclude(note=""):
             CheckIn.objects.filter(pk=checkin.pk).update(note="")
+        Referral.objects.filter(person=person).update(need="", outcome="")
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,7 @@ from tuquan.care.forms import (
     MonthForm,
     OutcomeForm,
     PersonForm,
+    ReferralForm,
     UploadForm,
 )
 from tuquan.care.models import Category, FundKind
@@ -129,6 +131,41 @@ def person_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def person_import(request: HttpRequest) -> HttpResponse:
+    """The officer's upload of the persons' workbook (the export's layout); all or nothing,
+    every bad cell listed. Everyone else gets 403, the province always."""
+    if not io.may_import_persons(request.user):
+        raise PermissionDenied(io.IMPORT_REFUSED)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "cell_errors": []}
+    if request.method != "POST":
+        return render_page(request, "care/person_import.html", context)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            counts = io.person_import(actor=request.user, data=upload.read())
+        except io.WorkbookErrors as exc:
+            context["cell_errors"] = exc.errors
+            form.add_error("file", _("Tệp có %(n)s lỗi, không có gì được ghi.") % {"n": len(exc.errors)})
+        else:
+            messages.success(
+                request,
+                _("Đã nhập: %(c)s người mới, %(u)s người được cập nhật, %(k)s lần gặp, %(r)s giới thiệu.")
+                % {
+                    "c": counts[io.PERSONS.title].created,
+                    "u": counts[io.PERSONS.title].changed,
+                    "k": counts[io.CHECKINS.title].created,
+                    "r": counts[io.REFERRALS.title].created + counts[io.REFERRALS.title].changed,
+                },
+            )
+            return redirect_after_post(request, reverse("care:list"))
+    return render_form_error(
+        request, "care/person_import.html", context, partial="care/_person_import_form.html"
+    )
+
+
+@login_required
 @require_GET
 def person_detail(request: HttpRequest, uid: Any) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, uid)
@@ -141,8 +178,56 @@ def person_detail(request: HttpRequest, uid: Any) -> HttpResponse:
             "identity": identity,
             "officer": is_officer_for(request.user, person),
             "checkin_form": CheckInForm(),
+            "referral_form": ReferralForm(),
         },
     )
+
+
+def _referral_page(
+    request: HttpRequest, person: Any, form: ReferralForm, referral: Any = None, *, status: int = 200
+) -> HttpResponse:
+    context = {"person": person, "form": form, "referral": referral}
+    return render_page(
+        request, "care/referral.html", context, partial="care/_referral_form.html", status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request: HttpRequest, uid: Any) -> HttpResponse:
+    """Refer the person to an organisation: the commune officer (the leader gets 403)."""
+    person = selectors.person_get_for_user(request.user, uid, officer=True)
+    form = ReferralForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return _referral_page(request, person, form)
+    if form.is_valid():
+        try:
+            services.referral_create(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect_after_post(request, reverse("care:detail", args=[person.uid]) + "#gioi-thieu")
+    return _referral_page(request, person, form, status=422)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_edit(request: HttpRequest, uid: Any, referral: Any) -> HttpResponse:
+    """What came of a referral (status, outcome, date), or a correction: the officer's."""
+    obj = selectors.referral_get_for_user(request.user, uid, referral, officer=True)
+    person = obj.person
+    initial = {f: getattr(obj, f) for f in services.REFERRAL_FIELDS}
+    form = ReferralForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method != "POST":
+        return _referral_page(request, person, form, obj)
+    if form.is_valid():
+        try:
+            services.referral_update(actor=request.user, referral=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect_after_post(request, reverse("care:detail", args=[person.uid]) + "#gioi-thieu")
+    return _referral_page(request, person, form, obj, status=422)
 
 
 @login_required
@@ -177,7 +262,6 @@ def person_outcomes(request: HttpRequest, uid: Any) -> HttpResponse:
             "family_support",
             "income_band",
             "reoffended_on",
-            "referrals",
         )
     }
     form = OutcomeForm(request.POST if request.method == "POST" else None, initial=initial)

@@ -29,6 +29,10 @@ def person(w: Any, where: str) -> str:
     return str((w.supervised if where == "inside" else w.far_supervised).uid)
 
 
+def referral(w: Any, where: str) -> str:
+    return str((w.referral if where == "inside" else w.far_referral).uid)
+
+
 def team(w: Any, where: str) -> str:
     return str((w.team if where == "inside" else w.far_team).uid)
 
@@ -45,11 +49,20 @@ CASES: dict[str, Case] = {
     "giup-do/": Case(lambda w, _: "/giup-do/", inside=expect(200)),
     "giup-do/them/": Case(lambda w, _: "/giup-do/them/", inside=OFFICERS_ANYWHERE),
     "giup-do/xuat/": Case(lambda w, _: "/giup-do/xuat/", inside=OFFICERS_ANYWHERE),
+    # The import page: any commune officer (for their own commune's persons); a post
+    # without a file is refused with the form (422) once let in.
+    "giup-do/nhap/": Case(lambda w, _: "/giup-do/nhap/", inside=OFFICERS_ANYWHERE),
     "giup-do/<uuid:uid>/": Case(lambda w, x: f"/giup-do/{person(w, x)}/", CIRCLE, NOBODY),
     "giup-do/<uuid:uid>/gap/": Case(lambda w, x: f"/giup-do/{person(w, x)}/gap/", CIRCLE, NOBODY),
     "giup-do/<uuid:uid>/ket-qua/": Case(lambda w, x: f"/giup-do/{person(w, x)}/ket-qua/", OFFICER, NOBODY),
     "giup-do/<uuid:uid>/ket-thuc/": Case(
         lambda w, x: f"/giup-do/{person(w, x)}/ket-thuc/", posted(OFFICER), NOBODY, method="post"
+    ),
+    "giup-do/<uuid:uid>/gioi-thieu/": Case(
+        lambda w, x: f"/giup-do/{person(w, x)}/gioi-thieu/", OFFICER, NOBODY
+    ),
+    "giup-do/<uuid:uid>/gioi-thieu/<uuid:referral>/": Case(
+        lambda w, x: f"/giup-do/{person(w, x)}/gioi-thieu/{referral(w, x)}/", OFFICER, NOBODY
     ),
     "quy/<uuid:team>/": Case(lambda w, x: f"/quy/{team(w, x)}/", READERS, FAR_READERS),
     "quy/<uuid:team>/xuat/": Case(lambda w, x: f"/quy/{team(w, x)}/xuat/", READERS, FAR_READERS),

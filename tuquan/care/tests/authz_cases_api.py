@@ -10,9 +10,12 @@ from tuquan.care.tests.authz_cases import (
     FAR_READERS,
     KEEPERS,
     NOBODY,
+    OFFICER,
+    OFFICERS_ANYWHERE,
     READERS,
     person,
     posted,
+    referral,
     team,
 )
 from tuquan.core.tests.matrix import Case, expect
@@ -32,6 +35,33 @@ CASES: dict[str, Case] = {
         data={"occurred_on": "2999-01-01"},
         anon=401,
         json=True,
+    ),
+    # Referrals: the officer's to write (the leader 403), 404 outside the circle; the
+    # bodies are refused once let in (a date in the future), so nothing changes.
+    "POST api/v1/supervised/<uid>/referrals": Case(
+        lambda w, x: f"{API}/supervised/{person(w, x)}/referrals",
+        posted(OFFICER),
+        NOBODY,
+        method="post",
+        data={"organisation": "women_union", "referred_on": "2999-01-01"},
+        anon=401,
+        json=True,
+    ),
+    "PATCH api/v1/supervised/<uid>/referrals/<referral>": Case(
+        lambda w, x: f"{API}/supervised/{person(w, x)}/referrals/{referral(w, x)}",
+        posted(OFFICER),
+        NOBODY,
+        method="patch",
+        data={"referred_on": "2999-01-01"},
+        anon=401,
+        json=True,
+    ),
+    # The import: commune officers only (403 for everyone else); no file → 422.
+    "POST api/v1/supervised/import": Case(
+        lambda w, _: f"{API}/supervised/import",
+        inside=posted(OFFICERS_ANYWHERE),
+        method="post",
+        anon=401,
     ),
     "GET api/v1/funds/<team>": Case(lambda w, x: f"{API}/funds/{team(w, x)}", READERS, FAR_READERS, anon=401),
     "POST api/v1/funds/<team>/entries": Case(

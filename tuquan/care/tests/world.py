@@ -1,6 +1,6 @@
 """Supervised persons and funds in the test world: one person in Bản Nà Khoang assigned to
-linh's team (alice is the commune officer), one in Lai Châu; each team's fund has a
-contribution and an expense."""
+linh's team (alice is the commune officer), one in Lai Châu, each with a check-in and a
+referral to vocational training; each team's fund has a contribution and an expense."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from typing import Any
 
 INSIDE_NAME = "Quàng Văn Bí Mật"
 FAR_NAME = "Sùng A Kín Đáo"
+# A referral's need names its person, so the walk in test_no_leak also searches referrals.
+REFERRAL_NEED = "Học nghề sửa xe cho"
 
 
 def build(world: Any) -> dict[str, Any]:
@@ -35,6 +37,13 @@ def build(world: Any) -> dict[str, Any]:
             team=team,
         )
         services.supervised_checkin(actor=CONSOLE, person=person, occurred_on=start + timedelta(days=7))
+        made[f"{prefix}referral"] = services.referral_create(
+            actor=CONSOLE,
+            person=person,
+            organisation="vocational",
+            referred_on=start + timedelta(days=10),
+            need=f"{REFERRAL_NEED} {name}",
+        )
         made[f"{prefix}supervised"] = person
         made[f"{prefix}fund_entry"] = services.fund_entry_record(
             actor=CONSOLE, team=team, kind="contribution", amount=500000, occurred_on=start
