@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.core.models import Area
+from tuquan.registry.models import CommendationLevel
 
 
 class SubjectKind(models.TextChoices):
@@ -178,6 +179,13 @@ class Result(models.Model):
     outcome = models.CharField(_("kết quả"), max_length=10, choices=Outcome.choices)
     grade = models.CharField(_("xếp loại"), max_length=40, blank=True)
     evidence = models.TextField(_("hồ sơ, minh chứng"), blank=True)
+    # The commendation decided for a subject that met the standard: villages and units are
+    # not people or teams, so it is kept here rather than as a registry Commendation.
+    commendation_level = models.CharField(
+        _("cấp khen"), max_length=30, choices=CommendationLevel.choices, blank=True
+    )
+    commendation_decision = models.CharField(_("số quyết định khen thưởng"), max_length=60, blank=True)
+    commended_on = models.DateField(_("ngày khen thưởng"), null=True, blank=True)
 
     class Meta:
         ordering: ClassVar[list[str]] = ["round", "id"]

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from tuquan.assessment.models import (
+    UNIT_KINDS,
+    CheckKind,
     CriteriaSet,
+    Criterion,
     Hotspot,
+    HotspotTask,
     Outcome,
+    Rating,
+    RatingLevel,
     Result,
     Round,
     RoundStatus,
     SetStatus,
+    SubjectKind,
     TeamGrade,
+    Unit,
 )
 from tuquan.core import scoping
+from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 
 
@@ -74,12 +86,268 @@ def hotspots_visible(user: Any) -> QuerySet[Hotspot]:
     return Hotspot.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"))
 
 
-def hotspot_get_for_user(user: Any, uid: Any) -> Hotspot:
+def hotspot_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Hotspot:
+    """404 outside the user's area; 403 when visible but the user lacks `cap` there."""
+    writable = (lambda h: scoping.covers(user, h.area.path, cap)) if cap else None
     return scoping.get_for_user(
         Hotspot.objects.select_related("area").prefetch_related("tasks"),
         user,
         visible_q=scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"),
+        writable=writable,
         uid=uid,
+    )
+
+
+def hotspot_task_get(hotspot: Hotspot, pk: int) -> HotspotTask:
+    """A task of a hotspot already fetched for the user: its area is the hotspot's."""
+    task = hotspot.tasks.filter(pk=pk).first()
+    if task is None:
+        raise Http404(_("Không có nhiệm vụ này trong kế hoạch."))
+    return task
+
+
+def hotspot_list(user: Any) -> QuerySet[Hotspot]:
+    return (
+        hotspots_visible(user)
+        .select_related("area")
+        .annotate(task_count=Count("tasks"), open_count=Count("tasks", filter=Q(tasks__done_on__isnull=True)))
+        .order_by("status", "-declared_on", "id")
+    )
+
+
+# --- where the user may propose -----------------------------------------------------------
+
+
+def can_propose(user: Any) -> bool:
+    return scoping.has_cap(user, Cap.ASSESSMENT_PROPOSE)
+
+
+def can_approve(user: Any) -> bool:
+    return scoping.has_cap(user, Cap.ASSESSMENT_APPROVE)
+
+
+def propose_communes(user: Any) -> QuerySet[Area]:
+    """Today's communes in which the user records assessments."""
+    return Area.objects.filter(
+        scoping.subtree_q(user, Cap.ASSESSMENT_PROPOSE, path_field="path"),
+        level=Level.COMMUNE,
+        valid_to__isnull=True,
+    ).order_by("path")
+
+
+def propose_areas(user: Any) -> QuerySet[Area]:
+    """Communes and villages in which the user declares hotspots."""
+    return Area.objects.filter(
+        scoping.subtree_q(user, Cap.ASSESSMENT_PROPOSE, path_field="path"),
+        level__in=(Level.COMMUNE, Level.VILLAGE),
+        valid_to__isnull=True,
+    ).order_by("path")
+
+
+def approve_provinces(user: Any) -> QuerySet[Area]:
+    """Provinces whose rules the user edits."""
+    return Area.objects.filter(
+        scoping.subtree_q(user, Cap.ASSESSMENT_APPROVE, path_field="path"),
+        level=Level.PROVINCE,
+        valid_to__isnull=True,
+    ).order_by("path")
+
+
+def province_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
+    """A province by ident: 404 outside the user's area, 403 if the user does not set its rules."""
+    return scoping.get_for_user(
+        Area.objects.all(),
+        user,
+        visible_q=scoping.area_q(user) & Q(level=Level.PROVINCE),
+        writable=(lambda a: scoping.covers(user, a.path, Cap.ASSESSMENT_APPROVE)) if write else None,
+        ident=ident,
+    )
+
+
+# --- criteria sets -------------------------------------------------------------------------
+
+
+def criteria_set_list() -> QuerySet[CriteriaSet]:
+    """Every version, the ones in use marked, for the province administrator's editor."""
+    return CriteriaSet.objects.annotate(
+        criteria_count=Count("criteria", distinct=True),
+        in_use=Exists(Round.objects.filter(criteria_set=OuterRef("pk"))),
+    ).order_by("subject_kind", "code", "-version")
+
+
+def criteria_set_get(pk: int) -> CriteriaSet:
+    """Criteria sets are public rules: any signed-in user reads any version."""
+    cs = CriteriaSet.objects.select_related("supersedes").filter(pk=pk).first()
+    if cs is None:
+        raise Http404(_("Không có bộ tiêu chí này."))
+    return cs
+
+
+def criterion_get(pk: int) -> Criterion:
+    c = Criterion.objects.select_related("criteria_set").filter(pk=pk).first()
+    if c is None:
+        raise Http404(_("Không có tiêu chí này."))
+    return c
+
+
+# --- registered units ------------------------------------------------------------------------
+
+
+def units_visible(user: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"))
+
+
+def unit_list(user: Any, *, commune: Area | None = None, kind: str = "") -> QuerySet[Unit]:
+    qs = units_visible(user).select_related("commune")
+    if commune is not None:
+        qs = qs.filter(commune=commune)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("commune__path", "kind", "name")
+
+
+def unit_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Unit:
+    return scoping.get_for_user(
+        Unit.objects.select_related("commune"),
+        user,
+        visible_q=scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"),
+        writable=(lambda u: scoping.covers(user, u.commune.path, Cap.ASSESSMENT_PROPOSE)) if write else None,
+        uid=uid,
+    )
+
+
+# --- a round's subjects -------------------------------------------------------------------------
+
+
+def unit_kinds_for(criteria_set: CriteriaSet) -> tuple[str, ...]:
+    """The unit kinds a set assesses (the agencies' set also covers enterprises)."""
+    kind = criteria_set.subject_kind
+    if kind == SubjectKind.AGENCY:
+        return (SubjectKind.AGENCY, SubjectKind.ENTERPRISE)
+    return (kind,) if kind in UNIT_KINDS else ()
+
+
+def round_subjects(rnd: Round) -> list[dict[str, Any]]:
+    """Everything the round should assess, each with its result when recorded: the commune's
+    villages, the commune itself, or its registered units of the set's kind."""
+    results = list(round_results(rnd))
+    by_area = {r.area_id: r for r in results if r.area_id}
+    by_unit = {r.unit_id: r for r in results if r.unit_id}
+    kinds = unit_kinds_for(rnd.criteria_set)
+    subjects: list[dict[str, Any]] = []
+    if kinds:
+        units = Unit.objects.filter(commune=rnd.commune, kind__in=kinds).order_by("kind", "name")
+        for u in units:
+            if u.active or u.pk in by_unit:
+                subjects.append({"key": str(u.uid), "name": u.name, "result": by_unit.get(u.pk)})
+    elif rnd.criteria_set.subject_kind == SubjectKind.RESIDENTIAL:
+        villages = Area.objects.filter(parent=rnd.commune, level=Level.VILLAGE).order_by(
+            "number", "short_name"
+        )
+        for v in villages:
+            if v.valid_to is None or v.pk in by_area:
+                subjects.append({"key": v.ident, "name": v.name, "result": by_area.get(v.pk)})
+    else:
+        subjects.append(
+            {"key": rnd.commune.ident, "name": rnd.commune.name, "result": by_area.get(rnd.commune.pk)}
+        )
+    return subjects
+
+
+def round_subject(rnd: Round, key: str) -> tuple[Area | None, Unit | None]:
+    """The subject named in a round's URL: a village or the commune by ident, a unit by uid;
+    404 for anything that is not the round's commune's."""
+    if unit_kinds_for(rnd.criteria_set):
+        try:
+            unit = Unit.objects.filter(uid=uuid.UUID(key), commune=rnd.commune).first()
+        except ValueError:
+            unit = None
+        if unit is None:
+            raise Http404(_("Không có đơn vị này ở xã."))
+        return None, unit
+    area = Area.objects.filter(ident=key, path__startswith=rnd.commune.path).first()
+    if area is None:
+        raise Http404(_("Không có địa bàn này ở xã."))
+    return area, None
+
+
+def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
+    """Each derived criterion's value as computed now, to show beside the form before saving."""
+    from tuquan.assessment.services import window
+    from tuquan.core.indicators import compute
+
+    derived = [c for c in rnd.criteria_set.criteria.all() if c.check_kind == CheckKind.DERIVED]
+    if not derived or area is None:
+        return {}
+    start, end = window(rnd.criteria_set, rnd.year)
+    figures = compute(actor=user, area=area, start=start, end=end)["indicators"]
+    out: dict[str, Any] = {}
+    for c in derived:
+        raw = figures.get(c.indicator)
+        out[c.code] = raw.get("ratio") if isinstance(raw, dict) else raw
+    return out
+
+
+# --- the statutory team's rating -----------------------------------------------------------------
+
+
+def statutory_teams(user: Any) -> QuerySet[Any]:
+    from tuquan.registry.selectors import teams_visible
+
+    return (
+        teams_visible(user)
+        .filter(type__is_statutory=True)
+        .select_related("home_area", "type")
+        .order_by("home_area__path", "name")
+    )
+
+
+def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any:
+    """A team as the registry shows it; writable where the user rates (the home commune)."""
+    from tuquan.registry.models import Team
+    from tuquan.registry.selectors import teams_visible
+
+    return scoping.get_for_user(
+        Team.objects.select_related("type", "home_area"),
+        user,
+        visible_q=Q(pk__in=teams_visible(user).values("pk")),
+        writable=(lambda t: scoping.covers(user, t.home_area.path, Cap.ASSESSMENT_PROPOSE))
+        if write
+        else None,
+        uid=uid,
+    )
+
+
+def rating_sheet(team: Any, year: int) -> dict[str, Any]:
+    """The team's rating and each member's of the period, members active at any time in it."""
+    from tuquan.assessment.services import rating_period
+    from tuquan.registry.models import Membership
+
+    start, end = rating_period(year)
+    members = list(
+        Membership.objects.filter(team=team, start_on__lte=end)
+        .exclude(end_on__lt=start)
+        .select_related("person")
+        .order_by("role", "person__search_name")
+    )
+    ratings = {r.membership_id: r for r in Rating.objects.filter(team=team, year=year)}
+    return {
+        "team_rating": ratings.get(None),
+        "rows": [{"membership": m, "rating": ratings.get(m.pk)} for m in members],
+        "period": (start, end),
+    }
+
+
+def excellent_ratings(user: Any, *, year: int) -> QuerySet[Rating]:
+    """ "Xuất sắc" ratings of the year in the user's area: the force's commendation list."""
+    return (
+        Rating.objects.filter(
+            scoping.subtree_q(user, Cap.TEAM_READ, path_field="team__home_area__path"),
+            year=year,
+            level=RatingLevel.EXCELLENT,
+        )
+        .select_related("team", "team__home_area", "membership__person", "commendation")
+        .order_by("team__home_area__path", "team__name", "membership_id")
     )
 
 
@@ -105,3 +373,35 @@ def paper_only(user: Any, *, on: Any = None) -> list[Any]:
 
     country = Area.objects.get(ident=COUNTRY_IDENT)
     return paper_only_teams(user, country, on or timezone.localdate())
+
+
+def rating_membership(team: Any, key: str) -> Any:
+    """A membership of a team already fetched for the user, by uid."""
+    from tuquan.registry.models import Membership
+
+    try:
+        found = Membership.objects.filter(team=team, uid=uuid.UUID(key)).select_related("person").first()
+    except ValueError:
+        found = None
+    if found is None:
+        raise Http404(_("Người này không thuộc tổ."))
+    return found
+
+
+def rating_of_team(team: Any, uid: Any) -> Rating:
+    found = Rating.objects.filter(team=team, uid=uid).select_related("membership__person", "team").first()
+    if found is None:
+        raise Http404(_("Không có kết quả xếp loại này."))
+    return found
+
+
+def result_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Result:
+    """A result by its round's commune: 404 outside, 403 when visible without `cap` there."""
+    writable = (lambda r: scoping.covers(user, r.round.commune.path, cap)) if cap else None
+    return scoping.get_for_user(
+        Result.objects.select_related("round__commune", "round__criteria_set", "area", "unit"),
+        user,
+        visible_q=scoping.subtree_q(user, Cap.AREA_READ, path_field="round__commune__path"),
+        writable=writable,
+        uid=uid,
+    )

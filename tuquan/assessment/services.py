@@ -108,9 +108,70 @@ def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Crit
         for key, value in fields.items():
             setattr(criterion, key, value)
         criterion.full_clean()
+        _criterion_ok(criterion)
         criterion.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=criterion, label=criterion.code)
     return criterion
+
+
+def criteria_set_update(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> CriteriaSet:
+    """Name, legal basis, window and deadline of a version not yet used by any round."""
+    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    if set_in_use(criteria_set):
+        raise ValidationError(_("Bộ tiêu chí đã được dùng để đánh giá: hãy tạo phiên bản mới."))
+    allowed = {"name", "legal_basis", "window_end_month", "window_end_day", "deadline_month", "deadline_day"}
+    with transaction.atomic():
+        for key, value in fields.items():
+            if key not in allowed:
+                raise ValueError(key)
+            setattr(criteria_set, key, value)
+        criteria_set.full_clean()
+        _check_day(criteria_set.window_end_month, criteria_set.window_end_day, "window_end_day")
+        _check_day(criteria_set.deadline_month, criteria_set.deadline_day, "deadline_day")
+        criteria_set.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=criteria_set, label=str(criteria_set))
+    return criteria_set
+
+
+def _check_day(month: int, day: int, field: str) -> None:
+    # 2001 is not a leap year: a window may not end on 29/02, which most years lack.
+    try:
+        date(2001, month, day)
+    except ValueError as exc:
+        raise ValidationError(
+            {field: _("Ngày %(d)s/%(m)s không có trong năm.") % {"d": day, "m": month}}
+        ) from exc
+
+
+def criterion_add(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> Criterion:
+    """A criterion added at the end of a version not yet used by any round."""
+    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    if set_in_use(criteria_set):
+        raise ValidationError(_("Bộ tiêu chí đã được dùng để đánh giá: hãy tạo phiên bản mới."))
+    with transaction.atomic():
+        last = criteria_set.criteria.order_by("-order").first()
+        criterion = Criterion(criteria_set=criteria_set, order=(last.order + 1) if last else 1, **fields)
+        criterion.full_clean()
+        _criterion_ok(criterion)
+        criterion.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=criterion, label=criterion.code)
+    return criterion
+
+
+def _criterion_ok(c: Criterion) -> None:
+    """A threshold needs its number, a derived criterion its indicator: without them the
+    criterion could never be evaluated the way it says."""
+    from tuquan.core.indicators import INDICATORS
+
+    if c.check_kind == CheckKind.THRESHOLD and c.threshold is None:
+        raise ValidationError({"threshold": _("Tiêu chí so với ngưỡng cần có ngưỡng.")})
+    if c.check_kind == CheckKind.DERIVED:
+        if not c.indicator:
+            raise ValidationError({"indicator": _("Tiêu chí tính từ số liệu cần có mã chỉ tiêu.")})
+        if c.indicator not in INDICATORS:
+            raise ValidationError({"indicator": _("Không có chỉ tiêu “%(c)s”.") % {"c": c.indicator}})
 
 
 def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaSet:
@@ -150,6 +211,21 @@ def unit_create(*, actor: Any, commune: Area, kind: str, name: str, address: str
         unit.full_clean()
         unit.save()
         audit_record(actor=actor, action=AuditAction.CREATE, obj=unit, area=commune, label=unit.name)
+    return unit
+
+
+def unit_update(
+    *, actor: Any, unit: Unit, kind: str, name: str, address: str = "", active: bool = True
+) -> Unit:
+    _require(actor, unit.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đơn vị ở xã này."))
+    if kind != unit.kind and unit.results.exists():
+        # Its results were judged against the set of its kind: a new kind would orphan them.
+        raise ValidationError({"kind": _("Đơn vị đã có kết quả đánh giá: không đổi loại được.")})
+    with transaction.atomic():
+        unit.kind, unit.name, unit.address, unit.active = kind, name.strip(), address.strip(), active
+        unit.full_clean()
+        unit.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=unit, area=unit.commune, label=unit.name)
     return unit
 
 
@@ -221,6 +297,8 @@ def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: in
     _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
     if criteria_set.status != SetStatus.ACTIVE:
         raise ValidationError(_("Bộ tiêu chí này không còn áp dụng."))
+    if Round.objects.filter(criteria_set__code=criteria_set.code, commune=commune, year=year).exists():
+        raise ValidationError(_("Xã đã có đợt đánh giá theo bộ tiêu chí này cho năm %(y)s.") % {"y": year})
     with transaction.atomic():
         rnd = Round(criteria_set=criteria_set, commune=commune, year=year)
         rnd.full_clean()
@@ -359,6 +437,18 @@ def hotspot_declare(
     return hotspot
 
 
+def hotspot_task_add(*, actor: Any, hotspot: Hotspot, text: str, due_on: date | None = None) -> HotspotTask:
+    _require(actor, hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+    if hotspot.status == HotspotStatus.TRANSFORMED:
+        raise ValidationError(_("Địa bàn đã được công nhận chuyển hóa: kế hoạch đã khép lại."))
+    with transaction.atomic():
+        task = HotspotTask(hotspot=hotspot, text=text.strip(), due_on=due_on)
+        task.full_clean()
+        task.save()
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=task, area=hotspot.area, label="task")
+    return task
+
+
 def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> HotspotTask:
     _require(actor, task.hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
     with transaction.atomic():
@@ -401,6 +491,35 @@ def rules_for(area: Area) -> RatingRules:
     province = area.province if area.level != Level.PROVINCE else area
     rules = RatingRules.objects.filter(province=province).first()
     return rules or RatingRules(province=province)
+
+
+def rating_rules_update(
+    *, actor: Any, province: Area, excellent_quota_percent: int, min_active_months: int
+) -> RatingRules:
+    _require(actor, province.path, Cap.ASSESSMENT_APPROVE, _("Chỉ quản trị tỉnh sửa quy tắc xếp loại."))
+    if province.level != Level.PROVINCE:
+        raise ValidationError(_("Quy tắc xếp loại đặt cho từng tỉnh."))
+    if not 0 <= excellent_quota_percent <= 100:
+        raise ValidationError({"excellent_quota_percent": _("Tỷ lệ phải từ 0 đến 100%.")})
+    if not 1 <= min_active_months <= 12:
+        raise ValidationError({"min_active_months": _("Số tháng phải từ 1 đến 12.")})
+    with transaction.atomic():
+        rules = RatingRules.objects.filter(province=province).first() or RatingRules(province=province)
+        rules.excellent_quota_percent, rules.min_active_months = excellent_quota_percent, min_active_months
+        rules.full_clean()
+        rules.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=rules,
+            area=province,
+            label="rating_rules",
+            details={
+                "excellent_quota_percent": excellent_quota_percent,
+                "min_active_months": min_active_months,
+            },
+        )
+    return rules
 
 
 def _months_active(membership: Membership, year: int) -> float:
@@ -526,6 +645,29 @@ def rating_commend(
     return commendation
 
 
+def result_commend(
+    *, actor: Any, result: Result, level: str, decision_number: str, awarded_on: date
+) -> Result:
+    """Record the commendation decided for a subject that met the standard in an approved round."""
+    from tuquan.registry.models import CommendationLevel
+
+    rnd = result.round
+    _require(actor, rnd.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đánh giá của xã này."))
+    if rnd.status != RoundStatus.APPROVED or result.outcome != Outcome.MET:
+        raise ValidationError(_("Chỉ khen thưởng kết quả “đạt” của đợt đánh giá đã phê duyệt."))
+    if level not in CommendationLevel.values:
+        raise ValidationError({"level": _("Chọn cấp khen.")})
+    if not decision_number.strip():
+        raise ValidationError({"decision_number": _("Ghi số quyết định khen thưởng.")})
+    with transaction.atomic():
+        result.commendation_level, result.commendation_decision = level, decision_number.strip()
+        result.commended_on = awarded_on
+        result.full_clean()
+        result.save(update_fields=["commendation_level", "commendation_decision", "commended_on"])
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=result, area=rnd.commune, label="commended")
+    return result
+
+
 # --- grading the voluntary models' teams ------------------------------------------------------
 
 OUTCOME_KINDS = ("arrest", "tip", "mediation", "items", "incident")
@@ -534,6 +676,41 @@ OUTCOME_KINDS = ("arrest", "tip", "mediation", "items", "incident")
 def grading_rules_for(area: Area) -> GradingRules:
     province = area.province if area.level != Level.PROVINCE else area
     return GradingRules.objects.filter(province=province).first() or GradingRules(province=province)
+
+
+def grading_rules_update(
+    *,
+    actor: Any,
+    province: Area,
+    good_per_month: Decimal,
+    good_months: int,
+    fair_per_month: Decimal,
+    fair_months: int,
+    average_per_month: Decimal,
+) -> GradingRules:
+    """Thresholds only ever apply to grades computed after the change: a grade already given
+    keeps the reason it was given with."""
+    _require(actor, province.path, Cap.ASSESSMENT_APPROVE, _("Chỉ quản trị tỉnh sửa ngưỡng xếp loại."))
+    if province.level != Level.PROVINCE:
+        raise ValidationError(_("Ngưỡng xếp loại đặt cho từng tỉnh."))
+    if not good_per_month >= fair_per_month >= average_per_month:
+        raise ValidationError(
+            {"fair_per_month": _("Số hoạt động/tháng phải giảm dần: tốt ≥ khá ≥ trung bình.")}
+        )
+    if good_months < fair_months:
+        raise ValidationError({"fair_months": _("Số tháng có hoạt động của “khá” không vượt “tốt”.")})
+    for field, months in (("good_months", good_months), ("fair_months", fair_months)):
+        if not 0 <= months <= 12:
+            raise ValidationError({field: _("Số tháng phải từ 0 đến 12.")})
+    with transaction.atomic():
+        rules = GradingRules.objects.filter(province=province).first() or GradingRules(province=province)
+        rules.good_per_month, rules.good_months = good_per_month, good_months
+        rules.fair_per_month, rules.fair_months = fair_per_month, fair_months
+        rules.average_per_month = average_per_month
+        rules.full_clean()
+        rules.save()
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=rules, area=province, label="grading_rules")
+    return rules
 
 
 def grade_from_journal(team: Team, year: int) -> tuple[str, str]:

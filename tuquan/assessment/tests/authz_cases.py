@@ -21,6 +21,15 @@ APPROVERS = expect(403, sam=422, charlie=422, bob=404, erin=404, linh=404, minh=
 FAR_APPROVERS = expect(404, sam=422, erin=422)
 PROPOSERS = expect(403, sam=422, charlie=422, alice=422, bob=404, erin=404, linh=404, minh=404)
 VILLAGE_READERS = expect(200, bob=404, erin=404)
+# Pages with no object of an area: whoever holds the capability anywhere gets the form (an
+# empty post is refused, 422), the others 403.
+ANY_PROPOSER = expect(403, sam=422, charlie=422, alice=422, bob=422, erin=422)
+ANY_APPROVER = expect(403, sam=422, charlie=422, erin=422)
+# A hotspot or a team at the village is also seen by the team's people, who may not change it.
+VILLAGE_PROPOSERS = expect(403, sam=422, charlie=422, alice=422, bob=404, erin=404)
+VILLAGE_APPROVERS = expect(403, sam=422, charlie=422, bob=404, erin=404)
+# A province's rules: its communes' people see the province (an ancestor) but do not set them.
+RULES = expect(403, sam=422, charlie=422, erin=404)
 API = "/api/v1/assessment"
 
 
@@ -32,11 +41,127 @@ def hotspot(w: Any, where: str) -> str:
     return str((w.hotspot if where == "inside" else w.far_hotspot).uid)
 
 
+def village(w: Any, where: str) -> str:
+    return str((w.village if where == "inside" else w.far_village).ident)
+
+
+def unit(w: Any, where: str) -> str:
+    return str((w.unit if where == "inside" else w.far_unit).uid)
+
+
+def team(w: Any, where: str) -> str:
+    return str((w.team if where == "inside" else w.far_team).uid)
+
+
+def task(w: Any, where: str) -> int:
+    return int((w.hotspot if where == "inside" else w.far_hotspot).tasks.get().pk)
+
+
+def result(w: Any, where: str) -> str:
+    return str((w.round if where == "inside" else w.far_round).results.get().uid)
+
+
+def province(w: Any, where: str) -> str:
+    return str((w.province if where == "inside" else w.far_province).ident)
+
+
+def criteria_set(w: Any) -> int:
+    from tuquan.assessment.models import CriteriaSet
+
+    return int(CriteriaSet.objects.get(code="antt-khu-dan-cu", version=1).pk)
+
+
+def criterion(w: Any) -> int:
+    from tuquan.assessment.models import Criterion
+
+    return int(
+        Criterion.objects.get(
+            criteria_set__code="antt-khu-dan-cu", criteria_set__version=1, code="dang-ky"
+        ).pk
+    )
+
+
 def post(path: str) -> Case:
     return Case(lambda w, x: f"/danh-gia/dot/{rnd(w, x)}/{path}/", APPROVERS, FAR_APPROVERS, method="post")
 
 
 CASES: dict[str, Case] = {
+    # The commune's data entry.
+    "danh-gia/dot/mo/": Case(lambda w, _: "/danh-gia/dot/mo/", ANY_PROPOSER, method="post"),
+    "danh-gia/dot/<uuid:uid>/ket-qua/<str:subject>/": Case(
+        lambda w, x: f"/danh-gia/dot/{rnd(w, x)}/ket-qua/{village(w, x)}/",
+        PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+    ),
+    "danh-gia/dot/<uuid:uid>/de-nghi/": Case(
+        lambda w, x: f"/danh-gia/dot/{rnd(w, x)}/de-nghi/", PROPOSERS, FAR_APPROVERS, method="post"
+    ),
+    "danh-gia/don-vi/": Case(lambda w, _: "/danh-gia/don-vi/", ANY_PROPOSER, method="post"),
+    "danh-gia/don-vi/<uuid:uid>/": Case(
+        lambda w, x: f"/danh-gia/don-vi/{unit(w, x)}/", PROPOSERS, FAR_APPROVERS, method="post"
+    ),
+    "dia-ban-trong-diem/moi/": Case(lambda w, _: "/dia-ban-trong-diem/moi/", ANY_PROPOSER, method="post"),
+    "dia-ban-trong-diem/<uuid:uid>/nhiem-vu/": Case(
+        lambda w, x: f"/dia-ban-trong-diem/{hotspot(w, x)}/nhiem-vu/",
+        VILLAGE_PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+    ),
+    "dia-ban-trong-diem/<uuid:uid>/nhiem-vu/<int:pk>/xong/": Case(
+        lambda w, x: f"/dia-ban-trong-diem/{hotspot(w, x)}/nhiem-vu/{task(w, x)}/xong/",
+        VILLAGE_PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+    ),
+    "dia-ban-trong-diem/<uuid:uid>/chuyen-hoa/": Case(
+        lambda w, x: f"/dia-ban-trong-diem/{hotspot(w, x)}/chuyen-hoa/",
+        VILLAGE_APPROVERS,
+        FAR_APPROVERS,
+        method="post",
+    ),
+    # The statutory team's rating (world.team is a patrol team: the page says it is not rated
+    # this way, and an empty post is refused before that).
+    "danh-gia/xep-loai-luc-luong/": Case(lambda w, _: "/danh-gia/xep-loai-luc-luong/", expect(200)),
+    "danh-gia/xep-loai-luc-luong/<uuid:uid>/": Case(
+        lambda w, x: f"/danh-gia/xep-loai-luc-luong/{team(w, x)}/?nam=2025",
+        VILLAGE_PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+    ),
+    "danh-gia/xep-loai-luc-luong/<uuid:uid>/khen-thuong/": Case(
+        lambda w, x: f"/danh-gia/xep-loai-luc-luong/{team(w, x)}/khen-thuong/?nam=2025",
+        VILLAGE_PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+    ),
+    "danh-gia/khen-thuong/": Case(lambda w, _: "/danh-gia/khen-thuong/?nam=2025", expect(200)),
+    "danh-gia/khen-thuong/<uuid:uid>/": Case(
+        lambda w, x: f"/danh-gia/khen-thuong/{result(w, x)}/", PROPOSERS, FAR_APPROVERS, method="post"
+    ),
+    # Criteria sets are national rules: everyone reads them, the province administrators edit.
+    "danh-gia/bo-tieu-chi/": Case(lambda w, _: "/danh-gia/bo-tieu-chi/", expect(200)),
+    "danh-gia/bo-tieu-chi/<int:pk>/": Case(
+        lambda w, _: f"/danh-gia/bo-tieu-chi/{criteria_set(w)}/", expect(200)
+    ),
+    "danh-gia/bo-tieu-chi/<int:pk>/sua/": Case(
+        lambda w, _: f"/danh-gia/bo-tieu-chi/{criteria_set(w)}/sua/", ANY_APPROVER, method="post"
+    ),
+    "danh-gia/bo-tieu-chi/<int:pk>/phien-ban-moi/": Case(
+        lambda w, _: f"/danh-gia/bo-tieu-chi/{criteria_set(w)}/phien-ban-moi/", ANY_APPROVER, method="post"
+    ),
+    "danh-gia/bo-tieu-chi/<int:pk>/them-tieu-chi/": Case(
+        lambda w, _: f"/danh-gia/bo-tieu-chi/{criteria_set(w)}/them-tieu-chi/", ANY_APPROVER, method="post"
+    ),
+    "danh-gia/bo-tieu-chi/<int:pk>/ap-dung/": Case(
+        lambda w, _: f"/danh-gia/bo-tieu-chi/{criteria_set(w)}/ap-dung/", ANY_APPROVER, method="post"
+    ),
+    "danh-gia/tieu-chi/<int:pk>/": Case(
+        lambda w, _: f"/danh-gia/tieu-chi/{criterion(w)}/", ANY_APPROVER, method="post"
+    ),
+    "danh-gia/quy-tac/<str:ident>/": Case(
+        lambda w, x: f"/danh-gia/quy-tac/{province(w, x)}/", RULES, FAR_APPROVERS, method="post"
+    ),
     "danh-gia/": Case(lambda w, _: "/danh-gia/", inside=expect(200)),
     "danh-gia/dot/<uuid:uid>/": Case(lambda w, x: f"/danh-gia/dot/{rnd(w, x)}/", READERS, FAR),
     "danh-gia/dot/<uuid:uid>/phe-duyet/": post("phe-duyet"),

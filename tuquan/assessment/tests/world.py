@@ -1,6 +1,7 @@
 """The assessment's part of the test world: a residential-area round of Phiêng Khoài
 proposed by the commune and waiting for the province (world.round), a hotspot at Bản Nà
-Khoang (world.hotspot); the same in Lai Châu (far_)."""
+Khoang (world.hotspot) with one task, a school registered in the commune (world.unit); the
+same in Lai Châu (far_)."""
 
 from __future__ import annotations
 
@@ -32,5 +33,8 @@ def build(world: Any) -> dict[str, Any]:
             declared_on=date(2025, 1, 10),
             decision_number="5/QĐ-UBND",
             tasks=[{"text": "Tuần tra đêm hằng tuần", "due_on": date(2025, 6, 30)}],
+        )
+        made[f"{prefix}unit"] = services.unit_create(
+            actor=CONSOLE, commune=commune, kind="school", name="Trường Tiểu học số 1", address="Trung tâm xã"
         )
     return made
