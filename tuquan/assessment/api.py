@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from tuquan.assessment import selectors, services
-from tuquan.assessment.models import CriteriaSet, Round
+from tuquan.assessment.models import CriteriaSet, Hotspot, Round, Unit
 from tuquan.core.roles import Cap
 
 router = Router(tags=["Đánh giá"])
@@ -246,3 +246,152 @@ def round_result(request: HttpRequest, uid: UUID, body: ResultIn) -> RoundOut:
 def round_propose(request: HttpRequest, uid: UUID) -> RoundOut:
     rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
     return RoundOut.of(services.round_propose(actor=request.user, round=rnd), full=True)
+
+
+# --- writes of the commune's data entry ------------------------------------------------------
+
+
+class RoundIn(Schema):
+    criteria_set: str = Field(..., description='Mã bộ tiêu chí đang áp dụng, ví dụ "antt-khu-dan-cu"')
+    commune_id: str = Field(..., description='Mã xã, ví dụ "04099"')
+    year: int
+
+
+@router.post("/rounds", response=RoundOut)
+def round_open(request: HttpRequest, body: RoundIn) -> RoundOut:
+    """Open the commune's round for the active version of a criteria set."""
+    from django.http import Http404
+
+    from tuquan.core.selectors import area_get_for_user
+
+    criteria_set = selectors.criteria_sets().filter(code=body.criteria_set).first()
+    if criteria_set is None:
+        raise Http404
+    rnd = services.round_open(
+        actor=request.user,
+        criteria_set=criteria_set,
+        commune=area_get_for_user(request.user, body.commune_id),
+        year=body.year,
+    )
+    return RoundOut.of(rnd, full=True)
+
+
+class UnitOut(Schema):
+    uid: UUID
+    commune_id: str
+    kind: str
+    name: str
+    address: str
+    active: bool
+
+    @staticmethod
+    def of(u: Unit) -> UnitOut:
+        return UnitOut(
+            uid=u.uid,
+            commune_id=u.commune.ident,
+            kind=u.kind,
+            name=u.name,
+            address=u.address,
+            active=u.active,
+        )
+
+
+class UnitIn(Schema):
+    commune_id: str = Field(..., description='Mã xã, ví dụ "04099"')
+    kind: str = Field(..., description='"agency", "enterprise" hoặc "school"')
+    name: str
+    address: str = ""
+
+
+class UnitUpdateIn(Schema):
+    kind: str
+    name: str
+    address: str = ""
+    active: bool = True
+
+
+@router.get("/units", response=list[UnitOut])
+def unit_list(request: HttpRequest, kind: str = "") -> list[UnitOut]:
+    return [UnitOut.of(u) for u in selectors.unit_list(request.user, kind=kind)[:2000]]
+
+
+@router.post("/units", response=UnitOut)
+def unit_create(request: HttpRequest, body: UnitIn) -> UnitOut:
+    from tuquan.core.selectors import area_get_for_user
+
+    unit = services.unit_create(
+        actor=request.user,
+        commune=area_get_for_user(request.user, body.commune_id),
+        kind=body.kind,
+        name=body.name,
+        address=body.address,
+    )
+    return UnitOut.of(unit)
+
+
+@router.put("/units/{uid}", response=UnitOut)
+def unit_update(request: HttpRequest, uid: UUID, body: UnitUpdateIn) -> UnitOut:
+    unit = selectors.unit_get_for_user(request.user, uid, write=True)
+    return UnitOut.of(services.unit_update(actor=request.user, unit=unit, **body.dict()))
+
+
+class TaskOut(Schema):
+    id: int
+    text: str
+    due_on: date | None
+    done_on: date | None
+
+
+class HotspotOut(Schema):
+    uid: UUID
+    area_id: str
+    reason: str
+    declared_on: date
+    decision_number: str
+    status: str
+    transformed_on: date | None
+    transformed_decision: str
+    tasks: list[TaskOut]
+
+    @staticmethod
+    def of(h: Hotspot) -> HotspotOut:
+        return HotspotOut(
+            uid=h.uid,
+            area_id=h.area.ident,
+            reason=h.reason,
+            declared_on=h.declared_on,
+            decision_number=h.decision_number,
+            status=h.status,
+            transformed_on=h.transformed_on,
+            transformed_decision=h.transformed_decision,
+            tasks=[TaskOut(id=t.pk, text=t.text, due_on=t.due_on, done_on=t.done_on) for t in h.tasks.all()],
+        )
+
+
+@router.get("/hotspots/{uid}", response=HotspotOut)
+def hotspot_get(request: HttpRequest, uid: UUID) -> HotspotOut:
+    return HotspotOut.of(selectors.hotspot_get_for_user(request.user, uid))
+
+
+class TaskIn(Schema):
+    text: str
+    due_on: date | None = None
+
+
+class TaskDoneIn(Schema):
+    done_on: date
+
+
+@router.post("/hotspots/{uid}/tasks", response=HotspotOut)
+def hotspot_task_add(request: HttpRequest, uid: UUID, body: TaskIn) -> HotspotOut:
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    services.hotspot_task_add(actor=request.user, hotspot=hotspot, text=body.text, due_on=body.due_on)
+    return HotspotOut.of(selectors.hotspot_get_for_user(request.user, uid))
+
+
+@router.post("/hotspots/{uid}/tasks/{task_id}/done", response=HotspotOut)
+def hotspot_task_done(request: HttpRequest, uid: UUID, task_id: int, body: TaskDoneIn) -> HotspotOut:
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    task = selectors.hotspot_task_get(hotspot, task_id)
+    services.hotspot_task_done(actor=request.user, task=task, done_on=body.done_on)
+    return HotspotOut.of(selectors.hotspot_get_for_user(request.user, uid))

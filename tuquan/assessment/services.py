@@ -451,6 +451,10 @@ def hotspot_task_add(*, actor: Any, hotspot: Hotspot, text: str, due_on: date | 
 
 def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> HotspotTask:
     _require(actor, task.hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("Ngày hoàn thành không được sau hôm nay.")})
+    if done_on < task.hotspot.declared_on:
+        raise ValidationError({"done_on": _("Ngày hoàn thành trước ngày xác định địa bàn trọng điểm.")})
     with transaction.atomic():
         task.done_on = done_on
         task.full_clean()

@@ -184,6 +184,58 @@ CASES: dict[str, Case] = {
         json=True,
         anon=401,
     ),
+    # The commune is named in the body (a static one: Phiêng Khoài), so bob and erin are the
+    # users outside it. Phiêng Khoài's 2025 round exists already, and a unit needs a name: 422.
+    "POST api/v1/assessment/rounds": Case(
+        lambda w, _: f"{API}/rounds",
+        VILLAGE_PROPOSERS,
+        method="post",
+        json=True,
+        data={"criteria_set": "antt-khu-dan-cu", "commune_id": "04099", "year": 2025},
+        anon=401,
+    ),
+    "GET api/v1/assessment/units": Case(lambda w, _: f"{API}/units", expect(200), anon=401),
+    "POST api/v1/assessment/units": Case(
+        lambda w, _: f"{API}/units",
+        VILLAGE_PROPOSERS,
+        method="post",
+        json=True,
+        data={"commune_id": "04099", "kind": "school", "name": ""},
+        anon=401,
+    ),
+    "PUT api/v1/assessment/units/<uid>": Case(
+        lambda w, x: f"{API}/units/{unit(w, x)}",
+        PROPOSERS,
+        FAR_APPROVERS,
+        method="put",
+        json=True,
+        data={"kind": "school", "name": ""},
+        anon=401,
+    ),
+    "GET api/v1/assessment/hotspots/<uid>": Case(
+        lambda w, x: f"{API}/hotspots/{hotspot(w, x)}",
+        VILLAGE_READERS,
+        expect(404, sam=200, erin=200),
+        anon=401,
+    ),
+    "POST api/v1/assessment/hotspots/<uid>/tasks": Case(
+        lambda w, x: f"{API}/hotspots/{hotspot(w, x)}/tasks",
+        VILLAGE_PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+        json=True,
+        data={"text": ""},
+        anon=401,
+    ),
+    "POST api/v1/assessment/hotspots/<uid>/tasks/<task_id>/done": Case(
+        lambda w, x: f"{API}/hotspots/{hotspot(w, x)}/tasks/{task(w, x)}/done",
+        VILLAGE_PROPOSERS,
+        FAR_APPROVERS,
+        method="post",
+        json=True,
+        data={"done_on": "2000-01-01"},
+        anon=401,
+    ),
     "danh-gia/xep-loai-to/": Case(lambda w, _: "/danh-gia/xep-loai-to/?nam=2025", inside=expect(200)),
     "GET api/v1/assessment/team-grades": Case(
         lambda w, _: f"{API}/team-grades?year=2025", expect(200), anon=401
