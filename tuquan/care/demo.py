@@ -1,4 +1,5 @@
-"""Demo supervised persons across categories in Phiêng Khoài, and a year of one team's fund
+"""Demo supervised persons across categories in Phiêng Khoài (with their check-ins and a
+couple of referrals each), and a year of one team's fund
 (monthly contributions from its households, a few expenses, past months closed)."""
 
 from __future__ import annotations
@@ -16,6 +17,23 @@ from tuquan.core.actors import CONSOLE
 from tuquan.core.models import Area, Level
 from tuquan.registry.models import Household, Team
 
+# (organisation, days after the start, need, status, outcome): each person's referrals.
+REFERRALS: list[list[tuple[str, int, str, str, str]]] = [
+    [
+        ("vocational", 20, "Muốn học nghề sửa xe máy", "completed", "Hoàn thành khoá sơ cấp nghề 3 tháng"),
+        ("veterans", 45, "Cần người kèm cặp, giới thiệu việc làm", "accepted", ""),
+    ],
+    [
+        ("youth_union", 15, "Tham gia sinh hoạt đoàn, tránh xa bạn cũ", "accepted", ""),
+        ("women_union", 40, "Gia đình cần vay vốn chăn nuôi", "completed", "Được giới thiệu vay vốn ưu đãi"),
+    ],
+    [("women_union", 10, "Cần hỗ trợ chăm con nhỏ", "pending", "")],
+    [
+        ("youth_union", 12, "Đi học lại, sinh hoạt chi đoàn", "accepted", ""),
+        ("vocational", 60, "Học nghề may", "declined", "Chưa đủ tuổi vào lớp, hẹn khoá sau"),
+    ],
+    [("vocational", 30, "Học nghề mộc", "pending", "")],
+]
 PERSONS: list[tuple[str, str, str, dict[str, Any]]] = [
     ("prison", "Lò Văn Hùng", "1988", {"job": True, "income": "2m_plus", "family": True}),
     ("rehab", "Cầm Văn Dũng", "1992", {"loan": 30000000, "income": "under_2m"}),
@@ -79,6 +97,21 @@ def load_care_demo() -> int:
             changes["reoffended_on"] = min(today, start + timedelta(days=120))
         if changes:
             services.supervised_update(actor=CONSOLE, person=person, **changes)
+        for organisation, after, need, status, result in REFERRALS[i]:
+            referred_on = start + timedelta(days=after)
+            if referred_on > today:
+                continue
+            done = status != "pending" and referred_on + timedelta(days=30) <= today
+            services.referral_create(
+                actor=CONSOLE,
+                person=person,
+                organisation=organisation,
+                referred_on=referred_on,
+                need=need,
+                status=status if done else "pending",
+                outcome=result if done else "",
+                outcome_on=referred_on + timedelta(days=30) if done else None,
+            )
         made += 1
     team = teams[0]
     households: list[Household | None] = [*Household.objects.filter(team_links__team=team)[:8]] or [None]

@@ -88,3 +88,34 @@ def test_no_page_export_or_api_shows_a_supervised_person_outside_the_circle(worl
     assert not leaks, "\n".join(leaks)
     # The search works: the officer does see her person on the way.
     assert INSIDE_NAME in seen_by_alice
+
+
+def test_the_persons_import_answers_no_one_outside_the_circle_with_a_name(world: Any) -> None:
+    """The officer's own export, uploaded by every persona to the page (plain and HTMX) and
+    the API: refusals — 403 for everyone but commune officers, cell errors for the officer
+    of another commune — name cells and references, never a person."""
+    import io
+
+    officer = Client()
+    officer.force_login(world.alice)
+    exported = body(officer.get("/giup-do/xuat/"))
+    assert INSIDE_NAME in text_of(exported)
+    leaks: list[str] = []
+    for persona in LOGGED_IN:
+        client = Client()
+        client.force_login(world.users[persona])
+        for url, headers in (
+            ("/giup-do/nhap/", {}),
+            ("/giup-do/nhap/", {"HX-Request": "true"}),
+            ("/api/v1/supervised/import", {}),
+        ):
+            upload = io.BytesIO(exported)
+            upload.name = "nguoi-duoc-giup-do.xlsx"
+            response = client.post(url, {"file": upload}, headers=headers)
+            text = text_of(body(response))
+            for name in _forbidden(persona):
+                if name in text:
+                    leaks.append(f"{persona} POST {url} ({response.status_code}) shows {name}")
+            if persona not in ("alice", "bob"):
+                assert response.status_code == 403, (persona, url, response.status_code)
+    assert not leaks, "\n".join(leaks)
