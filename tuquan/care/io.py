@@ -440,10 +440,12 @@ class _PersonImport:
 
     # -- lookups --
 
-    def _area(self, c: _Cells) -> Area | None:
+    def _area(self, c: _Cells, current: Area | None) -> Area | None:
         ident = c.text("area", required=True)
         if not ident:
             return None
+        if current is not None and ident == current.ident:
+            return current  # an existing person's area, even a village merged since
         if ident not in self.areas:
             self.areas[ident] = Area.objects.filter(ident=ident, valid_to__isnull=True).first()
         area = self.areas[ident]
@@ -532,7 +534,7 @@ class _PersonImport:
                 "legal_basis": c.text("legal_basis", max_length=500),
                 "needs": c.text("needs", max_length=2000),
                 "category": c.choice("category", self.categories, required=True),
-                "area": self._area(c),
+                "area": self._area(c, person.area if person is not None else None),
                 "start_on": c.date("start_on", required=True),
                 "planned_end_on": c.date("planned_end_on"),
                 "team": self._team(c),
@@ -550,6 +552,9 @@ class _PersonImport:
             minimised = person is not None and person.minimised_at is not None
             if not values["full_name"] and not minimised:
                 c.error("full_name", _("Bắt buộc, không được để trống."))
+            for key in PERSON_IDENTITY if minimised else ():
+                if values[key]:
+                    c.error(key, _("Thông tin nhận dạng của hồ sơ này đã được xoá, không ghi lại được."))
             if person is not None:
                 for key, message in FIXED.items():
                     now = person.area if key == "area" else getattr(person, key)

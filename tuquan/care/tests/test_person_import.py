@@ -345,3 +345,36 @@ def test_a_file_that_is_not_a_workbook_is_refused(world: Any) -> None:
     with pytest.raises(WorkbookErrors) as exc:
         care_io.person_import(actor=world.alice, data=b"not a workbook")
     assert exc.value.errors[0].message.startswith("Không đọc được tệp")
+
+
+def test_the_officer_corrects_an_identity_through_the_file(world: Any) -> None:
+    p = care_io.PERSONS
+    data = edited(exported(world), {PERSONS: [(f"{column(p, 'address')}2", "Bản Nà Khoang, nhà số 7")]})
+    counts = care_io.person_import(actor=world.alice, data=data)
+    assert counts[PERSONS].changed == 1
+    world.supervised.refresh_from_db()
+    assert world.supervised.address == "Bản Nà Khoang, nhà số 7"
+    entry = AuditEntry.objects.filter(action=AuditAction.UPDATE, object_id=str(world.supervised.pk)).latest(
+        "id"
+    )
+    assert entry.details == {"fields": ["address"]}
+
+
+def test_a_minimised_person_round_trips_and_keeps_no_identity(world: Any) -> None:
+    from tuquan.care import services
+
+    services.supervised_close(
+        actor=world.alice, person=world.supervised, closed_on=timezone.localdate() - timedelta(days=3)
+    )
+    services.supervised_minimise_due(actor=world.alice, days=1)
+    before = state()
+    data = exported(world)
+    assert INSIDE_NAME not in str(cells(data))
+    counts = care_io.person_import(actor=world.alice, data=data)
+    assert counts[PERSONS].unchanged == 1 and state() == before
+    p = care_io.PERSONS
+    with pytest.raises(WorkbookErrors) as exc:
+        care_io.person_import(
+            actor=world.alice, data=edited(data, {PERSONS: [(f"{column(p, 'full_name')}2", "Ai đó")]})
+        )
+    assert [e.column for e in exc.value.errors] == [column(p, "full_name")]
