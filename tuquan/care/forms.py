@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from tuquan.care.models import Category, IncomeBand, ReferralOrg, ReferralStatus
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# A browser's date input reads and sends ISO dates (and shows them the user's way): a value in
+# dd/mm/yyyy would leave it empty, and the phone's "met today" button without its date.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonForm(forms.Form):

@@ -225,3 +225,14 @@ def test_the_json_referrals_become_records(world: Any) -> None:
     ]
     forwards(Apps(), None)  # run twice: nothing doubled
     assert Referral.objects.filter(person=person).count() == 2
+
+
+def test_date_inputs_are_prefilled_with_today_in_the_browsers_format(world: Any) -> None:
+    """A type="date" input takes only yyyy-mm-dd: the phone's one-tap forms need today in it."""
+    today = timezone.localdate().isoformat()
+    for url, persona in (
+        (f"/giup-do/{world.supervised.uid}/gap/", "linh"),
+        (f"/giup-do/{world.supervised.uid}/gioi-thieu/", "alice"),
+    ):
+        page = client_for(world.users[persona]).get(url).content.decode()
+        assert 'type="date"' in page and f'value="{today}"' in page, url
