@@ -25,6 +25,11 @@ def set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> 
     field.choices = choices
 
 
+# The phone's own date picker; the Vietnamese formats (dd/mm/yyyy) are accepted too.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DECIMAL = {"inputmode": "decimal"}
+
+
 class RoundOpenForm(forms.Form):
     criteria_set = forms.ChoiceField(label=_("Bộ tiêu chí"))
     commune = forms.ChoiceField(label=_("Xã"))
@@ -65,6 +70,7 @@ class ResultForm(forms.Form):
                     max_digits=14,
                     decimal_places=4,
                     localize=True,
+                    widget=forms.TextInput(attrs=DECIMAL),
                     help_text=_("Đạt khi %(s)s %(t)s") % {"s": sign, "t": _number(c.threshold)},
                 )
         if grades:
@@ -113,7 +119,7 @@ class HotspotForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do xác định"), max_length=400, widget=forms.Textarea(attrs={"rows": 2})
     )
-    declared_on = forms.DateField(label=_("Ngày xác định"))
+    declared_on = forms.DateField(label=_("Ngày xác định"), widget=DATE)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
     tasks = forms.CharField(
         label=_("Kế hoạch chuyển hóa"),
@@ -129,15 +135,15 @@ class HotspotForm(forms.Form):
 
 class TaskForm(forms.Form):
     text = forms.CharField(label=_("Nhiệm vụ"), max_length=300)
-    due_on = forms.DateField(label=_("Hạn"), required=False)
+    due_on = forms.DateField(label=_("Hạn"), required=False, widget=DATE)
 
 
 class TaskDoneForm(forms.Form):
-    done_on = forms.DateField(label=_("Ngày hoàn thành"))
+    done_on = forms.DateField(label=_("Ngày hoàn thành"), widget=DATE)
 
 
 class TransformForm(forms.Form):
-    on = forms.DateField(label=_("Ngày công nhận chuyển hóa"))
+    on = forms.DateField(label=_("Ngày công nhận chuyển hóa"), widget=DATE)
     decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=60)
 
 
@@ -152,13 +158,13 @@ class RatingForm(forms.Form):
     )
     under_complaint = forms.BooleanField(label=_("Đang có khiếu nại"), required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=60)
-    decided_on = forms.DateField(label=_("Ngày quyết định"), required=False)
+    decided_on = forms.DateField(label=_("Ngày quyết định"), required=False, widget=DATE)
 
 
 class CommendForm(forms.Form):
     level = forms.ChoiceField(label=_("Cấp khen"), choices=CommendationLevel.choices)
     decision_number = forms.CharField(label=_("Số quyết định khen thưởng"), max_length=60)
-    awarded_on = forms.DateField(label=_("Ngày quyết định"))
+    awarded_on = forms.DateField(label=_("Ngày quyết định"), widget=DATE)
 
 
 class RatingCommendForm(CommendForm):
@@ -188,7 +194,12 @@ class CriterionForm(forms.Form):
     text = forms.CharField(label=_("Nội dung"), max_length=400, widget=forms.Textarea(attrs={"rows": 2}))
     check_kind = forms.ChoiceField(label=_("Cách kiểm"), choices=CheckKind.choices)
     threshold = forms.DecimalField(
-        label=_("Ngưỡng"), required=False, max_digits=12, decimal_places=4, localize=True
+        label=_("Ngưỡng"),
+        required=False,
+        max_digits=12,
+        decimal_places=4,
+        localize=True,
+        widget=forms.TextInput(attrs=DECIMAL),
     )
     at_most = forms.BooleanField(label=_("Không vượt quá ngưỡng (≤)"), required=False)
     indicator = forms.CharField(
@@ -216,13 +227,25 @@ class RatingRulesForm(forms.Form):
 
 class GradingRulesForm(forms.Form):
     good_per_month = forms.DecimalField(
-        label=_("Tốt: số hoạt động đã xác minh/tháng"), max_digits=5, decimal_places=2, localize=True
+        label=_("Tốt: số hoạt động đã xác minh/tháng"),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs=DECIMAL),
     )
     good_months = forms.IntegerField(label=_("Tốt: số tháng có hoạt động"), min_value=0, max_value=12)
     fair_per_month = forms.DecimalField(
-        label=_("Khá: số hoạt động đã xác minh/tháng"), max_digits=5, decimal_places=2, localize=True
+        label=_("Khá: số hoạt động đã xác minh/tháng"),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs=DECIMAL),
     )
     fair_months = forms.IntegerField(label=_("Khá: số tháng có hoạt động"), min_value=0, max_value=12)
     average_per_month = forms.DecimalField(
-        label=_("Trung bình: số hoạt động đã xác minh/tháng"), max_digits=5, decimal_places=2, localize=True
+        label=_("Trung bình: số hoạt động đã xác minh/tháng"),
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs=DECIMAL),
     )

@@ -11,7 +11,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -409,7 +408,7 @@ def _hotspot_context(request: HttpRequest, hotspot: Any, **forms: Any) -> dict[s
                 "task": t,
                 "errors": (forms.get("done") or {}).get(t.pk, {}).get("errors", []),
                 "value": (forms.get("done") or {}).get(t.pk, {}).get("value")
-                or date_format(timezone.localdate(), "d/m/Y"),
+                or timezone.localdate().isoformat(),
             }
             for t in hotspot.tasks.all()
         ],
@@ -547,13 +546,13 @@ def rating_team(request: HttpRequest, uid: str) -> HttpResponse:
         team = selectors.rating_team_get_for_user(request.user, uid)
         return render_page(request, "assessment/rating_team.html", _rating_context(request, team, year))
     team = selectors.rating_team_get_for_user(request.user, uid, write=True)
+    # The row's key travels unprefixed so the view knows which row's prefix to read.
     key = request.POST.get("member", "")
+    membership = selectors.rating_membership(team, key) if key else None
     form = RatingForm(request.POST, prefix=key or "to")
-    # The hidden field travels unprefixed so the view knows which row's prefix to read.
     if form.is_valid():
         d = form.cleaned_data
         try:
-            membership = selectors.rating_membership(team, key) if key else None
             services.rating_record(
                 actor=request.user,
                 team=team,
@@ -571,11 +570,13 @@ def rating_team(request: HttpRequest, uid: str) -> HttpResponse:
                 request, reverse("assessment:rating_team", args=[team.uid]) + f"?nam={year}"
             )
     context = _rating_context(request, team, year, bad=(key, form))
-    row = (
-        next(r for r in context["rows"] if r["key"] == key)
-        if any(r["key"] == key for r in context["rows"])
-        else context["rows"][0]
-    )
+    # A member who left before the period is not on the sheet: their row is shown alone.
+    row = next((r for r in context["rows"] if r["key"] == key), None) or {
+        "key": key,
+        "label": membership.person.full_name if membership else "",
+        "rating": None,
+        "form": form,
+    }
     return render_form_error(
         request, "assessment/rating_team.html", context | {"row": row}, partial="assessment/_rating_row.html"
     )

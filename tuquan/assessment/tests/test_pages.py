@@ -564,3 +564,33 @@ def test_the_commune_registers_units_opens_a_round_and_keeps_the_hotspot_plan_th
     assert done.json()["tasks"][0]["done_on"] == "2025-05-01"
     client.force_login(world.bob)
     assert client.get(url).status_code == 404
+
+
+def test_every_form_page_opens_for_its_user_as_a_page_and_as_a_partial(client: Any, world: Any) -> None:
+    criterion = CriteriaSet.objects.get(code="antt-khu-dan-cu", version=1).criteria.first()
+    assert criterion is not None
+    pages = {
+        world.alice: [
+            "/danh-gia/dot/mo/",
+            f"/danh-gia/dot/{world.round.uid}/ket-qua/{world.village.ident}/",
+            "/danh-gia/don-vi/",
+            f"/danh-gia/don-vi/{world.unit.uid}/",
+            "/dia-ban-trong-diem/moi/",
+            f"/dia-ban-trong-diem/{world.hotspot.uid}/",
+            f"/danh-gia/xep-loai-luc-luong/{world.team.uid}/",
+        ],
+        world.charlie: [
+            f"/danh-gia/bo-tieu-chi/{criterion.criteria_set_id}/",
+            f"/danh-gia/bo-tieu-chi/{criterion.criteria_set_id}/sua/",
+            f"/danh-gia/tieu-chi/{criterion.pk}/",
+            "/danh-gia/quy-tac/14/",
+        ],
+    }
+    for user, urls in pages.items():
+        client.force_login(user)
+        for url in urls:
+            full = client.get(url)
+            assert full.status_code == 200, url
+            assert "<html" in _text(full), url
+            partial = client.get(url, HTTP_HX_REQUEST="true")
+            assert partial.status_code == 200, url
