@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -271,9 +272,14 @@ def round_subject(rnd: Round, key: str) -> tuple[Area | None, Unit | None]:
     return area, None
 
 
+def subject_result(rnd: Round, area: Area | None, unit: Unit | None) -> Result | None:
+    return rnd.results.filter(area=area, unit=unit).first()
+
+
 def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
-    """Each derived criterion's value as computed now, to show beside the form before saving."""
-    from tuquan.assessment.services import window
+    """Each derived criterion's value as computed now and whether it holds, to show beside the
+    form before saving: {code: {"value", "met"}}, met None when there is no figure."""
+    from tuquan.assessment.services import meets, window
     from tuquan.core.indicators import compute
 
     derived = [c for c in rnd.criteria_set.criteria.all() if c.check_kind == CheckKind.DERIVED]
@@ -284,7 +290,9 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for c in derived:
         raw = figures.get(c.indicator)
-        out[c.code] = raw.get("ratio") if isinstance(raw, dict) else raw
+        value = raw.get("ratio") if isinstance(raw, dict) else raw
+        met = None if value is None else meets(Decimal(str(value)), c)
+        out[c.code] = {"value": value, "met": met}
     return out
 
 

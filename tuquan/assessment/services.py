@@ -268,7 +268,7 @@ def evaluate(
                 figures = compute(actor=actor, area=area, start=start, end=end)["indicators"]
             raw = figures.get(c.indicator)
             value = raw.get("ratio") if isinstance(raw, dict) else raw
-            holds = value is not None and _meets(Decimal(str(value)), c)
+            holds = value is not None and meets(Decimal(str(value)), c)
         else:
             value = answers.get(c.code)
             if value is None or value == "":
@@ -282,13 +282,13 @@ def evaluate(
                 except ArithmeticError as exc:
                     raise ValidationError(_("“%(c)s” phải là một số.") % {"c": c.text}) from exc
                 value = str(number)
-                holds = _meets(number, c)
+                holds = meets(number, c)
         out[c.code] = {"value": value, "met": holds}
         met = met and holds
     return out, Outcome.MET if met else Outcome.NOT_MET
 
 
-def _meets(value: Decimal, c: Criterion) -> bool:
+def meets(value: Decimal, c: Criterion) -> bool:
     threshold = c.threshold if c.threshold is not None else Decimal(0)
     return value <= threshold if c.at_most else value >= threshold
 

@@ -37,7 +37,7 @@ from tuquan.assessment.forms import (
     UnitEditForm,
     set_choices,
 )
-from tuquan.assessment.models import CheckKind, HotspotStatus, Round, RoundStatus
+from tuquan.assessment.models import HotspotStatus, Round, RoundStatus
 from tuquan.core import scoping
 from tuquan.core.roles import Cap
 from tuquan.core.selectors import area_get_for_user
@@ -249,7 +249,7 @@ def round_result(request: HttpRequest, uid: str, subject: str) -> HttpResponse:
     rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
     area, unit = selectors.round_subject(rnd, subject)
     criteria = list(rnd.criteria_set.criteria.all())
-    existing = rnd.results.filter(area=area, unit=unit).first()
+    existing = selectors.subject_result(rnd, area, unit)
     form = ResultForm(
         request.POST if request.method == "POST" else None,
         initial=_result_initial(existing),
@@ -263,11 +263,7 @@ def round_result(request: HttpRequest, uid: str, subject: str) -> HttpResponse:
         "subject_name": area.name if area else unit.name if unit else "",
         "form": form,
         "criteria": criteria,
-        "derived": [
-            {"criterion": c, "value": derived.get(c.code), "met": _derived_met(c, derived.get(c.code))}
-            for c in criteria
-            if c.check_kind == CheckKind.DERIVED
-        ],
+        "derived": [{"criterion": c, **derived[c.code]} for c in criteria if c.code in derived],
         "result": existing,
     }
     template, partial = "assessment/result_form.html", "assessment/_result_form.html"
@@ -289,14 +285,6 @@ def round_result(request: HttpRequest, uid: str, subject: str) -> HttpResponse:
         else:
             return redirect_after_post(request, reverse("assessment:round", args=[rnd.uid]))
     return render_form_error(request, template, context, partial=partial)
-
-
-def _derived_met(criterion: Any, value: Any) -> bool | None:
-    from decimal import Decimal
-
-    if value is None:
-        return None
-    return services._meets(Decimal(str(value)), criterion)
 
 
 @login_required

@@ -594,3 +594,56 @@ def test_every_form_page_opens_for_its_user_as_a_page_and_as_a_partial(client: A
             assert "<html" in _text(full), url
             partial = client.get(url, HTTP_HX_REQUEST="true")
             assert partial.status_code == 200, url
+
+
+def test_the_round_page_reads_a_fixed_number_of_queries_however_many_villages(
+    client: Any, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    from tuquan.core import services as core
+
+    residential = CriteriaSet.objects.get(code="antt-khu-dan-cu", version=1)
+    rnd = services.round_open(
+        actor=world.bob, criteria_set=residential, commune=world.other_commune, year=2026
+    )
+    for i in range(12):
+        village = core.village_create(actor=CONSOLE, commune=world.other_commune, kind="Bản", name=f"Mới {i}")
+        services.result_record(actor=CONSOLE, round=rnd, area=village, answers=YES, evidence=f"Biên bản {i}")
+    client.force_login(world.bob)
+    with django_assert_max_num_queries(12):
+        page = client.get(f"/danh-gia/dot/{rnd.uid}/")
+    assert page.status_code == 200 and "Biên bản 11" in _text(page)
+
+
+def test_the_new_writes_leave_an_audit_entry(world: Any) -> None:
+    from decimal import Decimal
+
+    from tuquan.core.models import AuditEntry
+
+    services.unit_update(actor=world.alice, unit=world.unit, kind="school", name="Trường TH số 1")
+    services.hotspot_task_add(actor=world.alice, hotspot=world.hotspot, text="Họp dân")
+    services.rating_rules_update(
+        actor=world.charlie, province=world.province, excellent_quota_percent=10, min_active_months=9
+    )
+    services.grading_rules_update(
+        actor=world.charlie,
+        province=world.province,
+        good_per_month=Decimal(4),
+        good_months=10,
+        fair_per_month=Decimal(2),
+        fair_months=8,
+        average_per_month=Decimal(1),
+    )
+    mine = AuditEntry.objects.filter(actor__in=[world.alice, world.charlie])
+    assert set(mine.values_list("object_type", flat=True)) >= {
+        "assessment.unit",
+        "assessment.hotspottask",
+        "assessment.ratingrules",
+        "assessment.gradingrules",
+    }
+    assert mine.filter(object_type="assessment.ratingrules").get().area == world.province
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.rating_rules_update(
+            actor=world.erin, province=world.province, excellent_quota_percent=50, min_active_months=1
+        )
