@@ -495,7 +495,7 @@ def _rating_context(request: HttpRequest, team: Any, year: int, **extra: Any) ->
         {
             "key": str(r["membership"].uid),
             "label": r["membership"].person.full_name,
-            "role": r["membership"].role,
+            "role": team.type.role_label(r["membership"].role),
             "rating": r["rating"],
         }
         for r in sheet["rows"]
@@ -520,6 +520,7 @@ def _rating_context(request: HttpRequest, team: Any, year: int, **extra: Any) ->
         "period": sheet["period"],
         "rows": rows,
         "can_rate": can_rate,
+        "rules": services.rules_for(team.home_area),
         "commend_form": extra.get("commend_form") or RatingCommendForm(initial={"level": "commune"}),
     }
 

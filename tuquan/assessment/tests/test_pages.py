@@ -279,6 +279,7 @@ def test_commune_officer_rates_the_statutory_team_and_sees_each_rule_that_refuse
     with django_assert_max_num_queries(15):
         sheet = client.get(f"/danh-gia/xep-loai-luc-luong/{team.uid}/?nam=2025")
     assert sheet.status_code == 200 and "Thành viên số 9" in _text(sheet)
+    assert "dưới 9 tháng" in _text(sheet) and "không vượt 10%" in _text(sheet)  # the province's rules
 
     first = _rate(client, team, leader, level="good", decision_number="12/QĐ")
     assert first.status_code == 422 and "Xếp loại tổ trước khi xếp loại tổ trưởng" in _text(first)
