@@ -519,6 +519,11 @@ def _rating_context(request: HttpRequest, team: Any, year: int, **extra: Any) ->
         "year": year,
         "period": sheet["period"],
         "rows": rows,
+        "commendable": [
+            r
+            for r in rows
+            if r["rating"] and r["rating"].level == "excellent" and not r["rating"].commendation_id
+        ],
         "can_rate": can_rate,
         "rules": services.rules_for(team.home_area),
         "commend_form": extra.get("commend_form") or RatingCommendForm(initial={"level": "commune"}),
