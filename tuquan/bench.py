@@ -55,6 +55,13 @@ def main() -> None:
     from tuquan.core.models import Area
 
     print(f"database: {connection.vendor}; python {sys.version.split()[0]}")
+    if sys.argv[1:] == ["scale"]:
+        # `make bench-scale`: only the national dataset and the report engine (BENCH_SF).
+        units.load()
+        from tuquan import bench_scale
+
+        bench_scale.run(report)
+        return
     report("load-units, empty database (all current + legacy units)", timed(lambda: units.load()), 60.0)
     report("load-units, second run (nothing changed)", timed(lambda: units.load(), repeat=3), 2.0)
     report("load-units --force (refresh every row)", timed(lambda: units.load(force=True)), 60.0)

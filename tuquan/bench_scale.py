@@ -8,103 +8,270 @@ SF1 would be 100,000 villages, 600,000 teams and 20 million journal entries over
 from __future__ import annotations
 
 import os
-import random
 import time
 import tracemalloc
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 PER_VILLAGE_TEAMS = 6
+PER_VILLAGE_PEOPLE = 50
 PER_VILLAGE_ENTRIES = 200
 KINDS = ["patrol", "meeting", "tip", "mediation", "arrest", "awareness"]
+FIRST_DAY = date(2016, 1, 1)
+DAYS = (date(2025, 12, 31) - FIRST_DAY).days + 1
+
+
+def _hash(*terms: str) -> str:
+    """A deterministic pseudo-random integer in SQL from row numbers, the same on SQLite
+    and PostgreSQL (integer arithmetic only; no random() whose range differs)."""
+    mixed = " + ".join(f"({t}) * {m}" for t, m in zip(terms, (1103515245, 12345, 2654435761), strict=False))
+    return f"(({mixed} + 7) %% 2147483647)"
+
+
+class _Sql:
+    """The few expressions that differ between the two databases."""
+
+    def __init__(self, vendor: str) -> None:
+        self.pg = vendor == "postgresql"
+
+    def day(self, offset: str) -> str:
+        return (
+            f"DATE '{FIRST_DAY}' + CAST({offset} AS integer)"
+            if self.pg
+            else f"date('{FIRST_DAY}', '+' || ({offset}) || ' days')"
+        )
+
+    def uuid(self) -> str:
+        return "gen_random_uuid()" if self.pg else "lower(hex(randomblob(16)))"
+
+    def now(self) -> str:
+        return "now()" if self.pg else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+
+
+def _insert(cur: Any, sql: _Sql, model: Any, given: dict[str, str], source: str, params: list[Any]) -> None:
+    """INSERT … SELECT for a model: the columns given as SQL, every other column its
+    default (a fresh UUID, now, empty text or NULL), so a new NOT NULL field cannot be
+    forgotten here."""
+    from django.db import models
+
+    columns, values, defaults = [], [], []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        columns.append(f'"{f.column}"')
+        if f.column in given:
+            values.append(given[f.column])
+        elif isinstance(f, models.UUIDField):
+            values.append(sql.uuid())
+        elif isinstance(f, models.DateTimeField) and not f.null:
+            values.append(sql.now())
+        elif f.has_default() and not callable(f.default):
+            values.append("%s")
+            defaults.append(f.get_db_prep_save(f.default, cur.db))
+        elif isinstance(f, models.JSONField):
+            values.append("%s")
+            defaults.append("{}" if f.default is dict else "[]")
+        elif f.null:
+            values.append("NULL")
+        elif isinstance(f, (models.CharField, models.TextField)):
+            values.append("''")
+        else:
+            raise ValueError(f"{model.__name__}.{f.name} needs a value in the benchmark")
+    # Defaults come first in the statement text, the source's parameters after them.
+    statement = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
+    )
+    cur.execute(statement, [*defaults, *params])
 
 
 def build_dataset(sf: float) -> dict[str, Any]:
-    from django.db import transaction
+    """Villages, teams, people, memberships and ten years of journal entries at scale `sf`,
+    written set-based in the database (SF1 is 20 million entries: no Python loop could)."""
+    from django.db import connection, transaction
 
     from tuquan.core.models import Area, Level
     from tuquan.journal import rollups
     from tuquan.journal.models import Entry
-    from tuquan.registry.models import ModelType, Team, TeamArea, TeamStatusChange
+    from tuquan.registry.models import Membership, ModelType, Person, Team, TeamArea, TeamStatusChange
 
-    rng = random.Random(1)
-    villages_wanted = max(34, int(100_000 * sf))
-    communes = list(Area.objects.filter(level=Level.COMMUNE).order_by("ident"))
+    sql = _Sql(connection.vendor)
+    villages = max(34, int(100_000 * sf))
     types = list(
-        ModelType.objects.filter(kind="team", is_statutory=False).order_by("code")[:PER_VILLAGE_TEAMS]
+        ModelType.objects.filter(kind="team", is_statutory=False)
+        .order_by("code")
+        .values_list("pk", flat=True)[:PER_VILLAGE_TEAMS]
     )
-    start = date(2016, 1, 1)
-    with transaction.atomic():
-        villages = []
-        for n in range(villages_wanted):
-            commune = communes[n % len(communes)]
-            number = 1000 + n // len(communes)
-            ident = f"{commune.code}.{number}"
-            villages.append(
-                Area(
-                    ident=ident,
-                    level=Level.VILLAGE,
-                    kind="Bản",
-                    name=f"Bản {number}",
-                    short_name=str(number),
-                    search_name=str(number),
-                    parent=commune,
-                    path=f"{commune.path}{ident}/",
-                    province_id=commune.province_id,
-                    number=number,
-                )
-            )
-        Area.objects.bulk_create(villages, batch_size=2000)
-        teams, links, history = [], [], []
-        for v in villages:
-            for t in types:
-                teams.append(
-                    Team(
-                        type=t,
-                        name=f"{t.short_name} {v.ident}",
-                        search_name="",
-                        home_area=v.parent,
-                        status="active",
-                        established_on=start,
-                    )
-                )
-        Team.objects.bulk_create(teams, batch_size=2000)
-        for i, team in enumerate(teams):
-            links.append(TeamArea(team=team, area=villages[i // len(types)]))
-            history.append(TeamStatusChange(team=team, status="active", on=start))
-        TeamArea.objects.bulk_create(links, batch_size=5000)
-        TeamStatusChange.objects.bulk_create(history, batch_size=5000)
-        entries = []
-        days = (date(2025, 12, 31) - start).days
-        for i, v in enumerate(villages):
-            for _ in range(PER_VILLAGE_ENTRIES):
-                kind = rng.choice(KINDS)
-                entries.append(
-                    Entry(
-                        team=teams[i * len(types) + rng.randrange(len(types))],
-                        village=v,
-                        kind=kind,
-                        occurred_on=start + timedelta(days=rng.randrange(days)),
-                        member_turns=rng.randint(2, 6) if kind == "patrol" else None,
-                        cases=1 if kind == "arrest" else None,
-                        suspects=rng.randint(1, 3) if kind == "arrest" else None,
-                        outcome="reconciled" if kind == "mediation" else "",
-                        tip_category="drugs" if kind == "tip" else "",
-                        status="verified",
-                    )
-                )
-            if len(entries) >= 20_000:
-                Entry.objects.bulk_create(entries, batch_size=5000)
-                entries = []
-        Entry.objects.bulk_create(entries, batch_size=5000)
+    communes = Area.objects.filter(level=Level.COMMUNE, valid_to__isnull=True).count()
+    timings: dict[str, float] = {}
+
+    def step(name: str, *statements: tuple[Any, ...]) -> None:
+        began = time.perf_counter()
+        for args in statements:
+            if args[0] == "raw":
+                # Always with a parameter list: "%%" is then the modulo on both databases.
+                cur.execute(args[1], args[2] if len(args) > 2 else [])
+            else:
+                _insert(cur, sql, *args)
+        timings[name] = time.perf_counter() - began
+
+    with transaction.atomic(), connection.cursor() as cur:
+        for table in ("bench_n", "bench_c", "bench_v", "bench_t", "bench_team", "bench_p"):
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        most = max(villages, PER_VILLAGE_ENTRIES)
+        cur.execute("CREATE TABLE bench_n (n bigint PRIMARY KEY)")
+        cur.execute(
+            "INSERT INTO bench_n WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < %s) "
+            "SELECT n FROM s",
+            [most - 1],
+        )
+        cur.execute(
+            "CREATE TABLE bench_c AS SELECT id, code, path, province_id, "
+            "row_number() OVER (ORDER BY ident) - 1 AS rn FROM core_area WHERE level = 'commune' "
+            "AND valid_to IS NULL"
+        )
+        ident = f"c.code || '.' || (1000 + b.n / {communes})"
+        step(
+            "villages",
+            (
+                Area,
+                {
+                    "ident": ident,
+                    "code": "c.code",
+                    "level": "'village'",
+                    "kind": "'Bản'",
+                    "name": f"'Bản ' || (1000 + b.n / {communes})",
+                    "short_name": f"'' || (1000 + b.n / {communes})",
+                    "search_name": f"'ban ' || (1000 + b.n / {communes})",
+                    "parent_id": "c.id",
+                    "path": f"c.path || {ident} || '/'",
+                    "province_id": "c.province_id",
+                    "number": f"1000 + b.n / {communes}",
+                },
+                f"FROM bench_n b JOIN bench_c c ON c.rn = b.n %% {communes} WHERE b.n < %s",
+                [villages],
+            ),
+            (
+                "raw",
+                f"CREATE TABLE bench_v AS SELECT b.n AS vn, a.id, a.parent_id FROM bench_n b "
+                f"JOIN bench_c c ON c.rn = b.n %% {communes} JOIN core_area a ON a.ident = {ident} "
+                "WHERE b.n < %s",
+                [villages],
+            ),
+        )
+        cur.execute("CREATE TABLE bench_t (k bigint, type_id bigint)")
+        for k, type_id in enumerate(types):
+            cur.execute("INSERT INTO bench_t VALUES (%s, %s)", [k, type_id])
+        team_key = "'bench ' || v.vn || ' ' || t.k"
+        step(
+            "teams",
+            (
+                Team,
+                {
+                    "type_id": "t.type_id",
+                    "name": "'Tổ ' || v.vn || '-' || t.k",
+                    "search_name": team_key,
+                    "home_area_id": "v.parent_id",
+                    "status": "'active'",
+                    "established_on": sql.day("0"),
+                },
+                "FROM bench_v v CROSS JOIN bench_t t",
+                [],
+            ),
+            (
+                "raw",
+                f"CREATE TABLE bench_team AS SELECT v.vn, t.k, v.id AS village_id, x.id AS team_id "
+                f"FROM bench_v v CROSS JOIN bench_t t JOIN registry_team x ON x.search_name = {team_key}",
+            ),
+            ("raw", "CREATE INDEX bench_team_key ON bench_team (vn, k)"),
+            (TeamArea, {"team_id": "team_id", "area_id": "village_id"}, "FROM bench_team", []),
+            (
+                TeamStatusChange,
+                {"team_id": "team_id", "status": "'active'", "on": sql.day("0")},
+                "FROM bench_team",
+                [],
+            ),
+        )
+        person_key = "'bench ' || v.vn || ' ' || b.n"
+        step(
+            "people and memberships",
+            (
+                Person,
+                {
+                    "full_name": "'Người ' || v.vn || '-' || b.n",
+                    "search_name": person_key,
+                    "gender": "CASE WHEN b.n %% 2 = 0 THEN 'male' ELSE 'female' END",
+                    "birth_year": f"1950 + {_hash('v.vn', 'b.n')} %% 55",
+                    "area_id": "v.id",
+                },
+                "FROM bench_v v JOIN bench_n b ON b.n < %s",
+                [PER_VILLAGE_PEOPLE],
+            ),
+            (
+                "raw",
+                f"CREATE TABLE bench_p AS SELECT v.vn, b.n, p.id FROM bench_v v JOIN bench_n b ON b.n < %s "
+                f"JOIN registry_person p ON p.search_name = {person_key}",
+                [PER_VILLAGE_PEOPLE],
+            ),
+            (
+                Membership,
+                {
+                    "person_id": "p.id",
+                    "team_id": "x.team_id",
+                    "role": f"CASE WHEN p.n < {len(types)} THEN 'leader' ELSE 'member' END",
+                    "start_on": sql.day("0"),
+                },
+                f"FROM bench_p p JOIN bench_team x ON x.vn = p.vn AND x.k = p.n %% {len(types)}",
+                [],
+            ),
+        )
+        kind = _hash("v.vn", "b.n") + f" %% {len(KINDS)}"
+        kinds = " ".join(f"WHEN {i} THEN '{k}'" for i, k in enumerate(KINDS))
+
+        def when(name: str, then: str, otherwise: str = "NULL") -> str:
+            return f"CASE WHEN {kind} = {KINDS.index(name)} THEN {then} ELSE {otherwise} END"
+
+        step(
+            "journal entries",
+            (
+                Entry,
+                {
+                    "team_id": "x.team_id",
+                    "village_id": "x.village_id",
+                    "kind": f"CASE {kind} {kinds} END",
+                    "occurred_on": sql.day(f"{_hash('b.n', 'v.vn', 'v.vn')} %% {DAYS}"),
+                    "member_turns": when("patrol", f"2 + {_hash('b.n', 'v.vn')} %% 5"),
+                    "cases": when("arrest", "1"),
+                    "suspects": when("arrest", f"1 + {_hash('v.vn', 'b.n', 'b.n')} %% 3"),
+                    "outcome": when("mediation", "'reconciled'", "''"),
+                    "tip_category": when("tip", "'drugs'", "''"),
+                    "status": "'verified'",
+                },
+                f"FROM bench_v v JOIN bench_n b ON b.n < %s "
+                f"JOIN bench_team x ON x.vn = v.vn AND x.k = {_hash('b.n', 'b.n', 'v.vn')} %% {len(types)}",
+                [PER_VILLAGE_ENTRIES],
+            ),
+        )
+        for table in ("bench_n", "bench_c", "bench_v", "bench_t", "bench_team", "bench_p"):
+            cur.execute(f"DROP TABLE {table}")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
     began = time.perf_counter()
     rows = rollups.rebuild()
+    timings["rollups"] = time.perf_counter() - began
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+    from tuquan.journal.models import AreaRollup
+
     return {
-        "villages": len(villages),
-        "teams": len(teams),
-        "entries": len(villages) * PER_VILLAGE_ENTRIES,
+        "villages": villages,
+        "teams": villages * len(types),
+        "people": villages * PER_VILLAGE_PEOPLE,
+        "entries": Entry.objects.count(),
         "rollup_rows": rows,
-        "rollup_seconds": time.perf_counter() - began,
+        "area_rollup_rows": AreaRollup.objects.count(),
+        "timings": timings,
     }
 
 
@@ -145,9 +312,11 @@ def run(report: Any) -> None:
 
     sf = float(os.environ.get("BENCH_SF", "0.01"))
     made = build_dataset(sf)
+    steps = " · ".join(f"{name} {took:.1f} s" for name, took in made["timings"].items())
     print(
-        f"scale factor {sf}: {made['villages']:,} villages, {made['teams']:,} teams, {made['entries']:,} entries; "
-        f"{made['rollup_rows']:,} rollup rows built in {made['rollup_seconds']:.1f} s"
+        f"scale factor {sf} on {connection.vendor}: {made['villages']:,} villages, {made['teams']:,} teams, "
+        f"{made['people']:,} people, {made['entries']:,} entries; {made['rollup_rows']:,} village and "
+        f"{made['area_rollup_rows']:,} commune/province rollup rows ({steps})"
     )
     raw_sql = RAW_SQL if connection.vendor == "postgresql" else RAW_SQL_SQLITE
     cases = [

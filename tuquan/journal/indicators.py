@@ -114,14 +114,11 @@ def journal_indicators(query: Query) -> dict[str, Any]:
     recorded: dict[str, Any] = defaultdict(Decimal)
     unapproved = 0
     if full.start <= full.end:
-        rows, approved = rollups.rollups_for(full)
-        for code, value in rollups.totals(rows).items():
+        rows, _coarse = rollups.rollups_for(full)
+        for code, approved, value in rollups.totals_by_approval(rows):
             recorded[code] += value
-        if not query.approved_only:
-            unapproved += int(
-                rows.filter(code="entries.count").exclude(Exists(approved)).aggregate(n=Sum("value"))["n"]
-                or 0
-            )
+            if code == "entries.count" and not approved:
+                unapproved += int(value)
     for start, end in _edges(query, full):
         edge = entries_for(
             Query(actor=query.actor, area=query.area, start=start, end=end, approved_only=query.approved_only)

@@ -200,6 +200,9 @@ class Rollup(models.Model):
     month = models.DateField()
     code = models.CharField(max_length=60)
     value = models.DecimalField(max_digits=16, decimal_places=1)
+    # The village-month's approval at the time of writing (approve and reopen refresh it),
+    # so "approved figures only" needs no join against approvals at read time.
+    approved = models.BooleanField(default=False)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -212,3 +215,28 @@ class Rollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.village_id} {self.month:%Y-%m}"
+
+
+class AreaRollup(models.Model):
+    """The village rollups summed per commune and per province (same month, type, code and
+    approval). A province's ten-year figure reads a few thousand of these rows instead of
+    the villages' millions. Kept in step by `journal.rollups.refresh`, which adds the
+    difference it made to a village-month (an increment, so two writers in one province
+    never overwrite each other's totals)."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    code = models.CharField(max_length=60)
+    approved = models.BooleanField(default=False)
+    value = models.DecimalField(max_digits=18, decimal_places=1)
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["area", "month", "type", "code", "approved"], name="journal_arearollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.area_id} {self.month:%Y-%m}"

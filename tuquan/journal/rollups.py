@@ -12,10 +12,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 
-from tuquan.journal.models import Entry, Rollup
+from tuquan.journal.models import AreaRollup, Entry, Rollup
 
 # code → (entry kind, summed field or None for a count, extra condition)
 ROLLED: dict[str, tuple[str, str | None, Q | None]] = {
@@ -42,13 +42,19 @@ ROLLED: dict[str, tuple[str, str | None, Q | None]] = {
 }
 
 
-def _aggregations() -> dict[str, Any]:
+def _measures() -> dict[str, tuple[Q, str | None]]:
     # Every entry, whatever its kind: lets a report say how many are not yet approved.
-    found: dict[str, Any] = {"entries.count": Count("id")}
+    found: dict[str, tuple[Q, str | None]] = {"entries.count": (Q(), None)}
     for code, (kind, field, extra) in ROLLED.items():
-        condition = Q(kind=kind) & (extra or Q())
-        found[code] = Count("id", filter=condition) if field is None else Sum(field, filter=condition)
+        found[code] = (Q(kind=kind) & (extra or Q()), field)
     return found
+
+
+def _aggregations() -> dict[str, Any]:
+    return {
+        code: Count("id", filter=condition or None) if field is None else Sum(field, filter=condition)
+        for code, (condition, field) in _measures().items()
+    }
 
 
 def compute_rows(entries: Any) -> list[Rollup]:
@@ -62,6 +68,7 @@ def compute_rows(entries: Any) -> list[Rollup]:
         .order_by()
     )
     villages = _village_parents({r["village_id"] for r in rows})
+    approved = _approved_months({r["village_id"] for r in rows})
     made = []
     for r in rows:
         commune_id, province_id = villages[r["village_id"]]
@@ -78,9 +85,20 @@ def compute_rows(entries: Any) -> list[Rollup]:
                         month=month,
                         code=code,
                         value=Decimal(value),
+                        approved=(r["village_id"], month) in approved,
                     )
                 )
     return made
+
+
+def _approved_months(village_ids: Iterable[int]) -> set[tuple[int, date]]:
+    from tuquan.journal.models import Approval, ApprovalStatus
+
+    return set(
+        Approval.objects.filter(
+            village_id__in=list(village_ids), status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED]
+        ).values_list("village_id", "month")
+    )
 
 
 def _village_parents(ids: Iterable[int]) -> dict[int, tuple[int, int]]:
@@ -92,71 +110,152 @@ def _village_parents(ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     }
 
 
+UPSERT = """INSERT INTO journal_arearollup (area_id, month, type_id, code, approved, value)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (area_id, month, type_id, code, approved)
+DO UPDATE SET value = journal_arearollup.value + excluded.value"""
+# Rows are written unapproved; only those of approved months are touched (a full-table
+# UPDATE of tens of millions of rows would rewrite every one of them).
+APPROVED_SQL = """UPDATE journal_rollup SET approved = TRUE WHERE EXISTS (SELECT 1 FROM journal_approval a
+WHERE a.village_id = journal_rollup.village_id AND a.month = journal_rollup.month
+AND a.status IN ('approved', 'accepted'))"""
+AREA_SQL = {
+    column: f"""INSERT INTO journal_arearollup (area_id, month, type_id, code, approved, value)
+SELECT {column}, month, type_id, code, approved, SUM(value) FROM journal_rollup
+GROUP BY {column}, month, type_id, code, approved"""  # noqa: S608 (two fixed column names)
+    for column in ("commune_id", "province_id")
+}
+
+
 def refresh(village_id: int, day: date) -> None:
-    """Recount one village-month from its entries (called inside the writing transaction)."""
+    """Recount one village-month from its entries (called inside the writing transaction,
+    also when the month is approved or reopened) and carry the difference up to its commune
+    and province."""
     month = day.replace(day=1)
     nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     with transaction.atomic():
-        Rollup.objects.filter(village_id=village_id, month=month).delete()
-        Rollup.objects.bulk_create(
-            compute_rows(
-                Entry.objects.filter(village_id=village_id, occurred_on__gte=month, occurred_on__lt=nxt)
-            )
+        old = Rollup.objects.filter(village_id=village_id, month=month)
+        delta: dict[tuple[int, str, bool], Decimal] = defaultdict(Decimal)
+        for type_id, code, approved, value in old.values_list("type_id", "code", "approved", "value"):
+            delta[(type_id, code, approved)] -= value
+        old.delete()
+        rows = compute_rows(
+            Entry.objects.filter(village_id=village_id, occurred_on__gte=month, occurred_on__lt=nxt)
         )
+        Rollup.objects.bulk_create(rows)
+        for r in rows:
+            delta[(r.type_id, r.code, r.approved)] += r.value
+        changed = [(key, value) for key, value in delta.items() if value]
+        if not changed:
+            return
+        (parents,) = _village_parents([village_id]).values()
+        with connection.cursor() as cur:
+            cur.executemany(
+                UPSERT,
+                [
+                    (area_id, month.isoformat(), type_id, code, approved, value)
+                    for area_id in parents
+                    for (type_id, code, approved), value in changed
+                ],
+            )
+        # A total brought back to nothing is removed, so the table holds only what counts.
+        AreaRollup.objects.filter(area_id__in=parents, month=month, value=0).delete()
+
+
+def _month_sql(column: str) -> str:
+    return f"CAST({column} AS date)" if connection.vendor == "postgresql" else column
 
 
 def rebuild() -> int:
-    with transaction.atomic():
+    """Every rollup recounted from the entries, set-based (a national dataset of twenty
+    million entries is grouped in the database, not walked in Python)."""
+    from django.db.models import F
+    from django.db.models.functions import TruncMonth
+
+    with transaction.atomic(), connection.cursor() as cur:
+        AreaRollup.objects.all().delete()
         Rollup.objects.all().delete()
-        rows = compute_rows(Entry.objects.all())
-        Rollup.objects.bulk_create(rows, batch_size=5000)
-    return len(rows)
+        for code, (condition, field) in _measures().items():
+            grouped = (
+                Entry.objects.filter(condition)
+                .annotate(
+                    vid=F("village_id"),
+                    cid=F("village__parent_id"),
+                    pid=F("village__province_id"),
+                    tid=F("team__type_id"),
+                    m=TruncMonth("occurred_on"),
+                )
+                .values("vid", "cid", "pid", "tid", "m")
+                .annotate(v=Count("id") if field is None else Sum(field))
+                .filter(v__gt=0)
+                .order_by()
+            )
+            sql, params = grouped.query.sql_with_params()
+            # The inner query is Django's own compiled SQL with its parameters kept apart.
+            month = _month_sql("q.m")
+            insert = f"INSERT INTO journal_rollup (village_id, commune_id, province_id, type_id, month, value, code, approved) SELECT q.vid, q.cid, q.pid, q.tid, {month}, q.v, %s, %s FROM ({sql}) q"  # noqa: S608
+            cur.execute(insert, [code, False, *params])
+        cur.execute(APPROVED_SQL)
+        for statement in AREA_SQL.values():
+            cur.execute(statement)
+    return Rollup.objects.count()
 
 
 def verify() -> list[str]:
-    """Differences between the stored rollups and a full recount (empty when they agree)."""
-    key = ("village_id", "month", "type_id", "code")
+    """Differences between the stored rollups and a full recount (empty when they agree):
+    the villages' against the entries, the communes' and provinces' against the villages'."""
+    key = ("village_id", "month", "type_id", "code", "approved")
     stored = {tuple(getattr(r, k) for k in key): r.value for r in Rollup.objects.all()}
     fresh = {tuple(getattr(r, k) for k in key): r.value for r in compute_rows(Entry.objects.all())}
     problems = []
     for k in sorted(set(stored) | set(fresh), key=str):
         if stored.get(k, Decimal(0)) != fresh.get(k, Decimal(0)):
             problems.append(f"{k}: lưu {stored.get(k, 0)}, đếm lại {fresh.get(k, 0)}")
+    summed: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
+    for r in Rollup.objects.all():
+        for area_id in (r.commune_id, r.province_id):
+            summed[(area_id, r.month, r.type_id, r.code, r.approved)] += r.value
+    kept = {(a.area_id, a.month, a.type_id, a.code, a.approved): a.value for a in AreaRollup.objects.all()}
+    for k in sorted(set(summed) | set(kept), key=str):
+        if summed.get(k, Decimal(0)) != kept.get(k, Decimal(0)):
+            problems.append(f"xã/tỉnh {k}: lưu {kept.get(k, 0)}, cộng lại {summed.get(k, 0)}")
     return problems
 
 
-def totals(rows: Any) -> dict[str, Decimal]:
-    sums: dict[str, Decimal] = defaultdict(Decimal)
-    for code, value in rows.values_list("code").annotate(v=Sum("value")).values_list("code", "v"):
-        sums[code] = value
-    return sums
+def totals_by_approval(rows: Any) -> list[tuple[str, bool, Decimal]]:
+    """(code, approved, sum) over rollup rows: one grouped query."""
+    return list(
+        rows.values_list("code", "approved").annotate(v=Sum("value")).values_list("code", "approved", "v")
+    )
 
 
-def rollups_for(query: Any) -> Any:
-    """Rollup rows of a query's area, period and visibility (and approval, if asked)."""
-    from django.db.models import Exists, OuterRef
-
+def rollups_for(query: Any) -> tuple[Any, bool]:
+    """Rollup rows of a query's area, period, model type and approval, and whether they are
+    the commune/province totals. Those serve whoever sees the whole area; someone who sees
+    only part of it (or asks about one village) gets the villages' rows, filtered."""
     from tuquan.core import scoping
     from tuquan.core.models import Level
     from tuquan.core.roles import Cap
-    from tuquan.journal.models import Approval, ApprovalStatus
 
     area = query.area
-    where = {
-        Level.PROVINCE: {"province": area},
-        Level.COMMUNE: {"commune": area},
-        Level.VILLAGE: {"village": area},
-    }.get(area.level, {"village__path__startswith": area.path})
-    qs = Rollup.objects.filter(month__gte=query.start.replace(day=1), month__lte=query.end, **where)
+    months = {"month__gte": query.start.replace(day=1), "month__lte": query.end}
+    whole = scoping.is_system_admin(query.actor) or scoping.covers(query.actor, area.path, Cap.TEAM_READ)
+    qs: Any
+    if whole and area.level in (Level.COMMUNE, Level.PROVINCE):
+        qs = AreaRollup.objects.filter(area=area, **months)
+    elif whole and area.level == Level.COUNTRY:
+        qs = AreaRollup.objects.filter(area__level=Level.PROVINCE, area__parent=area, **months)
+    else:
+        where = {
+            Level.PROVINCE: {"province": area},
+            Level.COMMUNE: {"commune": area},
+            Level.VILLAGE: {"village": area},
+        }.get(area.level, {"village__path__startswith": area.path})
+        qs = Rollup.objects.filter(**months, **where)
+        if not whole:
+            qs = qs.filter(scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="village__path"))
     if query.type_code:
         qs = qs.filter(type__code=query.type_code)
-    if not scoping.is_system_admin(query.actor):
-        qs = qs.filter(scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="village__path"))
-    approved = Approval.objects.filter(
-        village=OuterRef("village"),
-        month=OuterRef("month"),
-        status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
-    )
     if query.approved_only:
-        qs = qs.filter(Exists(approved))
-    return qs, approved
+        qs = qs.filter(approved=True)
+    return qs, qs.model is AreaRollup

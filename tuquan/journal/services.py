@@ -402,6 +402,7 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
         )
         approval.reopen_reason = ""
         approval.save()
+        rollups.refresh(village.pk, month)  # the month's figures now count as approved
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -455,6 +456,7 @@ def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Appr
     with transaction.atomic():
         approval.status, approval.reopen_reason = ApprovalStatus.REOPENED, reason.strip()
         approval.save()
+        rollups.refresh(village.pk, month)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

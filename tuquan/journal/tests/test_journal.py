@@ -312,6 +312,48 @@ def test_figures_from_rollups_equal_a_recount_of_the_entries_for_any_period(worl
         )
         for code, value in raw.items():
             assert figures[code] == (value or 0), (code, start, end)
+        # The province's figure comes from its own totals, the country's from the provinces'.
+        for area in (world.commune.parent, world.commune.parent.parent):
+            whole = compute(actor=CONSOLE, area=area, start=start, end=end)["indicators"]
+            raw = entries_for(Query(actor=CONSOLE, area=area, start=start, end=end)).aggregate(
+                **_entry_aggregations()
+            )
+            for code, value in raw.items():
+                assert whole[code] == (value or 0), (area.ident, code, start, end)
+    assert rollups.verify() == []
+
+
+def test_commune_and_province_totals_follow_entries_approval_and_reopening(world: Any) -> None:
+    from tuquan.journal import rollups
+    from tuquan.journal.models import AreaRollup
+
+    month = last_month().replace(day=1)
+    end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    province = world.commune.parent
+
+    def kept(area: Any, approved: bool) -> int:
+        row = AreaRollup.objects.filter(area=area, month=month, code="patrols.count", approved=approved)
+        return int(sum(r.value for r in row))
+
+    patrol(world)
+    assert kept(world.commune, False) == kept(province, False) == 2 and kept(province, True) == 0
+    for entry in Entry.objects.filter(village=world.village, occurred_on__gte=month):
+        services.entry_review(actor=world.alice, entry=entry, verdict="verified")
+    services.month_approve(actor=world.alice, village=world.village, month=month)
+    assert kept(province, True) == 2 and kept(province, False) == 0
+    figures = compute(actor=world.charlie, area=province, start=month, end=end, approved_only=True)
+    assert figures["indicators"]["patrols.count"] == 2
+    assert rollups.verify() == []
+    services.month_reopen(actor=world.alice, village=world.village, month=month, reason="Sửa số lượt")
+    assert kept(province, True) == 0 and kept(world.commune, False) == 2
+    incremental = set(
+        AreaRollup.objects.values_list("area_id", "month", "type_id", "code", "approved", "value")
+    )
+    rollups.rebuild()
+    assert set(
+        AreaRollup.objects.values_list("area_id", "month", "type_id", "code", "approved", "value")
+    ) == (incremental)
+    assert rollups.verify() == []
 
 
 def test_history_entered_at_an_old_commune_adds_up_under_todays_commune(world: Any) -> None:
