@@ -23,7 +23,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from tuquan.care import services
 from tuquan.care.models import (
@@ -43,6 +42,7 @@ from tuquan.core.io import _parse_date, _rows_from_upload
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
+from tuquan.registry import io as registry_io
 from tuquan.registry.io import (
     CellError,
     Column,
@@ -54,7 +54,6 @@ from tuquan.registry.io import (
     _label,
     _options,
     _SheetData,
-    _Xlsx,
     _yes_no,
 )
 from tuquan.registry.models import Person, Team
@@ -327,84 +326,7 @@ def may_import_persons(actor: Any) -> bool:
 def _read_persons(data: bytes) -> dict[str, _SheetData]:
     """The three sheets by their titles, columns by their headers (in any order), with the
     registry workbook's reader. A sheet or column the format does not have refuses the file."""
-    unreadable = WorkbookErrors([CellError("", 0, "", _("Không đọc được tệp: hãy dùng tệp Excel .xlsx."))])
-    try:
-        book = _Xlsx(data)
-    except Exception as exc:  # a file that is not a workbook fails in many ways
-        raise unreadable from exc
-    by_title = {normalize_search(s.title): s for s in PERSON_SHEETS}
-    errors: list[CellError] = []
-    found: dict[str, _SheetData] = {}
-    total = 0
-    try:
-        for title, path in book.sheets:
-            sheet = by_title.get(normalize_search(title))
-            rows = book.rows(path) if path in book.names else iter(())
-            header = next(rows, (1, []))[1]
-            if sheet is None:
-                if any(v not in (None, "") for v in header):
-                    errors.append(CellError(title, 1, "", _("Trang này không có trong mẫu.")))
-                continue
-            if sheet.key in found:
-                errors.append(CellError(title, 1, "", _("Trang “%(s)s” có hai lần.") % {"s": sheet.title}))
-                continue
-            by_header = {normalize_search(c.header): c for c in sheet.columns}
-            letters: dict[str, str] = {}
-            positions: list[tuple[int, str]] = []
-            for index, value in enumerate(header):
-                text = str(value).strip() if value is not None else ""
-                if not text:
-                    continue
-                letter = get_column_letter(index + 1)
-                column = by_header.get(normalize_search(text))
-                if column is None:
-                    errors.append(
-                        CellError(
-                            sheet.title,
-                            1,
-                            letter,
-                            _("Cột “%(h)s” không có trong mẫu của trang này.") % {"h": text},
-                        )
-                    )
-                elif column.key in letters:
-                    errors.append(
-                        CellError(sheet.title, 1, letter, _("Cột “%(h)s” có hai lần.") % {"h": text})
-                    )
-                else:
-                    letters[column.key] = letter
-                    if column.imported:
-                        positions.append((index, column.key))
-            if not letters:
-                continue
-            for column in sheet.columns:
-                if column.required and column.key not in letters:
-                    errors.append(
-                        CellError(sheet.title, 1, "", _("Thiếu cột “%(h)s”.") % {"h": column.header})
-                    )
-            parsed: list[tuple[int, dict[str, Any]]] = []
-            for number, values in rows:
-                if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
-                    continue
-                total += 1
-                if total > MAX_ROWS:
-                    raise WorkbookErrors(
-                        [
-                            CellError(
-                                sheet.title,
-                                number,
-                                "",
-                                _("Tối đa %(n)s dòng mỗi lần nhập.") % {"n": MAX_ROWS},
-                            )
-                        ]
-                    )
-                parsed.append((number, {key: values[i] if i < len(values) else None for i, key in positions}))
-            found[sheet.key] = _SheetData(sheet, letters, parsed)
-    except WorkbookErrors:
-        raise
-    except Exception as exc:
-        raise unreadable from exc
-    if errors:
-        raise WorkbookErrors(errors)
+    found = registry_io._read(data, sheets=PERSON_SHEETS, max_rows=MAX_ROWS)
     if PERSONS.key not in found and CHECKINS.key not in found and REFERRALS.key not in found:
         raise WorkbookErrors([CellError("", 0, "", _("Tệp không có trang “%(s)s”.") % {"s": PERSONS.title})])
     return found

@@ -1034,18 +1034,22 @@ def _text_of(el: Any) -> str:
     return "".join(parts)
 
 
-def _read(data: bytes) -> dict[str, _SheetData]:
+def _read(
+    data: bytes, sheets: Iterable[Sheet] | None = None, max_rows: int | None = None
+) -> dict[str, _SheetData]:
     """The sheets of the template found in the file, by header. A structural problem (a sheet
     or column the template does not have, a required column missing) refuses the file before
-    any row is read: row errors would only repeat it."""
+    any row is read: row errors would only repeat it. Other workbooks (the supervised
+    persons') pass their own sheets and, if they cap a file, the most rows it may hold."""
     unreadable = WorkbookErrors([CellError("", 0, "", _("Không đọc được tệp: hãy dùng tệp Excel .xlsx."))])
     try:
         book = _Xlsx(data)
     except (zipfile.BadZipFile, KeyError, ValueError, ET.ParseError) as exc:
         raise unreadable from exc
-    by_title = {normalize_search(s.title): s for s in SHEETS}
+    by_title = {normalize_search(s.title): s for s in (SHEETS if sheets is None else sheets)}
     errors: list[CellError] = []
     found: dict[str, _SheetData] = {}
+    total = 0
     try:
         for title, path in book.sheets:
             sheet = by_title.get(normalize_search(title))
@@ -1099,6 +1103,18 @@ def _read(data: bytes) -> dict[str, _SheetData]:
             for number, values in rows:
                 if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
                     continue
+                total += 1
+                if max_rows is not None and total > max_rows:
+                    raise WorkbookErrors(
+                        [
+                            CellError(
+                                sheet.title,
+                                number,
+                                "",
+                                _("Tối đa %(n)s dòng mỗi lần nhập.") % {"n": max_rows},
+                            )
+                        ]
+                    )
                 parsed.append((number, {key: values[i] if i < len(values) else None for i, key in positions}))
             found[sheet.key] = _SheetData(sheet, letters, parsed)
     except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile) as exc:
