@@ -19,7 +19,7 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
-from tuquan.registry.models import Team
+from tuquan.registry.models import Household, Person, Team
 from tuquan.registry.selectors import team_get_for_user
 
 IDENTITY_FIELDS = ["full_name", "birth_year", "address", "legal_basis", "needs"]
@@ -185,3 +185,27 @@ def fund_entry_get(team: Team, uid: Any) -> FundEntry:
 
         raise Http404(_("Không tìm thấy."))
     return entry
+
+
+def person_form_options(user: Any) -> tuple[list[Area], list[Team], list[Person]]:
+    """What a new supervised person can be placed under: the officer's communes and their
+    villages, the teams of those communes and their members as helpers."""
+    communes = list(supervision_communes(user))
+    areas: list[Area] = []
+    for commune in communes:
+        areas.append(commune)
+        areas.extend(
+            commune.children.filter(level="village", valid_to__isnull=True).order_by("number", "short_name")
+        )
+    teams = list(Team.objects.filter(home_area__in=communes).order_by("name"))
+    helpers = list(Person.objects.filter(memberships__team__in=teams).distinct().order_by("full_name"))
+    return areas, teams, helpers
+
+
+def fund_households(team: Team) -> list[Household]:
+    """The households a team's fund collects from: those it currently covers."""
+    return list(
+        Household.objects.filter(team_links__team=team, team_links__end_on__isnull=True)
+        .select_related("head")
+        .order_by("address")
+    )

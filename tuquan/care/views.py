@@ -31,7 +31,7 @@ from tuquan.care.models import Category, FundKind
 from tuquan.care.permissions import can_close_fund_month, can_keep_fund, is_officer_for
 from tuquan.core.models import Area
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
-from tuquan.registry.models import Household, Person, Team
+from tuquan.registry.models import Person, Team
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -66,17 +66,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
 
 def _person_form(request: HttpRequest, data: Any = None) -> PersonForm:
     form = PersonForm(data)
-    communes = list(selectors.supervision_communes(request.user))
-    areas: list[Area] = []
-    for commune in communes:
-        areas.append(commune)
-        areas.extend(
-            commune.children.filter(level="village", valid_to__isnull=True).order_by("number", "short_name")
-        )
+    areas, teams, helpers = selectors.person_form_options(request.user)
     _choices(form, "area", [(a.ident, a.name) for a in areas])
-    teams = list(Team.objects.filter(home_area__in=communes).order_by("name"))
     _choices(form, "team", [("", "—"), *[(str(t.uid), t.name) for t in teams]])
-    helpers = Person.objects.filter(memberships__team__in=teams).distinct().order_by("full_name")
     _choices(form, "helper", [("", "—"), *[(str(p.uid), p.full_name) for p in helpers]])
     return form
 
@@ -322,21 +314,13 @@ def fund_ledger(request: HttpRequest, team: Any) -> HttpResponse:
     )
 
 
-def _households(team: Team) -> list[Household]:
-    return list(
-        Household.objects.filter(team_links__team=team, team_links__end_on__isnull=True)
-        .select_related("head")
-        .order_by("address")
-    )
-
-
 def _fund_form(
     request: HttpRequest, team: Any, form_class: type, kind: str, entry: Any = None
 ) -> HttpResponse:
     obj = selectors.fund_team_get(request.user, team, write=True)
     corrects = selectors.fund_entry_get(obj, entry) if entry else None
     form = form_class(request.POST if request.method == "POST" else None)
-    households = _households(obj)
+    households = selectors.fund_households(obj)
     if "household" in form.fields:
         _choices(form, "household", [("", "—"), *[(str(h.uid), h.address) for h in households]])
     context = {"team": obj, "form": form, "kind": kind, "corrects": corrects}
