@@ -113,6 +113,7 @@ def build_dataset(sf: float) -> dict[str, Any]:
             else:
                 _insert(cur, sql, *args)
         timings[name] = time.perf_counter() - began
+        print(f"  built {name} in {timings[name]:.1f} s", flush=True)
 
     with transaction.atomic(), connection.cursor() as cur:
         for table in ("bench_n", "bench_c", "bench_v", "bench_t", "bench_team", "bench_p"):
@@ -275,6 +276,30 @@ def build_dataset(sf: float) -> dict[str, Any]:
     }
 
 
+def reuse_dataset() -> dict[str, Any] | None:
+    """With BENCH_REUSE=1, an SF1 dataset already in BENCH_DATABASE_URL is timed again
+    instead of rebuilt (building it takes the better part of an hour); its rollups are
+    rebuilt first, so a changed rollup definition is measured too."""
+    from tuquan.core.models import Area, Level
+    from tuquan.journal import rollups
+    from tuquan.journal.models import AreaRollup, Entry
+    from tuquan.registry.models import Person, Team
+
+    if not Entry.objects.exists():
+        return None
+    began = time.perf_counter()
+    rows = rollups.rebuild()
+    return {
+        "villages": Area.objects.filter(level=Level.VILLAGE).count(),
+        "teams": Team.objects.count(),
+        "people": Person.objects.count(),
+        "entries": Entry.objects.count(),
+        "rollup_rows": rows,
+        "area_rollup_rows": AreaRollup.objects.count(),
+        "timings": {"rollups": time.perf_counter() - began},
+    }
+
+
 RAW_SQL = """
 SELECT COUNT(*) FILTER (WHERE e.kind = 'patrol'), COALESCE(SUM(e.member_turns), 0),
        COUNT(*) FILTER (WHERE e.kind = 'tip'), COALESCE(SUM(e.suspects), 0)
@@ -311,7 +336,8 @@ def run(report: Any) -> None:
     from tuquan.core.models import Area
 
     sf = float(os.environ.get("BENCH_SF", "0.01"))
-    made = build_dataset(sf)
+    made = reuse_dataset() if os.environ.get("BENCH_REUSE") == "1" else None
+    made = made or build_dataset(sf)
     steps = " · ".join(f"{name} {took:.1f} s" for name, took in made["timings"].items())
     print(
         f"scale factor {sf} on {connection.vendor}: {made['villages']:,} villages, {made['teams']:,} teams, "

@@ -160,7 +160,7 @@ def assessment_indicators(query: Query) -> dict[str, Any]:
         **_ratings(query),
         **_grades(query),
         **_commitments(query),
-        "teams.paper_only": len(paper_only_teams(query.actor, query.area, query.end)),
+        "teams.paper_only": paper_only_teams_qs(query.actor, query.area, query.end).count(),
     }
 
 
@@ -213,19 +213,36 @@ def _commitments(query: Query) -> dict[str, Any]:
 def paper_only_teams(actor: Any, area: Any, on: date) -> list[Any]:
     """Teams active on `on`, established at least PAPER_ONLY_MONTHS months before, with no
     verified journal entry in the PAPER_ONLY_MONTHS months up to `on`."""
+    return list(paper_only_teams_qs(actor, area, on).select_related("home_area").order_by("name"))
+
+
+def paper_only_teams_qs(actor: Any, area: Any, on: date) -> Any:
+    """The teams of `paper_only_teams`, as a query: their status and their recent entries
+    are probed per team of the area (indexes on status history and team-day), not for every
+    team and entry of the country."""
+    from django.db.models import Exists, OuterRef, Subquery
+
     from tuquan.journal.models import Entry, EntryStatus
-    from tuquan.registry.models import TeamArea
-    from tuquan.registry.selectors import active_team_ids_on, teams_visible
+    from tuquan.registry.models import Team, TeamArea, TeamStatus, TeamStatusChange
+    from tuquan.registry.selectors import teams_visible
 
     since = on - timedelta(days=PAPER_ONLY_MONTHS * 30)
-    in_area = TeamArea.objects.filter(area__path__startswith=area.path).values("team")
-    active = (
-        active_team_ids_on(on)
-        .filter(pk__in=teams_visible(actor).values("pk"))
-        .filter(Q(pk__in=in_area) | Q(home_area__path__startswith=area.path))
-        .filter(Q(established_on__isnull=True) | Q(established_on__lte=since))
+    latest = (
+        TeamStatusChange.objects.filter(team=OuterRef("pk"), on__lte=on)
+        .order_by("-on", "-id")
+        .values("status")[:1]
     )
+    in_area = Exists(TeamArea.objects.filter(team=OuterRef("pk"), area__path__startswith=area.path))
     working = Entry.objects.filter(
-        status=EntryStatus.VERIFIED, occurred_on__gt=since, occurred_on__lte=on
-    ).values("team")
-    return list(active.exclude(pk__in=working).select_related("home_area").order_by("name"))
+        team=OuterRef("pk"), status=EntryStatus.VERIFIED, occurred_on__gt=since, occurred_on__lte=on
+    )
+    teams = (
+        Team.objects.filter(in_area | Q(home_area__path__startswith=area.path))
+        .alias(status_on=Subquery(latest))
+        .filter(status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK])
+        .filter(Q(established_on__isnull=True) | Q(established_on__lte=since))
+        .exclude(Exists(working))
+    )
+    if not (scoping.is_system_admin(actor) or scoping.covers(actor, area.path, Cap.TEAM_READ)):
+        teams = teams.filter(pk__in=teams_visible(actor).values("pk"))
+    return teams

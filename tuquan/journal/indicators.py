@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from tuquan.core import scoping
 from tuquan.core.indicators import Query, define, provider, ratio
@@ -60,7 +61,8 @@ define(
     "reporting.completeness",
     "Mức độ đầy đủ của báo cáo",
     "Số cặp (tổ, thôn, tháng) có ít nhất một hoạt động được ghi / số cặp phải báo cáo: mỗi tổ đang hoạt động "
-    "ở mỗi thôn của nó trong mỗi tháng của kỳ.",
+    "ở mỗi thôn của nó trong mỗi tháng của kỳ (tình trạng vào cuối tháng). Hoạt động của tổ giải thể giữa tháng "
+    "vẫn được tính vào tử số; tử số không vượt mẫu số.",
     "ratio",
 )
 
@@ -125,6 +127,12 @@ def journal_indicators(query: Query) -> dict[str, Any]:
         )
         for code, value in edge.aggregate(**_entry_aggregations()).items():
             recorded[code] += Decimal(value or 0)
+        recorded[rollups.PAIRS] += (
+            edge.annotate(m=TruncMonth("occurred_on")).values("team_id", "village_id", "m").distinct().count()
+        )
+        for extra in edge.exclude(extra={}).values_list("extra", flat=True):
+            for code, value in extra.items():
+                recorded[rollups.EXTRA + code] += Decimal(str(value))
         if not query.approved_only:
             unapproved += edge.exclude(
                 Exists(
@@ -160,8 +168,8 @@ def journal_indicators(query: Query) -> dict[str, Any]:
         query.notes[code] = note
     if unapproved:
         query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
-    values["reporting.completeness"] = completeness(query)
-    values.update(extra_indicators(entries_for(query)))
+    values["reporting.completeness"] = completeness(query, int(recorded.get(rollups.PAIRS) or 0))
+    values.update(extra_indicators(recorded))
     return values
 
 
@@ -251,24 +259,33 @@ def _entry_aggregations() -> dict[str, Any]:
     return found
 
 
-def extra_indicators(entries: Any) -> dict[str, Any]:
-    """Sums of the numeric indicators model types add without code, as `extra.<code>`."""
+def extra_indicators(recorded: dict[str, Any]) -> dict[str, Any]:
+    """Sums of the numeric indicators model types add without code, as `extra.<code>` (rolled
+    up like every other sum; the active types' codes are listed even when nothing was recorded)."""
+    from tuquan.journal.rollups import EXTRA
     from tuquan.registry.models import ModelType
 
     codes = sorted({i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators})
-    totals: dict[str, Decimal] = {code: Decimal(0) for code in codes}
-    for extra in entries.exclude(extra={}).values_list("extra", flat=True):
-        for code, value in extra.items():
-            if code in totals:
-                totals[code] += Decimal(str(value))
-    return {f"extra.{code}": _number(total) for code, total in totals.items()}
+    return {f"{EXTRA}{code}": _number(Decimal(recorded.get(EXTRA + code) or 0)) for code in codes}
 
 
-def completeness(query: Query) -> dict[str, Any]:
-    from tuquan.journal.selectors import reporting_status
+def completeness(query: Query, reported: int) -> dict[str, Any]:
+    """Reported (team, village, month) pairs, from the rollups, over the pairs that had to
+    report. A team that recorded in a month and was dissolved before its end reported
+    without having to: the numerator is capped at the denominator."""
+    from tuquan.journal.selectors import expected_pairs, reporting_teams
 
-    expected, reported = 0, 0
-    for row in reporting_status(query.actor, query.area, query.start, query.end):
-        expected += 1
-        reported += bool(row["entries"])
-    return ratio(reported, expected)
+    teams = reporting_teams(query.actor, query.area)
+    if teams is not None:
+        # Someone who sees only part of the teams (a village's leader): their own entries,
+        # a handful, are counted directly instead of the village's rollups.
+        reported = (
+            entries_for(query)
+            .filter(team__in=teams.values("pk"))
+            .annotate(m=TruncMonth("occurred_on"))
+            .values("team_id", "village_id", "m")
+            .distinct()
+            .count()
+        )
+    expected = expected_pairs(query.actor, query.area, query.start, query.end, query.type_code)
+    return ratio(min(reported, expected), expected)

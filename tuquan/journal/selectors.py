@@ -139,6 +139,74 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
     return rows
 
 
+def reporting_teams(user: Any, area: Area) -> QuerySet[Team] | None:
+    """The teams whose reporting a user may count in an area, or None for all of them: who
+    sees the whole commune (or more) sees every team working in it, while someone who sees
+    less (a village) does not see a commune-wide team working in their village."""
+    whole = scoping.is_system_admin(user) or scoping.covers(user, area.path, Cap.TEAM_READ)
+    if whole and area.level != Level.VILLAGE:
+        return None
+    if area.parent is not None and scoping.covers(user, area.parent.path, Cap.TEAM_READ):
+        return None
+    return teams_visible(user)
+
+
+def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str | None = None) -> int:
+    """How many (team, village, month) pairs had to report in the period: each team active or
+    weak at the month's end (the period's end or today, if earlier), at each village of the
+    area it works in (a team of a whole commune, at each of its current villages). The same
+    count as `len(reporting_status(...))`, computed in the database: the teams' status history
+    is grouped into (from, until) intervals weighted by their villages, so a national year
+    reads a few thousand grouped rows, not a row per team and month."""
+    import bisect
+
+    from django.db import connection
+
+    last = min(end, timezone.localdate())
+    month_ends = [min(_next_month(m) - timedelta(days=1), last) for m in months_between(start, last)]
+    if not month_ends:
+        return 0
+    teams = reporting_teams(user, area) or Team.objects.all()
+    if type_code:
+        teams = teams.filter(type__code=type_code)
+    team_sql, team_params = teams.values("pk").query.sql_with_params()
+    ancestors = [*area.ancestor_idents(), area.ident]
+    marks = ", ".join(["%s"] * len(ancestors))
+    like = area.path + "%"
+    # Window functions and CTEs read the same on SQLite and PostgreSQL.
+    sql = f"""
+    WITH pairs AS (
+        SELECT l.team_id AS team_id FROM registry_teamarea l JOIN core_area v ON v.id = l.area_id
+        WHERE v.level = 'village' AND v.path LIKE %s AND l.team_id IN ({team_sql})
+        UNION ALL
+        SELECT l.team_id FROM registry_teamarea l JOIN core_area c ON c.id = l.area_id
+        JOIN core_area v ON v.parent_id = c.id
+        WHERE c.level <> 'village' AND (c.path LIKE %s OR c.ident IN ({marks}))
+        AND v.level = 'village' AND v.valid_to IS NULL AND v.path LIKE %s AND l.team_id IN ({team_sql})
+    ),
+    per_team AS (SELECT team_id, COUNT(*) AS n FROM pairs GROUP BY team_id),
+    spans AS (
+        SELECT s.team_id, s.status, s."on" AS since,
+               LEAD(s."on") OVER (PARTITION BY s.team_id ORDER BY s."on", s.id) AS until
+        FROM registry_teamstatuschange s WHERE s.team_id IN (SELECT team_id FROM per_team)
+    )
+    SELECT spans.since, spans.until, SUM(per_team.n) FROM spans JOIN per_team ON per_team.team_id = spans.team_id
+    WHERE spans.status IN ('active', 'weak') GROUP BY spans.since, spans.until
+    """  # noqa: S608 (compiled ORM subqueries and placeholders only)
+    params = [like, *team_params, like, *ancestors, like, *team_params]
+    total = 0
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        for since, until, weight in cur.fetchall():
+            since = date.fromisoformat(since) if isinstance(since, str) else since
+            until = date.fromisoformat(until) if isinstance(until, str) else until
+            # Month ends inside [since, until): the status held at that month's end.
+            first = bisect.bisect_left(month_ends, since)
+            stop = len(month_ends) if until is None else bisect.bisect_left(month_ends, until)
+            total += max(0, stop - first) * int(weight)
+    return total
+
+
 def _status_on(changes: list[tuple[date, str]], day: date) -> str:
     state = ""
     for on, status in changes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
 
 from tuquan.core import scoping
 from tuquan.core.indicators import Query, define, provider, ratio
@@ -85,51 +85,82 @@ def _area_filter(query: Query, field: str) -> Q:
 
 
 def _active_links(query: Query) -> Any:
-    from tuquan.registry.selectors import active_team_ids_on, teams_visible
+    """The links (team, area) in the area of teams active or weak on the period's last day.
 
-    active = active_team_ids_on(query.end).filter(pk__in=teams_visible(query.actor).values("pk"))
-    links = TeamArea.objects.filter(_area_filter(query, "area"), team__in=active.values("pk"))
+    The status is looked up per link of the area (one index probe each), not for every team
+    of the country; the visibility filter is skipped for whoever sees the whole area."""
+    from tuquan.registry.models import TeamStatus, TeamStatusChange
+    from tuquan.registry.selectors import teams_visible
+
+    latest = (
+        TeamStatusChange.objects.filter(team=OuterRef("team_id"), on__lte=query.end)
+        .order_by("-on", "-id")
+        .values("status")[:1]
+    )
+    links = TeamArea.objects.filter(_area_filter(query, "area")).alias(status_on=Subquery(latest))
+    links = links.filter(status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK])
+    if not _sees_whole(query):
+        links = links.filter(team__in=teams_visible(query.actor).values("pk"))
     return links.filter(team__type__code=query.type_code) if query.type_code else links
 
 
-def _by_type(pairs: list[tuple[str, Any]]) -> dict[str, int]:
+def _sees_whole(query: Query) -> bool:
+    return scoping.is_system_admin(query.actor) or scoping.covers(query.actor, query.area.path, Cap.TEAM_READ)
+
+
+def _by_type(counts: dict[str, int]) -> dict[str, int]:
     codes = ModelType.objects.filter(is_active=True).values_list("code", flat=True)
-    counts: Counter[str] = Counter(code for code, _ in pairs)
     return {code: counts.get(code, 0) for code in sorted(set(codes) | set(counts))}
 
 
 @provider
 def registry_indicators(query: Query) -> dict[str, Any]:
-    end = query.end
-    links = list(
-        _active_links(query).values_list(
-            "team_id", "team__type__code", "area_id", "area__level", "area__parent_id"
-        )
-    )
-    team_types = {team: code for team, code, *_ in links}
-    sites = {(code, area) for _team, code, area, *_ in links}
-    weak = _active_links(query).filter(team__status="weak").values("team").distinct().count()
-    active_members = Membership.objects.filter(team_id__in=team_types.keys(), start_on__lte=end).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=end)
-    )
-    member_pairs = set(active_members.values_list("person_id", "team__type__code"))
-
+    """Grouped counts in the database: a national figure is a handful of grouped queries over
+    the links and memberships, never their rows in Python."""
     from tuquan.registry.selectors import villages_on
 
-    villages = list(villages_on(query.area, end).values_list("pk", "parent_id"))
-    village_ids = {v for v, _ in villages}
-    covered_villages = {area for *_x, area, level, _p in links if area in village_ids}
-    communes = _communes_in(query.area)
-    covered_communes = {
-        (area if level == Level.COMMUNE else parent) for *_x, area, level, parent in links
-    } & communes
+    end = query.end
+    links = _active_links(query)
+    # A team has one type: teams and sites add up across the types without double counting.
+    per_type = list(
+        links.values("team__type__code")
+        .annotate(
+            teams=Count("team_id", distinct=True),
+            sites=Count("area_id", distinct=True),
+            weak=Count("team_id", distinct=True, filter=Q(team__status="weak")),
+        )
+        .order_by()
+    )
+    teams = {row["team__type__code"]: row["teams"] for row in per_type}
+    sites = {row["team__type__code"]: row["sites"] for row in per_type}
+    villages = villages_on(query.area, end)
+    communes = Area.objects.filter(level=Level.COMMUNE, path__startswith=query.area.path)
+    commune_of = Case(When(area__level=Level.COMMUNE, then=F("area_id")), default=F("area__parent_id"))
+    covered = links.aggregate(
+        villages=Count("area_id", distinct=True, filter=Q(area__in=villages.values("pk"))),
+        communes=Count(commune_of, distinct=True, filter=Q(area__level__in=[Level.COMMUNE, Level.VILLAGE])),
+    )
+    if query.area.level not in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY):
+        covered["communes"], commune_count = 0, 0
+    else:
+        commune_count = communes.count()
+    active_members = Membership.objects.filter(team_id__in=links.values("team_id"), start_on__lte=end).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=end)
+    )
+    members_by_type = {
+        row["team__type__code"]: row["n"]
+        for row in active_members.values("team__type__code")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by()
+    }
+    members = active_members.aggregate(n=Count("person_id", distinct=True))["n"]
 
     visible_households = Household.objects.filter(
         _area_filter(query, "area"), scoping.subtree_q(query.actor, Cap.PEOPLE_READ, path_field="area__path")
     )
-    covered = (
+    households_covered = (
         TeamHousehold.objects.filter(
-            team_id__in=team_types.keys(), household__in=visible_households, start_on__lte=end
+            team_id__in=links.values("team_id"), household__in=visible_households, start_on__lte=end
         )
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=end))
         .values("household")
@@ -144,29 +175,35 @@ def registry_indicators(query: Query) -> dict[str, Any]:
     if query.type_code:
         signed = signed.filter(team__type__code=query.type_code)
         trainings = trainings.filter(team__type__code=query.type_code)
-    force = active_members.filter(team__type__is_statutory=True).select_related("person")
+    force = (
+        active_members.filter(team__type__is_statutory=True)
+        .order_by("team", "start_on", "id")
+        .values_list("person_id", "role", "person__birth_year")
+    )
     force_people: dict[int, tuple[str, int | None]] = {}
-    for m in force:
-        force_people.setdefault(m.person_id, (m.role, m.person.birth_year))
+    for person_id, role, born in force:
+        force_people.setdefault(person_id, (role, born))
     if query.actor is not None and not scoping.has_cap(query.actor, Cap.PEOPLE_READ):
         query.notes["households.covered"] = "Vai trò của bạn không xem được sổ hộ: số hộ không được tính."
     query.notes["teams.active"] = "Tình trạng tổ lấy theo lịch sử tình trạng tại ngày cuối kỳ."
+    signed_by_type = {
+        row["team__type__code"]: row["n"]
+        for row in signed.values("team__type__code").annotate(n=Count("household", distinct=True)).order_by()
+    }
     return {
-        "models.sites": len(sites),
-        "models.sites.by_type": _by_type(list(sites)),
-        "teams.active": len(team_types),
-        "teams.active.by_type": _by_type([(code, team) for team, code in team_types.items()]),
-        "teams.weak": weak,
-        "teams.members": len({p for p, _ in member_pairs}),
-        "teams.members.by_type": _by_type([(code, p) for p, code in member_pairs]),
-        "coverage.villages": ratio(len(covered_villages), len(village_ids)),
-        "coverage.communes": ratio(len(covered_communes), len(communes)),
-        "households.covered": covered,
-        "coverage.households": ratio(covered, registered),
+        "models.sites": sum(sites.values()),
+        "models.sites.by_type": _by_type(sites),
+        "teams.active": sum(teams.values()),
+        "teams.active.by_type": _by_type(teams),
+        "teams.weak": sum(row["weak"] for row in per_type),
+        "teams.members": members,
+        "teams.members.by_type": _by_type(members_by_type),
+        "coverage.villages": ratio(covered["villages"], villages.count()),
+        "coverage.communes": ratio(covered["communes"], commune_count),
+        "households.covered": households_covered,
+        "coverage.households": ratio(households_covered, registered),
         "commitments.signed": signed.values("household").distinct().count(),
-        "commitments.signed.by_type": _by_type(
-            list(signed.values_list("team__type__code", "household").distinct())
-        ),
+        "commitments.signed.by_type": _by_type(signed_by_type),
         "training.sessions": trainings.count(),
         "training.attendees": trainings.aggregate(n=Sum("attendee_count"))["n"] or 0,
         "force.members": len(force_people),
@@ -185,13 +222,3 @@ def _age_groups(people: Any, year: int) -> dict[str, int]:
         else:
             groups["to_70"] += 1
     return groups
-
-
-def _communes_in(area: Area) -> set[int]:
-    if area.level == Level.COMMUNE:
-        return {area.pk}
-    if area.level in (Level.PROVINCE, Level.COUNTRY):
-        return set(
-            Area.objects.filter(level=Level.COMMUNE, path__startswith=area.path).values_list("pk", flat=True)
-        )
-    return set()

@@ -441,3 +441,83 @@ def test_a_leader_does_not_add_up_totals_entered_for_the_whole_commune(world: An
         ]["patrols.count"]
 
     assert patrols(world.alice) == 52 and patrols(world.linh) == 0
+
+
+def test_completeness_from_rollups_equals_the_team_by_village_by_month_walk(world: Any) -> None:
+    """The grouped count of reporting.completeness against reporting_status, the walk the
+    officer's pages use, for a commune-wide team that turns weak, is dissolved and comes back."""
+    from tuquan.registry import services as registry
+
+    today = timezone.localdate()
+    second = core_village(world, "Nà Sản")
+    commune_wide = registry.model_type_create(
+        actor=CONSOLE,
+        province=world.province,
+        code="ca-xa",
+        name="Mô hình cả xã",
+        short_name="Cả xã",
+        kind="team",
+        attaches_to="commune",
+        roles=[{"code": "leader", "label": "Trưởng"}],
+        journal_kinds=["meeting"],
+    )
+    wide = registry.team_create(
+        actor=CONSOLE,
+        model_type=commune_wide,
+        name="Tổ tuần tra cả xã",
+        home_area=world.commune,
+        areas=[world.commune],
+        status="active",
+        status_on=date(2024, 3, 10),
+        established_on=date(2024, 3, 10),
+    )
+    registry.team_set_status(
+        actor=CONSOLE, team=wide, status="weak", on=date(2024, 9, 20), reason="Ít hoạt động"
+    )
+    registry.team_set_status(
+        actor=CONSOLE, team=wide, status="dissolved", on=date(2025, 2, 14), reason="Giải thể"
+    )
+    for n, day in enumerate([date(2024, 4, 2), date(2024, 9, 30), date(2024, 10, 3), date(2024, 4, 20)]):
+        services.entry_record(
+            actor=CONSOLE,
+            team=wide,
+            village=second if n % 2 else world.village,
+            kind="meeting",
+            occurred_on=day,
+            confirm=True,
+        )
+    for start, end in [
+        (date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2024, 3, 15), date(2025, 3, 5)),
+        (date(2023, 6, 1), today),
+        (last_month(), today),
+    ]:
+        for actor, area in [
+            (world.alice, world.commune),
+            (world.charlie, world.province),
+            (CONSOLE, world.province.parent),
+            (world.linh, world.village),
+        ]:
+            rows = selectors.reporting_status(actor, area, start, end)
+            expected = {"numerator": sum(1 for r in rows if r["entries"]), "denominator": len(rows)}
+            got = compute(actor=actor, area=area, start=start, end=end)["indicators"][
+                "reporting.completeness"
+            ]
+            assert {k: got[k] for k in expected} == expected, (area.ident, start, end)
+    assert expected["denominator"] > 0
+    # A meeting held before the team was dissolved in mid-February: a report it did not owe
+    # (not active at the month's end). The walk ignores it; the engine counts it, capped.
+    services.entry_record(
+        actor=CONSOLE, team=wide, village=world.village, kind="meeting", occurred_on=date(2025, 2, 3)
+    )
+    rows = selectors.reporting_status(world.alice, world.commune, date(2025, 1, 1), date(2025, 3, 31))
+    got = compute(actor=world.alice, area=world.commune, start=date(2025, 1, 1), end=date(2025, 3, 31))
+    assert (
+        got["indicators"]["reporting.completeness"]["numerator"] == sum(1 for r in rows if r["entries"]) + 1
+    )
+
+
+def core_village(world: Any, name: str) -> Any:
+    from tuquan.core import services as core
+
+    return core.village_create(actor=CONSOLE, commune=world.commune, kind="Bản", name=name)
