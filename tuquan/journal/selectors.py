@@ -166,10 +166,15 @@ def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str
     month_ends = [min(_next_month(m) - timedelta(days=1), last) for m in months_between(start, last)]
     if not month_ends:
         return 0
-    teams = reporting_teams(user, area) or Team.objects.all()
+    # Only a real restriction becomes a condition: an IN over every team of the country
+    # turns SQLite's plan into villages × teams probes.
+    teams = reporting_teams(user, area)
     if type_code:
-        teams = teams.filter(type__code=type_code)
-    team_sql, team_params = teams.values("pk").query.sql_with_params()
+        teams = (teams if teams is not None else Team.objects.all()).filter(type__code=type_code)
+    team_sql, team_params = (
+        ("", []) if teams is None else teams.values("pk").order_by().query.sql_with_params()
+    )
+    only = f"AND l.team_id IN ({team_sql})" if teams is not None else ""
     ancestors = [*area.ancestor_idents(), area.ident]
     marks = ", ".join(["%s"] * len(ancestors))
     like = area.path + "%"
@@ -177,12 +182,12 @@ def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str
     sql = f"""
     WITH pairs AS (
         SELECT l.team_id AS team_id FROM registry_teamarea l JOIN core_area v ON v.id = l.area_id
-        WHERE v.level = 'village' AND v.path LIKE %s AND l.team_id IN ({team_sql})
+        WHERE v.level = 'village' AND v.path LIKE %s {only}
         UNION ALL
         SELECT l.team_id FROM registry_teamarea l JOIN core_area c ON c.id = l.area_id
         JOIN core_area v ON v.parent_id = c.id
         WHERE c.level <> 'village' AND (c.path LIKE %s OR c.ident IN ({marks}))
-        AND v.level = 'village' AND v.valid_to IS NULL AND v.path LIKE %s AND l.team_id IN ({team_sql})
+        AND v.level = 'village' AND v.valid_to IS NULL AND v.path LIKE %s {only}
     ),
     per_team AS (SELECT team_id, COUNT(*) AS n FROM pairs GROUP BY team_id),
     spans AS (
