@@ -22,7 +22,7 @@ from tuquan.assessment.models import (
 )
 from tuquan.assessment.services import rating_period, window
 from tuquan.core import scoping
-from tuquan.core.indicators import Query, define, provider, ratio
+from tuquan.core.indicators import ChildOf, Group, Query, define, grouped, provider, ratio
 from tuquan.core.roles import Cap
 
 PAPER_ONLY_MONTHS = 6
@@ -121,93 +121,169 @@ def _years(start: date, end: date) -> range:
 def assessment_indicators(query: Query) -> dict[str, Any]:
     if query.type_code:
         return {}  # assessments belong to no model type
-    path = query.area.path
+    return assessment_indicators_grouped([query])[0]
+
+
+@grouped(assessment_indicators)
+def assessment_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
+    """Assessment figures for one area or for sibling areas at once: the rows (rounds'
+    results, hotspots, ratings, grades: a few per commune and year) are read once at the
+    parent and each goes to the child its place falls in; households are counted grouped."""
+    group = Group.of(queries)
+    if group is None:
+        return [assessment_indicators(q) for q in queries]
+    first, ids, scope, parent = group.first, group.ids, group.scope, group.parent
+    if first.type_code:
+        return [{} for _ in queries]
+    of = ChildOf(queries)
+    start, end = first.start, first.end
+    units: dict[int, Counter[str]] = {pk: Counter() for pk in ids}
+    met: dict[int, Counter[str]] = {pk: Counter() for pk in ids}
     results = (
         Result.objects.filter(
-            scoping.subtree_q(query.actor, Cap.AREA_READ, path_field="round__commune__path"),
-            Q(area__path__startswith=path) | Q(unit__commune__path__startswith=path),
+            scoping.subtree_q(first.actor, Cap.AREA_READ, path_field="round__commune__path"),
+            Q(area__path__startswith=scope.path) | Q(unit__commune__path__startswith=scope.path),
             round__status=RoundStatus.APPROVED,
-            round__year__in=_years(query.start, query.end),
+            round__year__in=_years(start, end),
         )
-        .select_related("round__criteria_set")
-        .only("outcome", "round__year", "round__criteria_set")
+        .select_related("round__criteria_set", "area", "unit__commune")
+        .only("outcome", "round__year", "round__criteria_set", "area__path", "unit__commune__path")
     )
-    units: Counter[str] = Counter()
-    met: Counter[str] = Counter()
     for r in results:
         cs = r.round.criteria_set
-        if not query.start <= window(cs, r.round.year)[1] <= query.end:
+        if not start <= window(cs, r.round.year)[1] <= end:
             continue
-        units[cs.subject_kind] += 1
-        met[cs.subject_kind] += r.outcome == Outcome.MET
-    total, total_met = sum(units.values()), sum(met.values())
-    by_kind = {k: ratio(met[k], units[k]) for k in sorted(units)}
-    hotspots = Hotspot.objects.filter(
-        scoping.subtree_q(query.actor, Cap.AREA_READ, path_field="area__path"),
-        area__path__startswith=path,
-        declared_on__lte=query.end,
-    )
-    transformed = hotspots.filter(status=HotspotStatus.TRANSFORMED, transformed_on__lte=query.end).count()
-    return {
-        "assessment.units": total,
-        "assessment.units.by_kind": dict(sorted(units.items())),
-        "assessment.met": ratio(total_met, total),
-        "assessment.met.by_kind": by_kind,
-        "assessment.units_met": ratio(total_met, total),
-        "assessment.units_met.by_kind": by_kind,
-        "hotspots.declared": hotspots.count(),
-        "hotspots.transformed": ratio(transformed, hotspots.count()),
-        **_ratings(query),
-        **_grades(query),
-        **_commitments(query),
-        "teams.paper_only": paper_only_teams_qs(query.actor, query.area, query.end).count(),
-    }
-
-
-def _ratings(query: Query) -> dict[str, Any]:
-    years = [y for y in _years(query.start, query.end) if query.start <= rating_period(y)[1] <= query.end]
-    ratings = Rating.objects.filter(
-        scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="team__home_area__path"),
-        team__home_area__path__startswith=query.area.path,
-        year__in=years,
-    ).values_list("membership_id", "level")
-    members: Counter[str] = Counter()
-    teams: Counter[str] = Counter()
-    for membership_id, level in ratings:
-        (members if membership_id else teams)[level or "not_rated"] += 1
-    out: dict[str, Any] = {f"force.rating.{lv}": members[lv] for lv in RatingLevel.values}
-    out["force.rating.not_rated"] = members["not_rated"]
-    out["rating.teams.by_level"] = {lv: teams[lv] for lv in RatingLevel.values}
+        found = (of(r.area.path if r.area else None), of(r.unit.commune.path if r.unit else None))
+        places = {pk for pk in found if pk is not None}
+        for pk in places:
+            units[pk][cs.subject_kind] += 1
+            met[pk][cs.subject_kind] += r.outcome == Outcome.MET
+    declared: Counter[int] = Counter()
+    transformed: Counter[int] = Counter()
+    for path, status, transformed_on in Hotspot.objects.filter(
+        scoping.subtree_q(first.actor, Cap.AREA_READ, path_field="area__path"),
+        area__path__startswith=scope.path,
+        declared_on__lte=end,
+    ).values_list("area__path", "status", "transformed_on"):
+        place = of(path)
+        if place is not None:
+            declared[place] += 1
+            transformed[place] += (
+                status == HotspotStatus.TRANSFORMED and transformed_on is not None and transformed_on <= end
+            )
+    ratings = _ratings(first, scope, of)
+    grades = _grades(first, scope, of)
+    commitments = _commitments(group)
+    if parent is None:
+        paper_only = Counter({first.area.pk: paper_only_teams_qs(first.actor, first.area, end).count()})
+    else:
+        paper_only = _paper_only(first, scope, of)
+    out = []
+    for pk in ids:
+        total, total_met = sum(units[pk].values()), sum(met[pk].values())
+        by_kind = {k: ratio(met[pk][k], units[pk][k]) for k in sorted(units[pk])}
+        out.append(
+            {
+                "assessment.units": total,
+                "assessment.units.by_kind": dict(sorted(units[pk].items())),
+                "assessment.met": ratio(total_met, total),
+                "assessment.met.by_kind": by_kind,
+                "assessment.units_met": ratio(total_met, total),
+                "assessment.units_met.by_kind": by_kind,
+                "hotspots.declared": declared[pk],
+                "hotspots.transformed": ratio(transformed[pk], declared[pk]),
+                **ratings[pk],
+                **grades[pk],
+                **commitments[pk],
+                "teams.paper_only": paper_only[pk],
+            }
+        )
     return out
 
 
-def _grades(query: Query) -> dict[str, Any]:
+def _ratings(query: Query, scope: Any, of: ChildOf) -> dict[int, dict[str, Any]]:
+    years = [y for y in _years(query.start, query.end) if query.start <= rating_period(y)[1] <= query.end]
+    rows = Rating.objects.filter(
+        scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="team__home_area__path"),
+        team__home_area__path__startswith=scope.path,
+        year__in=years,
+    ).values_list("team__home_area__path", "membership_id", "level")
+    members: dict[int, Counter[str]] = {pk: Counter() for pk in of.by_path.values()}
+    teams: dict[int, Counter[str]] = {pk: Counter() for pk in of.by_path.values()}
+    for path, membership_id, level in rows:
+        pk = of(path)
+        if pk is not None:
+            (members if membership_id else teams)[pk][level or "not_rated"] += 1
+    out: dict[int, dict[str, Any]] = {}
+    for pk in of.by_path.values():
+        mine: dict[str, Any] = {f"force.rating.{lv}": members[pk][lv] for lv in RatingLevel.values}
+        mine["force.rating.not_rated"] = members[pk]["not_rated"]
+        mine["rating.teams.by_level"] = {lv: teams[pk][lv] for lv in RatingLevel.values}
+        out[pk] = mine
+    return out
+
+
+def _grades(query: Query, scope: Any, of: ChildOf) -> dict[int, dict[str, Any]]:
     from tuquan.assessment.models import TeamGrade
 
     years = [y for y in _years(query.start, query.end) if query.start <= date(y, 12, 31) <= query.end]
     rows = TeamGrade.objects.filter(
         scoping.subtree_q(query.actor, Cap.TEAM_READ, path_field="team__home_area__path"),
-        team__home_area__path__startswith=query.area.path,
+        team__home_area__path__startswith=scope.path,
         year__in=years,
-    ).values_list("grade", flat=True)
-    counts = Counter(rows)
-    return {f"teams.grade.{g}": counts[g] for g in Grade.values}
+    ).values_list("team__home_area__path", "grade")
+    counts: dict[int, Counter[str]] = {pk: Counter() for pk in of.by_path.values()}
+    for path, grade in rows:
+        pk = of(path)
+        if pk is not None:
+            counts[pk][grade] += 1
+    return {pk: {f"teams.grade.{g}": counts[pk][g] for g in Grade.values} for pk in of.by_path.values()}
 
 
-def _commitments(query: Query) -> dict[str, Any]:
+def _commitments(group: Group) -> dict[int, dict[str, Any]]:
+    from django.db.models import Count
+
     from tuquan.registry.models import Commitment, Household
 
-    households = Household.objects.filter(
-        scoping.subtree_q(query.actor, Cap.PEOPLE_READ, path_field="area__path"),
-        area__path__startswith=query.area.path,
+    households = group.tag(
+        Household.objects.filter(
+            scoping.subtree_q(group.first.actor, Cap.PEOPLE_READ, path_field="area__path"),
+            area__path__startswith=group.scope.path,
+        )
     )
-    signed = (
-        Commitment.objects.filter(household__in=households.values("pk"), signed_on__lte=query.end)
-        .values("household")
-        .distinct()
-        .count()
-    )
-    return {"commitments.households": ratio(signed, households.count())}
+    registered = {
+        row["child"]: row["n"] for row in households.values("child").annotate(n=Count("id")).order_by()
+    }
+    signed_households = Commitment.objects.filter(
+        household__in=households.values("pk"), signed_on__lte=group.first.end
+    ).annotate(child=group.key("household__area"))
+    signed = {
+        row["child"]: row["n"]
+        for row in signed_households.values("child")
+        .annotate(n=Count("household_id", distinct=True))
+        .order_by()
+    }
+    return {
+        pk: {"commitments.households": ratio(signed.get(pk, 0), registered.get(pk, 0))} for pk in group.ids
+    }
+
+
+def _paper_only(query: Query, scope: Any, of: ChildOf) -> Counter[int]:
+    """Paper-only teams per child: a team counts in every child it works in or is run from."""
+    from tuquan.registry.models import TeamArea
+
+    teams = dict(paper_only_teams_qs(query.actor, scope, query.end).values_list("pk", "home_area__path"))
+    places: dict[int, set[int]] = {pk: {of(path)} - {None} for pk, path in teams.items()}  # type: ignore[misc]
+    for team_id, path in TeamArea.objects.filter(team_id__in=list(teams)).values_list(
+        "team_id", "area__path"
+    ):
+        pk = of(path)
+        if pk is not None:
+            places[team_id].add(pk)
+    counts: Counter[int] = Counter()
+    for children in places.values():
+        counts.update(children)
+    return counts
 
 
 def paper_only_teams(actor: Any, area: Any, on: date) -> list[Any]:

@@ -49,9 +49,24 @@ def define(code: str, label: str, definition: str, kind: str = "stock") -> None:
     INDICATORS[code] = Indicator(code, label, definition, kind)
 
 
+# A provider's grouped form: the same figures for sibling areas (the children of one area,
+# same actor and period) in a few grouped queries instead of one round per child. It must
+# give exactly what the provider gives for each area (tests compare them).
+Grouped = Callable[[list[Query]], list[dict[str, Any]]]
+GROUPED: dict[Provider, Grouped] = {}
+
+
 def provider(fn: Provider) -> Provider:
     PROVIDERS.append(fn)
     return fn
+
+
+def grouped(single: Provider) -> Callable[[Grouped], Grouped]:
+    def register(fn: Grouped) -> Grouped:
+        GROUPED[single] = fn
+        return fn
+
+    return register
 
 
 def ratio(numerator: int, denominator: int) -> dict[str, Any]:
@@ -90,4 +105,120 @@ def compute(
         "to": end.isoformat(),
         "indicators": dict(sorted(values.items())),
         "notes": dict(sorted(query.notes.items())),
+    }
+
+
+def siblings(
+    queries: list[Query], levels: tuple[str, ...] = ("village", "commune", "province")
+) -> Area | None:
+    """The common parent of the queries' areas when they are siblings at one of `levels`
+    (what a grouped form can read at once), else None (computed one by one)."""
+    first = queries[0].area
+    parent = first.parent
+    if parent is None or first.level not in levels:
+        return None
+    if any(q.area.level != first.level or q.area.parent_id != parent.pk for q in queries):
+        return None
+    return parent
+
+
+def child_key(level: str, field: str) -> Any:
+    """An expression naming, for a row tied to an area through `field` (a village or a
+    commune), the child area at `level` it counts under: itself for villages, the commune
+    (its own or its village's) for communes, the province for provinces."""
+    from django.db.models import Case, F, When
+
+    if level == "village":
+        return F(f"{field}_id")
+    if level == "commune":
+        return Case(
+            When(**{f"{field}__level": "commune"}, then=F(f"{field}_id")), default=F(f"{field}__parent_id")
+        )
+    return F(f"{field}__province_id")
+
+
+@dataclass
+class Group:
+    """One area, or sibling areas read together by a grouped form: rows are read at `scope`
+    (the area, or the siblings' parent) and tagged with the child they count under."""
+
+    queries: list[Query]
+    parent: Area | None
+
+    @classmethod
+    def of(cls, queries: list[Query]) -> Group | None:
+        """None when several areas are not siblings (the caller computes them one by one)."""
+        if len(queries) == 1:
+            return cls(queries, None)
+        parent = siblings(queries)
+        return None if parent is None else cls(queries, parent)
+
+    @property
+    def first(self) -> Query:
+        return self.queries[0]
+
+    @property
+    def scope(self) -> Area:
+        return self.parent or self.first.area
+
+    @property
+    def ids(self) -> list[int]:
+        return [q.area.pk for q in self.queries]
+
+    def key(self, field: str) -> Any:
+        from django.db.models import Value
+
+        return child_key(self.first.area.level, field) if self.parent else Value(self.first.area.pk)
+
+    def tag(self, rows: Any, field: str = "area") -> Any:
+        """Rows annotated with `child` (read through `field`), only those of the group's areas."""
+        rows = rows.annotate(child=self.key(field))
+        return rows.filter(child__in=self.ids) if self.parent else rows
+
+
+class ChildOf:
+    """Which sibling area a path falls in (for the few rows read into Python)."""
+
+    def __init__(self, queries: list[Query]) -> None:
+        self.by_path = {q.area.path: q.area.pk for q in queries}
+        self.depth = queries[0].area.path.count("/")
+
+    def __call__(self, path: str | None) -> int | None:
+        if not path:
+            return None
+        return self.by_path.get("/".join(path.split("/")[: self.depth]) + "/")
+
+
+def compute_children(
+    *,
+    actor: Any,
+    areas: list[Area],
+    start: date,
+    end: date,
+    approved_only: bool = False,
+    type_code: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """`compute` for sibling areas (a province's communes, a commune's villages), keyed by
+    ident: each provider's grouped form where it has one, else one call per area."""
+    if end < start:
+        raise ValueError("end before start")
+    queries = [
+        Query(actor=actor, area=area, start=start, end=end, approved_only=approved_only, type_code=type_code)
+        for area in areas
+    ]
+    values: list[dict[str, Any]] = [{} for _ in queries]
+    for fn in PROVIDERS:
+        many = GROUPED.get(fn)
+        parts = many(queries) if many and queries else [fn(q) for q in queries]
+        for mine, part in zip(values, parts, strict=True):
+            mine.update(part)
+    return {
+        q.area.ident: {
+            "area": {"id": q.area.ident, "name": q.area.short_name},
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "indicators": dict(sorted(v.items())),
+            "notes": dict(sorted(q.notes.items())),
+        }
+        for q, v in zip(queries, values, strict=True)
     }

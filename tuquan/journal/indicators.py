@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from tuquan.core import scoping
-from tuquan.core.indicators import Query, define, provider, ratio
+from tuquan.core.indicators import Query, define, grouped, provider, ratio, siblings
+from tuquan.core.models import Level
 from tuquan.core.roles import Cap
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry
 
@@ -78,17 +80,7 @@ def entries_for(query: Query) -> Any:
     if query.type_code:
         qs = qs.filter(team__type__code=query.type_code)
     if query.approved_only:
-        approved = Approval.objects.filter(
-            village=OuterRef("village"), status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED]
-        )
-        # The approval row's month is the first of the entry's month.
-        qs = qs.filter(
-            Exists(
-                approved.filter(
-                    month__year=OuterRef("occurred_on__year"), month__month=OuterRef("occurred_on__month")
-                )
-            )
-        )
+        qs = qs.filter(_approved_months(qs))
     return qs
 
 
@@ -96,6 +88,27 @@ def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value or 0
+
+
+def _full_months(query: Query) -> Query:
+    """The whole months inside the query's period (summed from rollups)."""
+    first_full = query.start if query.start.day == 1 else _next_month(query.start)
+    last_full = (
+        query.end if query.end == _month_end(query.end) else query.end.replace(day=1) - timedelta(days=1)
+    )
+    return replace(query, start=first_full, end=last_full, notes={})
+
+
+def _approved_months(entries: Any) -> Any:
+    approved = Approval.objects.filter(
+        village=OuterRef("village"), status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED]
+    )
+    # The approval row's month is the first of the entry's month.
+    return Exists(
+        approved.filter(
+            month__year=OuterRef("occurred_on__year"), month__month=OuterRef("occurred_on__month")
+        )
+    )
 
 
 @provider
@@ -106,13 +119,7 @@ def journal_indicators(query: Query) -> dict[str, Any]:
     entries of those edge months instead, so any period is exact."""
     from tuquan.journal import rollups
 
-    first_full = query.start if query.start.day == 1 else _next_month(query.start)
-    last_full = (
-        query.end if query.end == _month_end(query.end) else query.end.replace(day=1) - timedelta(days=1)
-    )
-    full = Query(
-        actor=query.actor, area=query.area, start=first_full, end=last_full, approved_only=query.approved_only
-    )
+    full = _full_months(query)
     recorded: dict[str, Any] = defaultdict(Decimal)
     unapproved = 0
     if full.start <= full.end:
@@ -122,9 +129,7 @@ def journal_indicators(query: Query) -> dict[str, Any]:
             if code == "entries.count" and not approved:
                 unapproved += int(value)
     for start, end in _edges(query, full):
-        edge = entries_for(
-            Query(actor=query.actor, area=query.area, start=start, end=end, approved_only=query.approved_only)
-        )
+        edge = entries_for(replace(query, start=start, end=end, notes={}))
         for code, value in edge.aggregate(**_entry_aggregations()).items():
             recorded[code] += Decimal(value or 0)
         recorded[rollups.PAIRS] += (
@@ -134,21 +139,106 @@ def journal_indicators(query: Query) -> dict[str, Any]:
             for code, value in extra.items():
                 recorded[rollups.EXTRA + code] += Decimal(str(value))
         if not query.approved_only:
-            unapproved += edge.exclude(
-                Exists(
-                    Approval.objects.filter(
-                        village=OuterRef("village"),
-                        status__in=[ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
-                        month__year=OuterRef("occurred_on__year"),
-                        month__month=OuterRef("occurred_on__month"),
-                    )
-                )
-            ).count()
+            unapproved += edge.exclude(_approved_months(edge)).count()
+    return _finish(query, recorded, unapproved, aggregates_for(query), None, _extra_codes())
+
+
+@grouped(journal_indicators)
+def journal_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
+    """The journal's figures for sibling areas: one grouped read of the rollups, of each edge
+    month's entries, of the period totals and of the expected reporting pairs. Areas some of
+    whose teams the actor does not see are computed one by one, as `journal_indicators`."""
+    from tuquan.journal import rollups
+    from tuquan.journal.selectors import CHILD_COLUMN, expected_pairs_by, reporting_teams
+
+    first = queries[0]
+    level, parent = first.area.level, siblings(queries)
+    if parent is None or any(reporting_teams(q.actor, q.area) is not None for q in queries):
+        return [journal_indicators(q) for q in queries]
+    ids = [q.area.pk for q in queries]
+    recorded: dict[int, dict[str, Any]] = {pk: defaultdict(Decimal) for pk in ids}
+    unapproved = dict.fromkeys(ids, 0)
+    full = _full_months(first)
+    if full.start <= full.end:
+        for pk, code, approved, value in rollups.totals_by_child(full, level, ids):
+            recorded[pk][code] += value
+            if code == "entries.count" and not approved:
+                unapproved[pk] += int(value)
+    key = "village_id" if level == Level.VILLAGE else f"village__{CHILD_COLUMN[level]}"
+    for start, end in _edges(first, full):
+        edge = Entry.objects.filter(**{f"{key}__in": ids}, occurred_on__gte=start, occurred_on__lte=end)
+        if first.type_code:
+            edge = edge.filter(team__type__code=first.type_code)
+        if first.approved_only:
+            edge = edge.filter(_approved_months(edge))
+        aggregations = _entry_aggregations()
+        aliases = {f"a{i}": code for i, code in enumerate(aggregations)}
+        row: Any
+        for row in edge.values(child=F(key)).annotate(
+            **{alias: aggregations[code] for alias, code in aliases.items()}
+        ):
+            for alias, code in aliases.items():
+                recorded[row["child"]][code] += Decimal(row[alias] or 0)
+        for pk, n in _pairs_by_child(edge, key):
+            recorded[pk][rollups.PAIRS] += n
+        for pk, extra in edge.exclude(extra={}).values_list(key, "extra"):
+            for code, value in extra.items():
+                recorded[pk][rollups.EXTRA + code] += Decimal(str(value))
+        if not first.approved_only:
+            late = edge.exclude(_approved_months(edge)).values(child=F(key)).annotate(n=Count("id"))
+            for row in late:
+                unapproved[row["child"]] += row["n"]
+    aggregates = _aggregates_by_child(queries)
+    expected = expected_pairs_by(
+        first.actor, parent, first.start, first.end, first.type_code, child_level=level
+    )
+    codes = _extra_codes()
+    return [
+        _finish(
+            q,
+            recorded[q.area.pk],
+            unapproved[q.area.pk],
+            aggregates[q.area.pk],
+            expected.get(q.area.pk, 0),
+            codes,
+        )
+        for q in queries
+    ]
+
+
+def _pairs_by_child(entries: Any, key: str) -> list[tuple[int, int]]:
+    """(child, number of distinct (team, village, month)) over a set of entries, counted in
+    the database."""
+    from django.db import connection
+
+    distinct = (
+        entries.annotate(m=TruncMonth("occurred_on"))
+        .values("team_id", "village_id", "m", child=F(key))
+        .distinct()
+        .order_by()
+    )
+    sql, params = distinct.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT q.child, COUNT(*) FROM ({sql}) q GROUP BY q.child", params)  # noqa: S608
+        return [(int(child), int(n)) for child, n in cur.fetchall()]
+
+
+def _finish(
+    query: Query,
+    recorded: dict[str, Any],
+    unapproved: int,
+    aggregates: list[Aggregate],
+    expected: int | None,
+    extra_codes: list[str],
+) -> dict[str, Any]:
+    """The journal's figures and notes from what was recorded (rollups and edge months), the
+    period totals that count for the area and the reporting pairs it owed."""
+    from tuquan.journal import rollups
 
     totals: dict[str, Decimal] = defaultdict(Decimal)
     from_aggregates: set[str] = set()
     partial: set[str] = set()
-    for agg in aggregates_for(query):
+    for agg in aggregates:
         if agg.period_start >= query.start and agg.period_end <= query.end:
             totals[agg.indicator] += agg.value
             from_aggregates.add(agg.indicator)
@@ -168,17 +258,75 @@ def journal_indicators(query: Query) -> dict[str, Any]:
         query.notes[code] = note
     if unapproved:
         query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
-    values["reporting.completeness"] = completeness(query, int(recorded.get(rollups.PAIRS) or 0))
-    values.update(extra_indicators(recorded))
+    values["reporting.completeness"] = completeness(query, int(recorded.get(rollups.PAIRS) or 0), expected)
+    values.update(
+        {
+            f"{rollups.EXTRA}{code}": _number(Decimal(recorded.get(rollups.EXTRA + code) or 0))
+            for code in extra_codes
+        }
+    )
     return values
 
 
-def aggregates_for(query: Query) -> list[Aggregate]:
+def _aggregates_by_child(queries: list[Query]) -> dict[int, list[Aggregate]]:
+    """`aggregates_for` of sibling areas from one read at their parent: each total goes to
+    the child that holds its unit, or that a pre-2025 commune went into whole, or (for
+    provinces) whose province the old unit was in. Sets the same notes."""
+    from tuquan.core.models import LEGACY_LEVELS
+
+    first = queries[0]
+    found: dict[int, list[Aggregate]] = {q.area.pk: [] for q in queries}
+    if first.type_code:
+        for q in queries:
+            aggregates_for(q)  # the note only: totals are not by model type
+        return found
+    assert first.area.parent is not None  # siblings() checked
+    parent = Query(actor=first.actor, area=first.area.parent, start=first.start, end=first.end)
+    rows = aggregates_for(parent, prefetch=True)
+    for q in queries:
+        area = q.area
+        for agg in rows:
+            whole_into = [
+                link.successor.path for link in agg.area.successor_links.all() if link.kind == "whole"
+            ]
+            if (
+                agg.area.path.startswith(area.path)
+                or (
+                    agg.area.level == Level.LEGACY_COMMUNE
+                    and any(p.startswith(area.path) for p in whole_into)
+                )
+                or (
+                    area.level == Level.PROVINCE
+                    and agg.area.level in LEGACY_LEVELS
+                    and agg.area.province_id == area.pk
+                )
+            ):
+                found[area.pk].append(agg)
+    if first.area.level in (Level.COMMUNE, Level.VILLAGE):
+        legacy = set(
+            Aggregate.objects.filter(
+                area__level__in=LEGACY_LEVELS,
+                area__province_id=first.area.province_id,
+                period_start__lte=first.end,
+                period_end__gte=first.start,
+            ).values_list("pk", flat=True)
+        )
+        for q in queries:
+            unplaced = len(legacy - {agg.pk for agg in found[q.area.pk]})
+            if unplaced:
+                q.notes["journal.legacy"] = (
+                    f"{unplaced} số tổng hợp của huyện, xã cũ không gắn trọn được vào một "
+                    "xã hiện nay: chỉ tính ở cấp tỉnh."
+                )
+    return found
+
+
+def aggregates_for(query: Query, *, prefetch: bool = False) -> list[Aggregate]:
     """Period totals that count under the query's area: those entered at its units, and those
     entered at pre-2025 units that flowed into it (wholly into one of its communes, or, at
     province level, anywhere in the province). Totals of old communes that were split count
     only where the whole province is asked, and are flagged in the notes below that."""
-    from tuquan.core.models import LEGACY_LEVELS, Level
+    from tuquan.core.models import LEGACY_LEVELS
 
     if query.type_code:
         query.notes["journal.aggregates"] = (
@@ -206,12 +354,15 @@ def aggregates_for(query: Query) -> list[Aggregate]:
         provinces = [g.area_id for g in scoping.grants(query.actor) if g.area_level == Level.PROVINCE]
         seen |= Q(area__level__in=LEGACY_LEVELS, area__province_id__in=provinces)
         where &= seen
-    rows = list(
+    found = (
         Aggregate.objects.filter(where, period_start__lte=query.end, period_end__gte=query.start)
         .select_related("area")
         .distinct()
     )
-    if area.level in (Level.COMMUNE, Level.VILLAGE):
+    if prefetch:
+        found = found.prefetch_related("area__successor_links__successor")
+    rows = list(found)
+    if area.level in (Level.COMMUNE, Level.VILLAGE) and not prefetch:
         unplaced = (
             Aggregate.objects.filter(
                 area__level__in=LEGACY_LEVELS,
@@ -259,17 +410,14 @@ def _entry_aggregations() -> dict[str, Any]:
     return found
 
 
-def extra_indicators(recorded: dict[str, Any]) -> dict[str, Any]:
-    """Sums of the numeric indicators model types add without code, as `extra.<code>` (rolled
-    up like every other sum; the active types' codes are listed even when nothing was recorded)."""
-    from tuquan.journal.rollups import EXTRA
+def _extra_codes() -> list[str]:
+    """The own indicators of the active model types (listed even when nothing was recorded)."""
     from tuquan.registry.models import ModelType
 
-    codes = sorted({i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators})
-    return {f"{EXTRA}{code}": _number(Decimal(recorded.get(EXTRA + code) or 0)) for code in codes}
+    return sorted({i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators})
 
 
-def completeness(query: Query, reported: int) -> dict[str, Any]:
+def completeness(query: Query, reported: int, expected: int | None = None) -> dict[str, Any]:
     """Reported (team, village, month) pairs, from the rollups, over the pairs that had to
     report. A team that recorded in a month and was dissolved before its end reported
     without having to: the numerator is capped at the denominator."""
@@ -287,5 +435,6 @@ def completeness(query: Query, reported: int) -> dict[str, Any]:
             .distinct()
             .count()
         )
-    expected = expected_pairs(query.actor, query.area, query.start, query.end, query.type_code)
+    if expected is None:
+        expected = expected_pairs(query.actor, query.area, query.start, query.end, query.type_code)
     return ratio(min(reported, expected), expected)

@@ -311,3 +311,25 @@ def rollups_for(query: Any) -> tuple[Any, bool]:
     if query.approved_only:
         qs = qs.filter(approved=True)
     return qs, qs.model is AreaRollup
+
+
+def totals_by_child(query: Any, level: str, ids: list[int]) -> list[tuple[int, str, bool, Decimal]]:
+    """(child, code, approved, sum) for sibling areas at `level` over a query's whole months:
+    communes' and provinces' own totals, villages' rollups; one grouped query."""
+    from tuquan.core.models import Level
+
+    months = {"month__gte": query.start.replace(day=1), "month__lte": query.end}
+    qs: Any
+    if level == Level.VILLAGE:
+        qs, key = Rollup.objects.filter(village_id__in=ids, **months), "village_id"
+    else:
+        qs, key = AreaRollup.objects.filter(area_id__in=ids, **months), "area_id"
+    if query.type_code:
+        qs = qs.filter(type__code=query.type_code)
+    if query.approved_only:
+        qs = qs.filter(approved=True)
+    return list(
+        qs.values_list(key, "code", "approved")
+        .annotate(v=Sum("value"))
+        .values_list(key, "code", "approved", "v")
+    )

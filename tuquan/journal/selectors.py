@@ -158,6 +158,27 @@ def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str
     count as `len(reporting_status(...))`, computed in the database: the teams' status history
     is grouped into (from, until) intervals weighted by their villages, so a national year
     reads a few thousand grouped rows, not a row per team and month."""
+    return expected_pairs_by(user, area, start, end, type_code).get(None, 0)
+
+
+# The column of a village that names the child area it counts under, by the child's level.
+CHILD_COLUMN: dict[str, str] = {
+    Level.VILLAGE: "id",
+    Level.COMMUNE: "parent_id",
+    Level.PROVINCE: "province_id",
+}
+
+
+def expected_pairs_by(
+    user: Any,
+    area: Area,
+    start: date,
+    end: date,
+    type_code: str | None = None,
+    child_level: str | None = None,
+) -> dict[Any, int]:
+    """`expected_pairs` for the area (key None), or for each of its children at `child_level`
+    at once (keyed by the child's id), for whoever sees the whole area."""
     import bisect
 
     from django.db import connection
@@ -165,7 +186,7 @@ def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str
     last = min(end, timezone.localdate())
     month_ends = [min(_next_month(m) - timedelta(days=1), last) for m in months_between(start, last)]
     if not month_ends:
-        return 0
+        return {}
     # Only a real restriction becomes a condition: an IN over every team of the country
     # turns SQLite's plan into villages × teams probes.
     teams = reporting_teams(user, area)
@@ -175,41 +196,43 @@ def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str
         ("", []) if teams is None else teams.values("pk").order_by().query.sql_with_params()
     )
     only = f"AND l.team_id IN ({team_sql})" if teams is not None else ""
+    key = f"v.{CHILD_COLUMN[child_level]}" if child_level else "NULL"
     ancestors = [*area.ancestor_idents(), area.ident]
     marks = ", ".join(["%s"] * len(ancestors))
     like = area.path + "%"
     # Window functions and CTEs read the same on SQLite and PostgreSQL.
     sql = f"""
     WITH pairs AS (
-        SELECT l.team_id AS team_id FROM registry_teamarea l JOIN core_area v ON v.id = l.area_id
+        SELECT l.team_id AS team_id, {key} AS child FROM registry_teamarea l JOIN core_area v ON v.id = l.area_id
         WHERE v.level = 'village' AND v.path LIKE %s {only}
         UNION ALL
-        SELECT l.team_id FROM registry_teamarea l JOIN core_area c ON c.id = l.area_id
+        SELECT l.team_id, {key} FROM registry_teamarea l JOIN core_area c ON c.id = l.area_id
         JOIN core_area v ON v.parent_id = c.id
         WHERE c.level <> 'village' AND (c.path LIKE %s OR c.ident IN ({marks}))
         AND v.level = 'village' AND v.valid_to IS NULL AND v.path LIKE %s {only}
     ),
-    per_team AS (SELECT team_id, COUNT(*) AS n FROM pairs GROUP BY team_id),
+    per_team AS (SELECT team_id, child, COUNT(*) AS n FROM pairs GROUP BY team_id, child),
     spans AS (
         SELECT s.team_id, s.status, s."on" AS since,
                LEAD(s."on") OVER (PARTITION BY s.team_id ORDER BY s."on", s.id) AS until
         FROM registry_teamstatuschange s WHERE s.team_id IN (SELECT team_id FROM per_team)
     )
-    SELECT spans.since, spans.until, SUM(per_team.n) FROM spans JOIN per_team ON per_team.team_id = spans.team_id
-    WHERE spans.status IN ('active', 'weak') GROUP BY spans.since, spans.until
-    """  # noqa: S608 (compiled ORM subqueries and placeholders only)
+    SELECT per_team.child, spans.since, spans.until, SUM(per_team.n)
+    FROM spans JOIN per_team ON per_team.team_id = spans.team_id
+    WHERE spans.status IN ('active', 'weak') GROUP BY per_team.child, spans.since, spans.until
+    """  # noqa: S608 (compiled ORM subqueries, fixed column names and placeholders only)
     params = [like, *team_params, like, *ancestors, like, *team_params]
-    total = 0
+    totals: dict[Any, int] = {}
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        for since, until, weight in cur.fetchall():
+        for child, since, until, weight in cur.fetchall():
             since = date.fromisoformat(since) if isinstance(since, str) else since
             until = date.fromisoformat(until) if isinstance(until, str) else until
             # Month ends inside [since, until): the status held at that month's end.
             first = bisect.bisect_left(month_ends, since)
             stop = len(month_ends) if until is None else bisect.bisect_left(month_ends, until)
-            total += max(0, stop - first) * int(weight)
-    return total
+            totals[child] = totals.get(child, 0) + max(0, stop - first) * int(weight)
+    return totals
 
 
 def _status_on(changes: list[tuple[date, str]], day: date) -> str:

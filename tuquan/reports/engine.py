@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tuquan.core import scoping
-from tuquan.core.indicators import compute
+from tuquan.core.indicators import compute, compute_children
 from tuquan.core.models import Area, Level
 
 DIMENSIONS = ("child", "type", "legacy")
@@ -142,10 +142,11 @@ def build(
     report: dict[str, Any] = {**base, "breakdowns": {}, "labels": {}, "comparison": {}}
     child_parts: dict[str, dict[str, Any]] = {}
     if "child" in by or "legacy" in by:
-        for child in children(actor, area) if area.level != Level.COMMUNE or "child" in by else []:
-            child_parts[child.ident] = compute(
-                actor=actor, area=child, start=start, end=end, approved_only=approved_only
-            )["indicators"]
+        kids = children(actor, area) if area.level != Level.COMMUNE or "child" in by else []
+        # All children in one go: each provider's grouped form reads them together.
+        parts = compute_children(actor=actor, areas=kids, start=start, end=end, approved_only=approved_only)
+        for child in kids:
+            child_parts[child.ident] = parts[child.ident]["indicators"]
             report["labels"][child.ident] = child.name
     if "child" in by:
         report["breakdowns"]["child"] = child_parts

@@ -14,7 +14,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from tuquan.core import scoping
-from tuquan.core.indicators import Query, define, provider
+from tuquan.core.indicators import Group, Query, define, grouped, provider
 from tuquan.core.roles import Cap
 from tuquan.tips.models import Tip, TipCategory, TipEvent, TipState
 
@@ -50,36 +50,56 @@ def _bounds(query: Query) -> tuple[datetime, datetime]:
 def tipline_indicators(query: Query) -> dict[str, Any]:
     if query.type_code:
         return {}  # tips belong to no model type
-    start, end = _bounds(query)
-    tips = Tip.objects.filter(
-        scoping.subtree_q(query.actor, Cap.AREA_READ, path_field="area__path"),
-        area__path__startswith=query.area.path,
-        received_at__gte=start,
-        received_at__lt=end,
-    )
-    by_category = dict.fromkeys(TipCategory.values, 0)
-    for row in tips.values("category").annotate(n=Count("id")):
-        by_category[row["category"]] = row["n"]
-    by_state = dict.fromkeys(TipState.values, 0)
-    for state, n in tips.values("state").annotate(n=Count("id")).values_list("state", "n"):
-        by_state[state] = n
-    valued = (
-        TipEvent.objects.filter(tip__in=tips.values("pk"), to_state=TipState.VALUABLE)
-        .values("tip")
-        .distinct()
-        .count()
-    )
-    hours = [
-        (responded - received).total_seconds() / 3600
-        for received, responded in tips.filter(first_response_at__isnull=False).values_list(
-            "received_at", "first_response_at"
+    return tipline_indicators_grouped([query])[0]
+
+
+@grouped(tipline_indicators)
+def tipline_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
+    """The tip line's figures for one area or for sibling areas at once: each count grouped
+    by the area (child) the tip falls in, read at their parent."""
+    group = Group.of(queries)
+    if group is None:
+        return [tipline_indicators(q) for q in queries]
+    first, ids = group.first, group.ids
+    if first.type_code:
+        return [{} for _ in queries]
+    start, end = _bounds(first)
+    tips = group.tag(
+        Tip.objects.filter(
+            scoping.subtree_q(first.actor, Cap.AREA_READ, path_field="area__path"),
+            area__path__startswith=group.scope.path,
+            received_at__gte=start,
+            received_at__lt=end,
         )
-        if responded is not None
+    )
+    by_category = {pk: dict.fromkeys(TipCategory.values, 0) for pk in ids}
+    for child, category, n in tips.values_list("child", "category").annotate(n=Count("id")).order_by():
+        by_category[child][category] = n
+    by_state = {pk: dict.fromkeys(TipState.values, 0) for pk in ids}
+    for child, state, n in tips.values_list("child", "state").annotate(n=Count("id")).order_by():
+        by_state[child][state] = n
+    valued = dict.fromkeys(ids, 0)
+    events = TipEvent.objects.filter(tip__in=tips.values("pk"), to_state=TipState.VALUABLE)
+    for row in (
+        events.annotate(child=group.key("tip__area"))
+        .values("child")
+        .annotate(n=Count("tip_id", distinct=True))
+        .order_by()
+    ):
+        valued[row["child"]] = row["n"]
+    hours: dict[int, list[float]] = {pk: [] for pk in ids}
+    for child, received, responded in tips.filter(first_response_at__isnull=False).values_list(
+        "child", "received_at", "first_response_at"
+    ):
+        if responded is not None:
+            hours[child].append((responded - received).total_seconds() / 3600)
+    return [
+        {
+            "tipline.received": sum(by_category[pk].values()),
+            "tipline.received.by_category": by_category[pk],
+            "tipline.received.by_state": by_state[pk],
+            "tipline.valuable": valued[pk],
+            "tipline.first_response_hours": round(median(hours[pk]), 1) if hours[pk] else None,
+        }
+        for pk in ids
     ]
-    return {
-        "tipline.received": sum(by_category.values()),
-        "tipline.received.by_category": by_category,
-        "tipline.received.by_state": by_state,
-        "tipline.valuable": valued,
-        "tipline.first_response_hours": round(median(hours), 1) if hours else None,
-    }

@@ -521,3 +521,86 @@ def core_village(world: Any, name: str) -> Any:
     from tuquan.core import services as core
 
     return core.village_create(actor=CONSOLE, commune=world.commune, kind="Bản", name=name)
+
+
+def test_figures_of_sibling_areas_read_together_equal_each_area_on_its_own(world: Any) -> None:
+    """The grouped form the report engine uses for a breakdown by child area gives, for every
+    child, exactly what `compute` gives for it alone: sums over whole and partial months,
+    period totals (also of old communes), completeness, type filter, approved only."""
+    import random
+
+    from tuquan.core.indicators import compute_children
+    from tuquan.core.models import Area
+    from tuquan.reports.engine import children
+
+    rng = random.Random(11)
+    today = timezone.localdate()
+    services.aggregate_record(
+        actor=world.bob,
+        area=Area.objects.get(ident="legacy:04078"),
+        indicator="tips.count",
+        period_kind="year",
+        period_start=date(2023, 1, 1),
+        value=Decimal(7),
+    )
+    for _n in range(30):
+        day = today - timedelta(days=rng.randrange(1, 500))
+        if not services.approval_for(world.village, day):
+            services.entry_record(
+                actor=CONSOLE,
+                team=world.team,
+                village=world.village,
+                kind=rng.choice(["patrol", "tip", "arrest"]),
+                occurred_on=day,
+                participants=[world.person],
+                member_turns=1,
+                tip_category="drugs",
+                cases=1,
+                suspects=rng.randint(0, 3),
+                confirm=True,
+            )
+    month = last_month().replace(day=1)
+    for entry in Entry.objects.filter(
+        village=world.village, occurred_on__year=month.year, occurred_on__month=month.month
+    ):
+        services.entry_review(actor=world.alice, entry=entry, verdict="verified")
+    services.month_approve(actor=world.alice, village=world.village, month=month)
+    periods = [(date(2023, 1, 1), today), (today - timedelta(days=200), today - timedelta(days=20))]
+    askers = [
+        (CONSOLE, world.province.parent),
+        (world.charlie, world.province),
+        (world.alice, world.commune),
+        (world.linh, world.commune),
+    ]
+    for start, end in periods:
+        for actor, area in askers:
+            kids = children(actor, area)
+            everything: list[dict[str, Any]] = [
+                {},
+                {"approved_only": True},
+                {"type_code": world.team.type.code},
+            ]
+            # The country's 34 provinces one by one are slow: the default options suffice there.
+            for options in everything[:1] if area.level == "country" else everything:
+                together = compute_children(actor=actor, areas=kids, start=start, end=end, **options)
+                for kid in kids:
+                    alone = compute(actor=actor, area=kid, start=start, end=end, **options)
+                    assert together[kid.ident] == alone, (area.ident, kid.ident, start, end, options)
+    # The grouped form really is used where the asker sees whole areas (not one by one).
+    from tuquan.journal import indicators
+
+    def one_by_one(query: Any) -> Any:
+        raise AssertionError("grouped form fell back to one area at a time")
+
+    original, indicators.journal_indicators = indicators.journal_indicators, one_by_one  # type: ignore[assignment]
+    try:
+        compute_children(
+            actor=world.charlie, areas=children(world.charlie, world.province), start=start, end=end
+        )
+    finally:
+        indicators.journal_indicators = original  # type: ignore[assignment]
+    by_type = compute(
+        actor=CONSOLE, area=world.province, start=periods[0][0], end=today, type_code=world.team.type.code
+    )
+    total = compute(actor=CONSOLE, area=world.province, start=periods[0][0], end=today)
+    assert by_type["indicators"]["patrols.count"] == total["indicators"]["patrols.count"] > 0

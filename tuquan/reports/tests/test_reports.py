@@ -182,3 +182,35 @@ def test_a_report_outside_the_users_area_is_refused(world: Any) -> None:
     client.force_login(world.alice)
     response = client.post("/bao-cao/", {"area": "12", "start": "01/01/2025", "end": "31/12/2025"})
     assert response.status_code == 422 and "Không tìm thấy" in response.content.decode()
+
+
+def test_the_demo_breakdown_by_child_equals_each_child_computed_alone(db: Any) -> None:
+    """The engine reads all children at once (each provider's grouped form): for the demo
+    province's communes and the demo commune's villages, with statutory teams, households,
+    commitments, trainings, assessment and supervision, every figure equals `compute`."""
+    from tuquan.assessment.demo import load_assessment_demo
+    from tuquan.care.demo import load_care_demo
+    from tuquan.conftest import make_user
+    from tuquan.core.demo import load_demo
+    from tuquan.core.indicators import compute_children
+    from tuquan.core.models import Area
+    from tuquan.journal.demo import load_journal_demo
+    from tuquan.registry.demo import load_registry_demo
+
+    load_demo()
+    load_registry_demo()
+    load_journal_demo()
+    load_assessment_demo()
+    load_care_demo()
+    province = Area.objects.get(ident="14")
+    staff = make_user("tam", "province_staff", province)
+    end = timezone.localdate() - timedelta(days=1)
+    for actor, area in ((CONSOLE, province), (staff, province), (staff, Area.objects.get(ident="04099"))):
+        kids = engine.children(actor, area)
+        for start in (end - timedelta(days=365), date(end.year, 1, 1)):
+            together = compute_children(actor=actor, areas=kids, start=start, end=end)
+            for kid in kids:
+                assert together[kid.ident] == compute(actor=actor, area=kid, start=start, end=end), kid.ident
+    figures = compute_children(actor=CONSOLE, areas=[Area.objects.get(ident="04099")], start=start, end=end)
+    assert figures["04099"]["indicators"]["teams.members"] > 0
+    assert figures["04099"]["indicators"]["force.members"] > 0
