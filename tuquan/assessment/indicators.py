@@ -296,26 +296,23 @@ def paper_only_teams_qs(actor: Any, area: Any, on: date) -> Any:
     """The teams of `paper_only_teams`, as a query: their status and their recent entries
     are probed per team of the area (indexes on status history and team-day), not for every
     team and entry of the country."""
-    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models import Exists, OuterRef
 
     from tuquan.journal.models import Entry, EntryStatus
-    from tuquan.registry.models import Team, TeamArea, TeamStatus, TeamStatusChange
-    from tuquan.registry.selectors import teams_visible
+    from tuquan.registry.models import Team, TeamArea
+    from tuquan.registry.selectors import active_spans_on, teams_visible
 
     since = on - timedelta(days=PAPER_ONLY_MONTHS * 30)
-    latest = (
-        TeamStatusChange.objects.filter(team=OuterRef("pk"), on__lte=on)
-        .order_by("-on", "-id")
-        .values("status")[:1]
-    )
-    in_area = Exists(TeamArea.objects.filter(team=OuterRef("pk"), area__path__startswith=area.path))
+    # The area's teams found from the area's side (its links, and teams run from it), not by
+    # testing every team of the country.
+    linked = TeamArea.objects.filter(area__path__startswith=area.path).values("team_id").order_by()
+    run_from = Team.objects.filter(home_area__path__startswith=area.path).values("pk").order_by()
     working = Entry.objects.filter(
         team=OuterRef("pk"), status=EntryStatus.VERIFIED, occurred_on__gt=since, occurred_on__lte=on
     )
     teams = (
-        Team.objects.filter(in_area | Q(home_area__path__startswith=area.path))
-        .alias(status_on=Subquery(latest))
-        .filter(status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK])
+        Team.objects.filter(pk__in=linked.union(run_from))
+        .filter(pk__in=active_spans_on(on).values("team_id"))
         .filter(Q(established_on__isnull=True) | Q(established_on__lte=since))
         .exclude(Exists(working))
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Case, Count, F, Q, Sum, When
 
 from tuquan.core import scoping
 from tuquan.core.indicators import Query, child_key, define, grouped, provider, ratio, siblings
@@ -89,16 +89,11 @@ def _active_links(query: Query) -> Any:
 
     The status is looked up per link of the area (one index probe each), not for every team
     of the country; the visibility filter is skipped for whoever sees the whole area."""
-    from tuquan.registry.models import TeamStatus, TeamStatusChange
-    from tuquan.registry.selectors import teams_visible
+    from tuquan.registry.selectors import active_spans_on, teams_visible
 
-    latest = (
-        TeamStatusChange.objects.filter(team=OuterRef("team_id"), on__lte=query.end)
-        .order_by("-on", "-id")
-        .values("status")[:1]
+    links = TeamArea.objects.filter(
+        _area_filter(query, "area"), team_id__in=active_spans_on(query.end).values("team_id")
     )
-    links = TeamArea.objects.filter(_area_filter(query, "area")).alias(status_on=Subquery(latest))
-    links = links.filter(status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK])
     if not _sees_whole(query):
         links = links.filter(team__in=teams_visible(query.actor).values("pk"))
     return links.filter(team__type__code=query.type_code) if query.type_code else links

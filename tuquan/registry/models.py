@@ -159,6 +159,10 @@ class TeamStatusChange(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(max_length=20, choices=TeamStatus.choices)
     on = models.DateField(_("từ ngày"))
+    # The day of the team's next change (None for the latest): the status held on day D is
+    # the change with on <= D < until, found set-based instead of "latest change per team"
+    # (kept by `registry.services.status_spans_refresh` after every write of changes).
+    until = models.DateField(null=True, blank=True, editable=False)
     reason = models.CharField(_("lý do"), max_length=300, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -167,6 +171,9 @@ class TeamStatusChange(models.Model):
 
     class Meta:
         ordering: ClassVar[list[str]] = ["on", "id"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["team", "on", "until"], name="registry_status_span"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team_id}: {self.status} {self.on}"

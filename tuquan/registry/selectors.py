@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuquan.core import scoping
@@ -239,14 +239,15 @@ def villages_on(area: Area, day: date) -> QuerySet[Area]:
 
 def active_team_ids_on(day: date) -> QuerySet[Team]:
     """Teams active on `day`: their status on that day (from the history) is active or weak."""
-    latest = (
-        TeamStatusChange.objects.filter(team=OuterRef("pk"), on__lte=day)
-        .order_by("-on", "-id")
-        .values("status")[:1]
-    )
-    return Team.objects.annotate(status_on=Subquery(latest)).filter(
-        status_on__in=[TeamStatus.ACTIVE, TeamStatus.WEAK]
-    )
+    return Team.objects.filter(pk__in=active_spans_on(day).values("team_id"))
+
+
+def active_spans_on(day: date) -> QuerySet[TeamStatusChange]:
+    """The status changes in force on `day` that leave a team active or weak: one set-based
+    read of the spans (on <= day < until), not a search for each team's latest change."""
+    return TeamStatusChange.objects.filter(
+        on__lte=day, status__in=[TeamStatus.ACTIVE, TeamStatus.WEAK]
+    ).filter(Q(until__isnull=True) | Q(until__gt=day))
 
 
 def commune_coverage(

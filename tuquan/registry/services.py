@@ -252,6 +252,7 @@ def team_create(
             reason=_("Lập tổ"),
             by=_user(actor),
         )
+        status_spans_refresh(team_ids=[team.pk])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -324,6 +325,7 @@ def team_set_status(*, actor: Any, team: Team, status: str, on: date, reason: st
         TeamStatusChange.objects.create(
             team=team, status=status, on=on, reason=reason.strip(), by=_user(actor)
         )
+        status_spans_refresh(team_ids=[team.pk])
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -796,6 +798,23 @@ def _seal_sensitive(people: list[Person]) -> list[tuple[Person, str, str]]:
     return plain
 
 
+def status_spans_refresh(*, team_ids: Iterable[int] | None = None) -> int:
+    """Set each status change's `until` (the day of the team's next change, in the order of
+    day then entry) for some teams, or all of them; one UPDATE, the same on both databases."""
+    from django.db.models import OuterRef, Q, Subquery
+
+    following = (
+        TeamStatusChange.objects.filter(team=OuterRef("team"))
+        .filter(Q(on__gt=OuterRef("on")) | Q(on=OuterRef("on"), id__gt=OuterRef("id")))
+        .order_by("on", "id")
+        .values("on")[:1]
+    )
+    changes = TeamStatusChange.objects.all()
+    if team_ids is not None:
+        changes = changes.filter(team_id__in=list(team_ids))
+    return changes.update(until=Subquery(following))
+
+
 def _bulk(model: Any, objs: list[Any]) -> None:
     if objs:
         model.objects.bulk_create(objs, batch_size=500)
@@ -871,6 +890,7 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
             TeamArea.objects.filter(team=team, area_id__in=removed).delete()
         _bulk(TeamArea, plan.team_areas_new)
         _bulk(TeamStatusChange, plan.statuses_new)
+        status_spans_refresh(team_ids={c.team_id for c in plan.statuses_new})
 
         # People and households point at each other. A new household's head is created first
         # without it, the household next, then the other new people; the heads then join

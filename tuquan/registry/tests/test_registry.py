@@ -386,3 +386,31 @@ def test_the_indicators_command_refuses_an_area_outside_the_users_scope(world: A
         env={"DJANGO_SETTINGS_MODULE": "tuquan.settings_test", "PATH": "/usr/bin:/bin"},
     )
     assert usage.returncode == 2
+
+
+def test_a_teams_status_on_any_day_follows_its_history_including_same_day_changes(world: Any) -> None:
+    """The spans (on <= day < until) give the status the history gives, day by day, however
+    the changes were written (one by one, or several on one day)."""
+    from datetime import timedelta
+
+    from tuquan.registry.selectors import active_team_ids_on
+
+    team = world.team
+    history = [("weak", date(2021, 5, 3)), ("active", date(2021, 5, 3)), ("weak", date(2022, 1, 1))]
+    history += [("active", date(2022, 6, 15)), ("dissolved", date(2023, 2, 1))]
+    for status, on in history:
+        services.team_set_status(actor=CONSOLE, team=team, status=status, on=on, reason="Theo biên bản")
+    spans = list(team.status_changes.order_by("on", "id"))
+    assert [c.until for c in spans] == [c.on for c in spans[1:]] + [None]
+    changes = [(c.on, c.status) for c in spans]
+    day = date(2019, 12, 25)
+    while day < date(2023, 3, 1):
+        state = ""
+        for on, status in changes:
+            if on <= day:
+                state = status
+        active = active_team_ids_on(day).filter(pk=team.pk).exists()
+        assert active == (state in ("active", "weak")), day
+        day += timedelta(days=11)
+    assert not active_team_ids_on(date(2023, 2, 1)).filter(pk=team.pk).exists()
+    assert active_team_ids_on(date(2023, 1, 31)).filter(pk=team.pk).exists()
