@@ -8,13 +8,12 @@ from typing import Any
 from django.db.models import Case, Count, F, Q, Sum, When
 
 from tuquan.core import scoping
-from tuquan.core.indicators import Query, child_key, define, grouped, provider, ratio, siblings
+from tuquan.core.indicators import Group, Query, define, grouped, provider, ratio
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.registry.models import (
     Commitment,
     Household,
-    Membership,
     ModelType,
     TeamArea,
     TeamHousehold,
@@ -105,100 +104,7 @@ def _sees_whole(query: Query) -> bool:
 
 @provider
 def registry_indicators(query: Query) -> dict[str, Any]:
-    """Grouped counts in the database: a national figure is a handful of grouped queries over
-    the links and memberships, never their rows in Python."""
-    from tuquan.registry.selectors import villages_on
-
-    end = query.end
-    links = _active_links(query)
-    # A team has one type: teams and sites add up across the types without double counting.
-    per_type = list(
-        links.values("team__type__code")
-        .annotate(
-            teams=Count("team_id", distinct=True),
-            sites=Count("area_id", distinct=True),
-            weak=Count("team_id", distinct=True, filter=Q(team__status="weak")),
-        )
-        .order_by()
-    )
-    teams = {row["team__type__code"]: row["teams"] for row in per_type}
-    sites = {row["team__type__code"]: row["sites"] for row in per_type}
-    villages = villages_on(query.area, end)
-    communes = Area.objects.filter(level=Level.COMMUNE, path__startswith=query.area.path)
-    commune_of = Case(When(area__level=Level.COMMUNE, then=F("area_id")), default=F("area__parent_id"))
-    covered = links.aggregate(
-        villages=Count("area_id", distinct=True, filter=Q(area__in=villages.values("pk"))),
-        communes=Count(commune_of, distinct=True, filter=Q(area__level__in=[Level.COMMUNE, Level.VILLAGE])),
-    )
-    if query.area.level not in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY):
-        covered["communes"], commune_count = 0, 0
-    else:
-        commune_count = communes.count()
-    active_members = Membership.objects.filter(team_id__in=links.values("team_id"), start_on__lte=end).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=end)
-    )
-    members_by_type = {
-        row["team__type__code"]: row["n"]
-        for row in active_members.values("team__type__code")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by()
-    }
-    members = active_members.aggregate(n=Count("person_id", distinct=True))["n"]
-
-    visible_households = Household.objects.filter(
-        _area_filter(query, "area"), scoping.subtree_q(query.actor, Cap.PEOPLE_READ, path_field="area__path")
-    )
-    households_covered = (
-        TeamHousehold.objects.filter(
-            team_id__in=links.values("team_id"), household__in=visible_households, start_on__lte=end
-        )
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=end))
-        .values("household")
-        .distinct()
-        .count()
-    )
-    registered = visible_households.count()
-    signed = Commitment.objects.filter(household__in=visible_households, signed_on__lte=end)
-    trainings = Training.objects.filter(
-        _area_filter(query, "area"), held_on__gte=query.start, held_on__lte=end
-    )
-    if query.type_code:
-        signed = signed.filter(team__type__code=query.type_code)
-        trainings = trainings.filter(team__type__code=query.type_code)
-    force = (
-        active_members.filter(team__type__is_statutory=True)
-        .order_by("team", "start_on", "id")
-        .values_list("person_id", "role", "person__birth_year")
-    )
-    force_people: dict[int, tuple[str, int | None]] = {}
-    for person_id, role, born in force:
-        force_people.setdefault(person_id, (role, born))
-    signed_by_type = {
-        row["team__type__code"]: row["n"]
-        for row in signed.values("team__type__code").annotate(n=Count("household", distinct=True)).order_by()
-    }
-    return _assemble(
-        query,
-        {
-            "teams": teams,
-            "sites": sites,
-            "weak": sum(row["weak"] for row in per_type),
-            "members": members,
-            "members_by_type": members_by_type,
-            "covered_villages": covered["villages"],
-            "villages": villages.count(),
-            "covered_communes": covered["communes"],
-            "communes": commune_count,
-            "households_covered": households_covered,
-            "registered": registered,
-            "signed": signed.values("household").distinct().count(),
-            "signed_by_type": signed_by_type,
-            "training_sessions": trainings.count(),
-            "training_attendees": trainings.aggregate(n=Sum("attendee_count"))["n"] or 0,
-            "force": force_people,
-        },
-        _type_codes(),
-    )
+    return registry_indicators_grouped([query])[0]
 
 
 def _type_codes() -> list[str]:
@@ -240,18 +146,19 @@ def _assemble(query: Query, counts: dict[str, Any], type_codes: list[str]) -> di
 
 @grouped(registry_indicators)
 def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
-    """The registry's figures for sibling areas: each count grouped by the child it falls in,
-    read once at their parent (a province's 75 communes in a dozen queries, not 75 × 20)."""
+    """The registry's figures for one area, or for sibling areas at once: each count grouped
+    in the database by the child it falls in, read once at their parent (a province's 75
+    communes in a dozen queries, not 75 × 20), never rows walked in Python. Memberships are
+    reached from the area's links (a few thousand for a province) rather than the reverse."""
     from tuquan.registry.selectors import villages_on
 
-    first = queries[0]
-    level, parent = first.area.level, siblings(queries)
-    if parent is None or not all(_sees_whole(q) for q in queries):
+    group = Group.of(queries)
+    if group is None or (group.parent and not all(_sees_whole(q) for q in queries)):
         return [registry_indicators(q) for q in queries]
+    first, ids, parent, level = group.first, group.ids, group.parent, group.first.area.level
     end = first.end
-    ids = [q.area.pk for q in queries]
-    scope = Query(actor=first.actor, area=parent, start=first.start, end=end, type_code=first.type_code)
-    links = _active_links(scope).annotate(child=child_key(level, "area")).filter(child__in=ids)
+    scope = Query(actor=first.actor, area=group.scope, start=first.start, end=end, type_code=first.type_code)
+    links = group.tag(_active_links(scope))
     if level == Level.VILLAGE:
         links = links.filter(area__level=Level.VILLAGE)
     counts: dict[int, dict[str, Any]] = {
@@ -288,12 +195,15 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         mine["teams"][row["team__type__code"]] = row["teams"]
         mine["sites"][row["team__type__code"]] = row["sites"]
         mine["weak"] += row["weak"]
-    if level == Level.PROVINCE:
-        villages = villages_on(parent, end).annotate(child=F("province_id"))
-    elif level == Level.COMMUNE:
-        villages = villages_on(parent, end).annotate(child=F("parent_id"))
+    villages = villages_on(group.scope, end)
+    if parent is None:
+        villages = villages.annotate(child=group.key("area"))
     else:
-        villages = villages_on(parent, end).annotate(child=F("id"))
+        columns: dict[str, str] = {Level.PROVINCE: "province_id", Level.COMMUNE: "parent_id"}
+        column = columns.get(level, "id")
+        villages = villages.annotate(child=F(column))
+    # Communes with a model: counted where the area is a commune or holds communes.
+    counts_communes = level in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY)
     commune_of = Case(When(area__level=Level.COMMUNE, then=F("area_id")), default=F("area__parent_id"))
     for row in (
         links.values("child")
@@ -306,12 +216,15 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         .order_by()
     ):
         counts[row["child"]]["covered_villages"] = row["villages"]
-        counts[row["child"]]["covered_communes"] = row["communes"] if level != Level.VILLAGE else 0
+        counts[row["child"]]["covered_communes"] = row["communes"] if counts_communes else 0
     for row in villages.filter(child__in=ids).values("child").annotate(n=Count("id")).order_by():
         counts[row["child"]]["villages"] = row["n"]
-    if level != Level.VILLAGE:
-        communes = Area.objects.filter(level=Level.COMMUNE, path__startswith=parent.path)
-        communes = communes.annotate(child=F("id") if level == Level.COMMUNE else F("province_id"))
+    if counts_communes:
+        communes = Area.objects.filter(level=Level.COMMUNE, path__startswith=group.scope.path)
+        if parent is None:
+            communes = communes.annotate(child=group.key("area"))
+        else:
+            communes = communes.annotate(child=F("id") if level == Level.COMMUNE else F("province_id"))
         for row in communes.filter(child__in=ids).values("child").annotate(n=Count("id")).order_by():
             counts[row["child"]]["communes"] = row["n"]
     # Memberships through the links: a person counts once per child they serve in.
@@ -345,13 +258,11 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     for child, person_id, role, born in force:
         counts[child]["force"].setdefault(person_id, (role, born))
 
-    households = (
+    households = group.tag(
         Household.objects.filter(
             _area_filter(scope, "area"),
             scoping.subtree_q(first.actor, Cap.PEOPLE_READ, path_field="area__path"),
         )
-        .annotate(child=child_key(level, "area"))
-        .filter(child__in=ids)
     )
     for row in households.values("child").annotate(n=Count("id")).order_by():
         counts[row["child"]]["registered"] = row["n"]
@@ -360,17 +271,15 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
             team_id__in=links.values("team_id"), household__in=households.values("pk"), start_on__lte=end
         )
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=end))
-        .annotate(child=child_key(level, "household__area"))
+        .annotate(child=group.key("household__area"))
     )
     for row in covered.values("child").annotate(n=Count("household_id", distinct=True)).order_by():
         counts[row["child"]]["households_covered"] = row["n"]
     signed = Commitment.objects.filter(household__in=households.values("pk"), signed_on__lte=end).annotate(
-        child=child_key(level, "household__area")
+        child=group.key("household__area")
     )
-    trainings = (
+    trainings = group.tag(
         Training.objects.filter(_area_filter(scope, "area"), held_on__gte=first.start, held_on__lte=end)
-        .annotate(child=child_key(level, "area"))
-        .filter(child__in=ids)
     )
     if first.type_code:
         signed = signed.filter(team__type__code=first.type_code)
