@@ -303,15 +303,15 @@ def paper_only_teams_qs(actor: Any, area: Any, on: date) -> Any:
     from tuquan.registry.selectors import active_spans_on, teams_visible
 
     since = on - timedelta(days=PAPER_ONLY_MONTHS * 30)
-    # The area's teams found from the area's side (its links, and teams run from it), not by
-    # testing every team of the country.
-    linked = TeamArea.objects.filter(area__path__startswith=area.path).values("team_id").order_by()
-    run_from = Team.objects.filter(home_area__path__startswith=area.path).values("pk").order_by()
+    # The area's teams found from the area's side, its links, not by testing every team of
+    # the country. A team run from a commune always works in it (its home is among its
+    # areas' communes: services and imports refuse anything else), so the links suffice.
+    linked = TeamArea.objects.filter(area__path__startswith=area.path).values("team_id")
     working = Entry.objects.filter(
         team=OuterRef("pk"), status=EntryStatus.VERIFIED, occurred_on__gt=since, occurred_on__lte=on
     )
     teams = (
-        Team.objects.filter(pk__in=linked.union(run_from))
+        Team.objects.filter(pk__in=linked)
         .filter(pk__in=active_spans_on(on).values("team_id"))
         .filter(Q(established_on__isnull=True) | Q(established_on__lte=since))
         .exclude(Exists(working))

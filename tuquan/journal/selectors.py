@@ -155,9 +155,9 @@ def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str
     """How many (team, village, month) pairs had to report in the period: each team active or
     weak at the month's end (the period's end or today, if earlier), at each village of the
     area it works in (a team of a whole commune, at each of its current villages). The same
-    count as `len(reporting_status(...))`, computed in the database: the teams' status history
-    is grouped into (from, until) intervals weighted by their villages, so a national year
-    reads a few thousand grouped rows, not a row per team and month."""
+    count as `len(reporting_status(...))`, computed in the database: the teams' status spans
+    (on, until) are grouped and weighted by their villages, so a national year reads a few
+    thousand grouped rows, not a row per team and month."""
     return expected_pairs_by(user, area, start, end, type_code).get(None, 0)
 
 
@@ -197,31 +197,25 @@ def expected_pairs_by(
     )
     only = f"AND l.team_id IN ({team_sql})" if teams is not None else ""
     key = f"v.{CHILD_COLUMN[child_level]}" if child_level else "NULL"
-    ancestors = [*area.ancestor_idents(), area.ident]
-    marks = ", ".join(["%s"] * len(ancestors))
     like = area.path + "%"
-    # Window functions and CTEs read the same on SQLite and PostgreSQL.
+    # A CTE reads the same on SQLite and PostgreSQL.
     sql = f"""
     WITH pairs AS (
         SELECT l.team_id AS team_id, {key} AS child FROM registry_teamarea l JOIN core_area v ON v.id = l.area_id
         WHERE v.level = 'village' AND v.path LIKE %s {only}
         UNION ALL
-        SELECT l.team_id, {key} FROM registry_teamarea l JOIN core_area c ON c.id = l.area_id
-        JOIN core_area v ON v.parent_id = c.id
-        WHERE c.level <> 'village' AND (c.path LIKE %s OR c.ident IN ({marks}))
-        AND v.level = 'village' AND v.valid_to IS NULL AND v.path LIKE %s {only}
+        SELECT l.team_id, {key} FROM core_area v JOIN core_area c ON c.id = v.parent_id
+        JOIN registry_teamarea l ON l.area_id = c.id
+        WHERE c.level <> 'village' AND v.level = 'village' AND v.valid_to IS NULL AND v.path LIKE %s {only}
     ),
-    per_team AS (SELECT team_id, child, COUNT(*) AS n FROM pairs GROUP BY team_id, child),
-    spans AS (
-        SELECT s.team_id, s.status, s."on" AS since,
-               LEAD(s."on") OVER (PARTITION BY s.team_id ORDER BY s."on", s.id) AS until
-        FROM registry_teamstatuschange s WHERE s.team_id IN (SELECT team_id FROM per_team)
-    )
-    SELECT per_team.child, spans.since, spans.until, SUM(per_team.n)
-    FROM spans JOIN per_team ON per_team.team_id = spans.team_id
-    WHERE spans.status IN ('active', 'weak') GROUP BY per_team.child, spans.since, spans.until
+    per_team AS (SELECT team_id, child, COUNT(*) AS n FROM pairs GROUP BY team_id, child)
+    SELECT per_team.child, s."on", s.until, SUM(per_team.n)
+    FROM registry_teamstatuschange s JOIN per_team ON per_team.team_id = s.team_id
+    WHERE s.status IN ('active', 'weak') GROUP BY per_team.child, s."on", s.until
     """  # noqa: S608 (compiled ORM subqueries, fixed column names and placeholders only)
-    params = [like, *team_params, like, *ancestors, like, *team_params]
+    # A commune-wide team counts at the area's current villages; their commune is inside the
+    # area or (for a village) its parent, so the villages' path is the only condition.
+    params = [like, *team_params, like, *team_params]
     totals: dict[Any, int] = {}
     with connection.cursor() as cur:
         cur.execute(sql, params)
