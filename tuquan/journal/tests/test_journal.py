@@ -37,6 +37,29 @@ def patrol(world: Any, actor: Any = None, **extra: Any) -> Entry:
     )
 
 
+def scattered_entries(world: Any, rng: Any, count: int, *, days: int) -> None:
+    """Up to `count` patrols, tips, arrests and handed-in items on random days of the last
+    `days` (skipping approved months), recorded by the team of Nà Khoang."""
+    for _n in range(count):
+        day = timezone.localdate() - timedelta(days=rng.randrange(1, days))
+        if services.approval_for(world.village, day):
+            continue
+        services.entry_record(
+            actor=CONSOLE,
+            team=world.team,
+            village=world.village,
+            kind=rng.choice(["patrol", "tip", "arrest", "items"]),
+            occurred_on=day,
+            participants=[world.person],
+            member_turns=1,
+            tip_category="drugs",
+            cases=1,
+            suspects=rng.randint(0, 3),
+            bullets=rng.randint(1, 9),
+            confirm=True,
+        )
+
+
 def test_the_leader_records_a_patrol_and_the_officer_verifies_it(world: Any) -> None:
     entry = patrol(world, member_turns=3, other_participants=2)
     assert entry.status == "submitted"
@@ -284,24 +307,7 @@ def test_figures_from_rollups_equal_a_recount_of_the_entries_for_any_period(worl
 
     rng = random.Random(7)
     today = timezone.localdate()
-    for _n in range(60):
-        day = today - timedelta(days=rng.randrange(1, 400))
-        if services.approval_for(world.village, day):
-            continue
-        services.entry_record(
-            actor=CONSOLE,
-            team=world.team,
-            village=world.village,
-            kind=rng.choice(["patrol", "tip", "arrest", "items"]),
-            occurred_on=day,
-            participants=[world.person],
-            member_turns=1,
-            tip_category="drugs",
-            cases=1,
-            suspects=rng.randint(0, 3),
-            bullets=rng.randint(1, 9),
-            confirm=True,
-        )
+    scattered_entries(world, rng, 60, days=400)
     assert rollups.verify() == []
     for _ in range(15):
         start = today - timedelta(days=rng.randrange(0, 420))
@@ -543,22 +549,7 @@ def test_figures_of_sibling_areas_read_together_equal_each_area_on_its_own(world
         period_start=date(2023, 1, 1),
         value=Decimal(7),
     )
-    for _n in range(30):
-        day = today - timedelta(days=rng.randrange(1, 500))
-        if not services.approval_for(world.village, day):
-            services.entry_record(
-                actor=CONSOLE,
-                team=world.team,
-                village=world.village,
-                kind=rng.choice(["patrol", "tip", "arrest"]),
-                occurred_on=day,
-                participants=[world.person],
-                member_turns=1,
-                tip_category="drugs",
-                cases=1,
-                suspects=rng.randint(0, 3),
-                confirm=True,
-            )
+    scattered_entries(world, rng, 30, days=500)
     month = last_month().replace(day=1)
     for entry in Entry.objects.filter(
         village=world.village, occurred_on__year=month.year, occurred_on__month=month.month
