@@ -99,10 +99,15 @@ def compute(
     values: dict[str, Any] = {}
     for fn in PROVIDERS:
         values.update(fn(query))
+    return _result(query, values)
+
+
+def _result(query: Query, values: dict[str, Any]) -> dict[str, Any]:
+    """The JSON contract of one area's figures (docs/indicators.md)."""
     return {
-        "area": {"id": area.ident, "name": area.short_name},
-        "from": start.isoformat(),
-        "to": end.isoformat(),
+        "area": {"id": query.area.ident, "name": query.area.short_name},
+        "from": query.start.isoformat(),
+        "to": query.end.isoformat(),
         "indicators": dict(sorted(values.items())),
         "notes": dict(sorted(query.notes.items())),
     }
@@ -212,13 +217,4 @@ def compute_children(
         parts = many(queries) if many and queries else [fn(q) for q in queries]
         for mine, part in zip(values, parts, strict=True):
             mine.update(part)
-    return {
-        q.area.ident: {
-            "area": {"id": q.area.ident, "name": q.area.short_name},
-            "from": start.isoformat(),
-            "to": end.isoformat(),
-            "indicators": dict(sorted(v.items())),
-            "notes": dict(sorted(q.notes.items())),
-        }
-        for q, v in zip(queries, values, strict=True)
-    }
+    return {q.area.ident: _result(q, v) for q, v in zip(queries, values, strict=True)}
