@@ -24,6 +24,7 @@ from tuquan.assessment.services import rating_period, window
 from tuquan.core import scoping
 from tuquan.core.indicators import ChildOf, Group, Query, define, grouped, provider, ratio
 from tuquan.core.roles import Cap
+from tuquan.registry import stocks
 
 PAPER_ONLY_MONTHS = 6
 
@@ -174,7 +175,10 @@ def assessment_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     ratings = _ratings(first, scope, of)
     grades = _grades(first, scope, of)
     commitments = _commitments(group)
-    if parent is None:
+    if all(q.area.level in stocks.LEVELS and _sees_teams(q) for q in queries):
+        kept = stocks.stocks_on(ids, end, codes=[stocks.PAPER])
+        paper_only = Counter({pk: sum(kept.get(pk, {}).get(stocks.PAPER, {}).values()) for pk in ids})
+    elif parent is None:
         paper_only = Counter({first.area.pk: paper_only_teams_qs(first.actor, first.area, end).count()})
     else:
         paper_only = _paper_only(first, scope, of)
@@ -199,6 +203,10 @@ def assessment_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _sees_teams(query: Query) -> bool:
+    return scoping.is_system_admin(query.actor) or scoping.covers(query.actor, query.area.path, Cap.TEAM_READ)
 
 
 def _ratings(query: Query, scope: Any, of: ChildOf) -> dict[int, dict[str, Any]]:

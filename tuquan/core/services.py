@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, ExitStack
 from datetime import date, timedelta
 from typing import Any
 
@@ -68,6 +69,12 @@ def _clean_kind(kind: str) -> str:
     return kind
 
 
+# Context managers the domain apps register (in their AppConfig.ready) to follow a change in
+# villages' life (given the villages, or the commune that gains one): the registry's stocks
+# count a village covered only while it exists.
+VILLAGE_LIFE_WATCHERS: list[Callable[[list[int]], AbstractContextManager[Any]]] = []
+
+
 def village_create(
     *,
     actor: Any,
@@ -86,7 +93,9 @@ def village_create(
         raise ValidationError(_("Thôn, tổ dân phố chỉ thuộc về một xã, phường, đặc khu."))
     _require_area_write(actor, commune)
     kind, short = _clean_kind(kind), _clean_name(name)
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as watching:
+        for watcher in VILLAGE_LIFE_WATCHERS:
+            watching.enter_context(watcher([commune.pk]))
         # Lock the commune row so two officers adding villages at once get distinct numbers.
         Area.objects.select_for_update().filter(pk=commune.pk).first()
         if commune.children.filter(
@@ -159,7 +168,9 @@ def village_merge(*, actor: Any, sources: Iterable[Area], target: Area, on: date
             raise ValidationError(_("Chỉ sáp nhập các thôn khác nhau trong cùng một xã."))
         if not src.is_active:
             raise ValidationError(_("“%(name)s” đã ngừng hoạt động.") % {"name": src.name})
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as watching:
+        for watcher in VILLAGE_LIFE_WATCHERS:
+            watching.enter_context(watcher([src.pk for src in sources]))
         for src in sources:
             src.valid_to = on - timedelta(days=1)
             src.save(update_fields=["valid_to", "updated_at", "search_name"])

@@ -39,6 +39,7 @@ from tuquan.journal.models import (
     PeriodKind,
     TipCategory,
 )
+from tuquan.registry import stocks
 from tuquan.registry.io import JOURNAL_CHOICES, SHEET, Changes, _as_uuid, _Cells, _label, _options, _same
 from tuquan.registry.models import Membership, Person, Team
 
@@ -550,8 +551,13 @@ def _apply(writes: _Writes) -> None:
     from tuquan.registry.services import _bulk, _bulk_changed
 
     now = timezone.now()
-    _bulk(Entry, writes.entries.new)
-    _bulk_changed(Entry, writes.entries, now)
+    # Entries of existing teams, as they were and as they will be (an entry may change team).
+    changed = [e.pk for e in writes.entries.changed]
+    journals = set(Entry.objects.filter(pk__in=changed).values_list("team_id", flat=True))
+    journals |= {e.team.pk for e in writes.entries.new + writes.entries.changed if e.team.pk is not None}
+    with stocks.changing(journals=journals):
+        _bulk(Entry, writes.entries.new)
+        _bulk_changed(Entry, writes.entries, now)
     through = Entry.participants.through
     through.objects.filter(entry_id__in=[e.pk for e, _p in writes.participants]).delete()
     through.objects.bulk_create(

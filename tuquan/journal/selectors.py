@@ -15,7 +15,8 @@ from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.journal.models import Approval, Entry, EntryStatus
 from tuquan.journal.services import _next_month, can_record, month_start
-from tuquan.registry.models import Team, TeamArea
+from tuquan.registry import stocks
+from tuquan.registry.models import ModelType, Team, TeamArea
 from tuquan.registry.selectors import teams_visible
 
 # Entries for a month are due by this day of the next month; later ones count as late.
@@ -190,6 +191,8 @@ def expected_pairs_by(
     # Only a real restriction becomes a condition: an IN over every team of the country
     # turns SQLite's plan into villages × teams probes.
     teams = reporting_teams(user, area)
+    if teams is None and (child_level or area.level) in stocks.LEVELS:
+        return _expected_from_stocks(area, month_ends, type_code, child_level)
     if type_code:
         teams = (teams if teams is not None else Team.objects.all()).filter(type__code=type_code)
     team_sql, team_params = (
@@ -227,6 +230,20 @@ def expected_pairs_by(
             stop = len(month_ends) if until is None else bisect.bisect_left(month_ends, until)
             totals[child] = totals.get(child, 0) + max(0, stop - first) * int(weight)
     return totals
+
+
+def _expected_from_stocks(
+    area: Area, month_ends: list[date], type_code: str | None, child_level: str | None
+) -> dict[Any, int]:
+    """`expected_pairs_by` from the registry's kept stocks of (team, village) pairs: the
+    sum of the stock over the month ends, for a commune, a province or the country."""
+    model_type = None
+    if type_code:
+        model_type = ModelType.objects.filter(code=type_code).values_list("pk", flat=True).first() or -1
+    if child_level is None:
+        return {None: stocks.summed_on([area.pk], month_ends, stocks.PAIRS, model_type).get(area.pk, 0)}
+    children = Area.objects.filter(level=child_level, path__startswith=area.path).values_list("pk", flat=True)
+    return stocks.summed_on(children, month_ends, stocks.PAIRS, model_type)
 
 
 def _status_on(changes: list[tuple[date, str]], day: date) -> str:

@@ -20,6 +20,7 @@ from tuquan.core.services import audit_record
 from tuquan.core.units import LEGACY_END
 from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
+from tuquan.registry import stocks
 from tuquan.registry.models import Membership, Person, Team
 from tuquan.registry.permissions import can_edit_roster
 
@@ -301,7 +302,8 @@ def entry_update(
         raise ValidationError(_("Không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
     people = list(participants) if participants is not None else list(entry.participants.all())
     before = (entry.village_id, entry.occurred_on)
-    with transaction.atomic():
+    # A verified entry edited is verified no more: its team's paper-only days may change.
+    with transaction.atomic(), stocks.changing(journals=[entry.team_id]):
         for k, v in fields.items():
             setattr(entry, k, v)
         if entry.status in (EntryStatus.RETURNED, EntryStatus.VERIFIED):
@@ -337,7 +339,7 @@ def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -
         raise ValidationError({"verdict": _("Chọn “đã kiểm tra” hoặc “trả lại”.")})
     if verdict == EntryStatus.RETURNED and not comment.strip():
         raise ValidationError({"comment": _("Ghi lý do trả lại.")})
-    with transaction.atomic():
+    with transaction.atomic(), stocks.changing(journals=[entry.team_id]):
         entry.status, entry.review_comment = verdict, comment.strip()
         entry.reviewed_by, entry.reviewed_at = _user(actor), timezone.now()
         entry.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])

@@ -7,4 +7,10 @@ class RegistryConfig(AppConfig):
     verbose_name = "Sổ theo dõi mô hình, tổ, thành viên, hộ"
 
     def ready(self) -> None:
-        from tuquan.registry import indicators  # noqa: F401  (registers the registry's indicators)
+        from tuquan.core import services as core_services
+        from tuquan.registry import (
+            indicators,  # noqa: F401  (registers the registry's indicators)
+            stocks,
+        )
+
+        core_services.VILLAGE_LIFE_WATCHERS.append(stocks.villages_changing)

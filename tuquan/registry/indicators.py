@@ -11,12 +11,14 @@ from tuquan.core import scoping
 from tuquan.core.indicators import Group, Query, define, grouped, provider, ratio
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
+from tuquan.registry import stocks
 from tuquan.registry.models import (
     Commitment,
     Household,
     ModelType,
     TeamArea,
     TeamHousehold,
+    TeamStatus,
     Training,
 )
 
@@ -150,7 +152,7 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     in the database by the child it falls in, read once at their parent (a province's 75
     communes in a dozen queries, not 75 × 20), never rows walked in Python. Memberships are
     reached from the area's links (a few thousand for a province) rather than the reverse."""
-    from tuquan.registry.selectors import villages_on
+    from tuquan.registry.selectors import active_spans_on, villages_on
 
     group = Group.of(queries)
     if group is None or (group.parent and not all(_sees_whole(q) for q in queries)):
@@ -182,12 +184,16 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         }
         for pk in ids
     }
+    from_stocks = _from_stocks(queries, counts)
+    weak_on_end = Q(team_id__in=active_spans_on(end).filter(status=TeamStatus.WEAK).values("team_id"))
     for row in (
-        links.values("child", "team__type__code")
+        ()
+        if from_stocks
+        else links.values("child", "team__type__code")
         .annotate(
             teams=Count("team_id", distinct=True),
             sites=Count("area_id", distinct=True),
-            weak=Count("team_id", distinct=True, filter=Q(team__status="weak")),
+            weak=Count("team_id", distinct=True, filter=weak_on_end),
         )
         .order_by()
     ):
@@ -206,7 +212,9 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     counts_communes = level in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY)
     commune_of = Case(When(area__level=Level.COMMUNE, then=F("area_id")), default=F("area__parent_id"))
     for row in (
-        links.values("child")
+        ()
+        if from_stocks
+        else links.values("child")
         .annotate(
             villages=Count("area_id", distinct=True, filter=Q(area__in=villages.values("pk"))),
             communes=Count(
@@ -232,14 +240,18 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         Q(team__memberships__end_on__isnull=True) | Q(team__memberships__end_on__gte=end)
     )
     for row in (
-        links.filter(serving)
+        ()
+        if from_stocks
+        else links.filter(serving)
         .values("child", "team__type__code")
         .annotate(n=Count("team__memberships__person_id", distinct=True))
         .order_by()
     ):
         counts[row["child"]]["members_by_type"][row["team__type__code"]] = row["n"]
     for row in (
-        links.filter(serving)
+        ()
+        if from_stocks
+        else links.filter(serving)
         .values("child")
         .annotate(n=Count("team__memberships__person_id", distinct=True))
         .order_by()
@@ -295,6 +307,39 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         counts[row["child"]]["training_attendees"] = row["people"] or 0
     codes = _type_codes()
     return [_assemble(q, counts[q.area.pk], codes) for q in queries]
+
+
+def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> bool:
+    """Teams, sites, coverage and members on the last day from the kept stocks, for whoever
+    sees the whole of communes, provinces or the country (`registry.stocks`); False when
+    the figures must be counted from the rosters instead."""
+    if not all(q.area.level in stocks.LEVELS and _sees_whole(q) for q in queries):
+        return False
+    first = queries[0]
+    types = dict(ModelType.objects.values_list("pk", "code"))
+    only = None
+    if first.type_code:
+        only = next((pk for pk, code in types.items() if code == first.type_code), -1)
+    found = stocks.stocks_on([q.area.pk for q in queries], first.end)
+    for q in queries:
+        mine, got = counts[q.area.pk], found.get(q.area.pk, {})
+
+        def typed(code: str, got: dict[str, dict[int, int]] = got) -> dict[str, int]:
+            return {
+                types[t]: n
+                for t, n in got.get(code, {}).items()
+                if t != stocks.ALL and (only is None or t == only)
+            }
+
+        def every(code: str, got: dict[str, dict[int, int]] = got) -> int:
+            return got.get(code, {}).get(stocks.ALL if only is None else only, 0)
+
+        mine["teams"], mine["sites"] = typed(stocks.TEAMS), typed(stocks.SITES)
+        mine["weak"] = sum(typed(stocks.WEAK).values())
+        mine["members_by_type"], mine["members"] = typed(stocks.MEMBERS), every(stocks.MEMBERS)
+        mine["covered_villages"] = every(stocks.VILLAGES)
+        mine["covered_communes"] = every(stocks.COMMUNES)
+    return True
 
 
 def _age_groups(people: Any, year: int) -> dict[str, int]:

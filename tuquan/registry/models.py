@@ -179,6 +179,29 @@ class TeamStatusChange(models.Model):
         return f"{self.team_id}: {self.status} {self.on}"
 
 
+class Stock(models.Model):
+    """A day's change in one of the registry's stocks (teams active, members, villages
+    covered…) for a commune, province or the country; the stock on day D is the sum of its
+    changes up to D (see `registry.stocks`). Kept in the writing transaction and checked by
+    `tuquan rollups --verify` against a recount, so a national figure on a day is a sum over
+    a few thousand rows instead of distinct counts over millions of memberships."""
+
+    area = models.ForeignKey("core.Area", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=16)
+    # A model type's id, or 0 for "every type" (a distinct count that is not the types' sum).
+    model_type = models.PositiveIntegerField(default=0)
+    day = models.DateField()
+    delta = models.IntegerField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["area", "code", "model_type", "day"], name="registry_stock_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} @ {self.area_id} {self.day}: {self.delta:+d}"
+
+
 class Gender(models.TextChoices):
     MALE = "male", _("Nam")
     FEMALE = "female", _("Nữ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
+from tuquan.registry import stocks
 from tuquan.registry.models import (
     EDUCATION_RANK,
     JOURNAL_KIND_CODES,
@@ -227,7 +229,7 @@ def team_create(
         raise ValidationError({"parent": _("Tổ cha phải cùng xã và thuộc mô hình có tổ con.")})
     if status not in TeamStatus.values:
         raise ValidationError({"status": _("Tình trạng không hợp lệ.")})
-    with transaction.atomic():
+    with transaction.atomic(), stocks.changing(areas=[a.pk for a in areas]) as change:
         team = Team(
             type=model_type,
             name=" ".join(name.split()),
@@ -253,6 +255,7 @@ def team_create(
             by=_user(actor),
         )
         status_spans_refresh(team_ids=[team.pk])
+        change.created(teams=[team.pk])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -278,7 +281,11 @@ def team_update(*, actor: Any, team: Team, areas: Iterable[Area] | None = None, 
     if unknown:
         raise ValueError(f"not editable: {unknown}")
     changed = sorted(k for k, v in fields.items() if getattr(team, k) != v)
-    with transaction.atomic():
+    # Only new links change the stocks; a renamed team does not.
+    links = (
+        stocks.changing(teams=[team.pk], areas=[a.pk for a in areas]) if areas is not None else nullcontext()
+    )
+    with transaction.atomic(), links:
         for k, v in fields.items():
             setattr(team, k, v)
         team.full_clean()
@@ -318,7 +325,7 @@ def team_set_status(*, actor: Any, team: Team, status: str, on: date, reason: st
         raise ValidationError({"on": _("Ngày phải từ %(d)s trở đi.") % {"d": last.on.strftime("%d/%m/%Y")}})
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do.")})
-    with transaction.atomic():
+    with transaction.atomic(), stocks.changing(teams=[team.pk]):
         old = team.status
         team.status = status
         team.save(update_fields=["status", "updated_at", "search_name"])
@@ -602,7 +609,7 @@ def membership_add(
         # Each member of the statutory team is established by the commune chairman's decision.
         if not fields.get("decision_number"):
             raise ValidationError({"decision_number": _("Ghi số quyết định của Chủ tịch UBND xã.")})
-    with transaction.atomic():
+    with transaction.atomic(), stocks.changing(people=[person.pk]):
         membership = Membership(team=team, person=person, role=role, start_on=start_on, **fields)
         if uid:
             membership.uid = uid
@@ -624,7 +631,7 @@ def membership_end(*, actor: Any, membership: Membership, end_on: date) -> Membe
         raise _deny(_("Bạn không có quyền sửa danh sách tổ này."))
     if end_on < membership.start_on:
         raise ValidationError({"end_on": _("Ngày rời tổ trước ngày vào tổ.")})
-    with transaction.atomic():
+    with transaction.atomic(), stocks.changing(people=[membership.person_id]):
         membership.end_on = end_on
         membership.save(update_fields=["end_on"])
         audit_record(
@@ -859,7 +866,16 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
     from tuquan.core import services as core_services
 
     now = timezone.now()
-    with transaction.atomic():
+    existing = [t.pk for t in plan.teams.changed]
+    existing += [team.pk for team, _removed in plan.team_areas_removed]
+    existing += [link.team.pk for link in plan.team_areas_new if link.team.pk is not None]
+    existing += [c.team.pk for c in plan.statuses_new if c.team.pk is not None]
+    places = [pk for _team, removed in plan.team_areas_removed for pk in removed]
+    places += [link.area.pk for link in plan.team_areas_new if link.area.pk is not None]
+    places += [source.pk for source, _target, _on in plan.village_merges]
+    places += [v.parent.pk for v in plan.villages_new]  # new villages' communes
+    people = [m.person.pk for m in plan.memberships.new + plan.memberships.changed if m.person.pk is not None]
+    with transaction.atomic(), stocks.changing(teams=existing, people=people, areas=places) as change:
         for village, kind, name in plan.village_renames:
             core_services.village_rename(actor=actor, village=village, kind=kind, name=name)
         for planned in plan.villages_new:
@@ -943,6 +959,12 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
             core_services.placement_create(
                 obj=record, legacy_area=legacy_area, summary=summary, source=plan.source
             )
+        # Before the journal's rows (plan.later), whose teams may be among these.
+        change.created(
+            teams=[t.pk for t in plan.teams.new],
+            people=[p.pk for p in plan.people.new],
+            places=[v.pk for v in plan.villages_new],
+        )
         for write in plan.later:
             write()
 

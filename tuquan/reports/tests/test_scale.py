@@ -1,6 +1,7 @@
 """The benchmark's synthetic national dataset at a tiny scale: the engine gives what the
-hand-written SQL over the raw tables gives, the rollups verify, and a breakdown by child
-area read at once equals each child on its own (CI runs this on SQLite and PostgreSQL)."""
+hand-written SQL over the raw tables (and over its kept stocks) gives, the rollups and
+stocks verify, and a breakdown by child area read at once equals each child on its own
+(CI runs this on SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from tuquan import bench_scale
 from tuquan.core.actors import CONSOLE
 from tuquan.core.indicators import compute, compute_children
 from tuquan.core.models import Area
 from tuquan.journal import rollups
+from tuquan.registry import stocks
 from tuquan.reports.engine import children
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +26,7 @@ def test_the_engine_equals_hand_written_sql_on_a_tiny_national_dataset(db: Any) 
     made = bench_scale.build_dataset(0.0005)
     assert made["entries"] == made["villages"] * bench_scale.PER_VILLAGE_ENTRIES > 0
     assert rollups.verify() == []
+    assert stocks.verify() == []
     # At this scale the villages fill the first fifty communes: their province has data.
     first = Area.objects.filter(level="village").order_by("ident").select_related("province").first()
     assert first is not None and first.province is not None
@@ -36,6 +40,9 @@ def test_the_engine_equals_hand_written_sql_on_a_tiny_national_dataset(db: Any) 
         hand = bench_scale.by_hand(area, start, end)
         assert {code: figures[code] for code in bench_scale.HAND_CODES} == hand, (area.ident, start, end)
         assert hand["patrols.count"] > 0 and hand["teams.members"] > 0
+        with connection.cursor() as cur:
+            cur.execute(bench_scale.STOCK_SQL, [area.pk, end])
+            assert list(cur.fetchone()) == [hand["teams.active"], hand["teams.members"]]
         completeness = figures["reporting.completeness"]
         assert 0 < completeness["numerator"] <= completeness["denominator"]
     kids = children(CONSOLE, province)

@@ -3,11 +3,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from tuquan.journal import rollups
+from tuquan.registry import stocks
 
 
 class Command(BaseCommand):
     help = (
-        "Kiểm tra (--verify) hoặc dựng lại (--rebuild) số tổng hợp tháng của nhật ký so với đếm lại từ đầu."
+        "Kiểm tra (--verify) hoặc dựng lại (--rebuild) các số tính sẵn — số tổng hợp tháng của nhật ký "
+        "và số tồn theo ngày của sổ theo dõi (tổ, thành viên, thôn có mô hình) — so với đếm lại từ đầu."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -17,11 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
-            self.stdout.write(self.style.SUCCESS(f"Đã dựng lại {rollups.rebuild()} dòng tổng hợp."))
+            self.stdout.write(self.style.SUCCESS(f"Đã dựng lại {rollups.rebuild()} dòng tổng hợp nhật ký."))
+            self.stdout.write(self.style.SUCCESS(f"Đã dựng lại {stocks.rebuild()} dòng số tồn sổ theo dõi."))
             return
-        problems = rollups.verify()
+        problems = rollups.verify() + stocks.verify()
         if problems:
             for line in problems[:50]:
                 self.stdout.write(line)
-            raise CommandError(f"{len(problems)} số tổng hợp khác với đếm lại.")
-        self.stdout.write(self.style.SUCCESS("Số tổng hợp khớp với đếm lại từ nhật ký."))
+            raise CommandError(f"{len(problems)} số tính sẵn khác với đếm lại.")
+        self.stdout.write(self.style.SUCCESS("Số tính sẵn khớp với đếm lại từ nhật ký và sổ theo dõi."))

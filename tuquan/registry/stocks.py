@@ -1,0 +1,598 @@
+"""The registry's stocks on any day, kept as day-by-day changes per commune, province and the
+country (`models.Stock`).
+
+A stock is a count on one day: teams active, teams weak, sites (type × place) with an active
+team, villages and communes covered, distinct members. Counting them from the source tables
+for a province or the country means distinct counts over millions of memberships (seconds at
+national scale); here each is the sum of its changes up to the day, a few thousand rows.
+
+Each stock counts *keys* (a team, a place, a village, a commune, a person). A key's
+*islands* are the days it counts, worked out from the source tables for that key alone: the
+union of its teams' active spans (clipped to the membership or the village's own life). An
+island adds +1 on its first day and -1 on the day after its last. Distinct counts stay exact
+because a person serving in two teams of a commune has one island there, not two.
+
+Writes declare what they change (`changing`): the keys' islands are worked out before and
+after, in the same transaction, and only the difference is written; `rebuild` and `verify`
+work out every key. Rows for a key are locked first, so two writers of one key take turns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+
+# Where stocks are kept: the levels whose figures cost distinct counts over many rows.
+# A village's figures read its handful of teams directly.
+LEVELS = ("commune", "province", "country")
+ALL = 0  # model_type of a count over every type
+
+TEAMS, WEAK, SITES, VILLAGES, COMMUNES, MEMBERS = "teams", "weak", "sites", "villages", "communes", "members"
+# The journal's expected reporting pairs: (team, village) pairs of active teams, a team of a
+# whole commune at each of the commune's current villages (journal.selectors.expected_pairs).
+PAIRS = "pairs"
+# Teams that exist on paper only (assessment.indicators.paper_only_teams): active, set up at
+# least PAPER_DAYS before, and with no verified journal entry in the PAPER_DAYS up to the day.
+PAPER = "paper"
+PAPER_DAYS = 6 * 30
+# Codes whose all-types figure is not the sum of the types' (one key may count in several).
+DISTINCT_ACROSS_TYPES = (VILLAGES, COMMUNES, MEMBERS)
+
+Deltas = Counter[tuple[int, str, int, date]]  # (area_id, code, model_type, day) → change
+
+
+def _models(apps: Any = None) -> Any:
+    """The models, live or a migration's historical ones (the same code fills the table
+    in the migration that creates it)."""
+
+    class M:
+        pass
+
+    names = {"Area": "core", "Team": "registry", "TeamArea": "registry", "TeamStatusChange": "registry"}
+    names |= {"Membership": "registry", "Stock": "registry"}
+    if apps is None:
+        from django.apps import apps as live
+
+        apps = live
+    for name, app in names.items():
+        setattr(M, name, apps.get_model(app, name))
+    return M
+
+
+def _merge(intervals: Iterable[tuple[date, date | None]]) -> list[tuple[date, date | None]]:
+    """The union of half-open day intervals [start, end); end None is open."""
+    merged: list[tuple[date, date | None]] = []
+    for start, end in sorted(intervals, key=lambda iv: iv[0]):
+        if merged:
+            last_start, last_end = merged[-1]
+            if last_end is None or start <= last_end:
+                if last_end is not None and (end is None or end > last_end):
+                    merged[-1] = (last_start, end)
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def _clip(
+    intervals: Iterable[tuple[date, date | None]], start: date | None, end: date | None
+) -> list[tuple[date, date | None]]:
+    found = []
+    for s, e in intervals:
+        s2 = max(s, start) if start else s
+        e2 = e if end is None else (end if e is None else min(e, end))
+        if e2 is None or s2 < e2:
+            found.append((s2, e2))
+    return found
+
+
+def _add(
+    deltas: Deltas, areas: Iterable[int], code: str, model_type: int, islands: list[Any], weight: int = 1
+) -> None:
+    for area in areas:
+        for start, end in islands:
+            deltas[(area, code, model_type, start)] += weight
+            if end is not None:
+                deltas[(area, code, model_type, end)] -= weight
+
+
+@dataclass
+class _Team:
+    type_id: int
+    established_on: date | None = None
+    spans: list[tuple[date, date | None, bool]] = field(default_factory=list)  # (on, until, weak)
+    links: list[int] = field(default_factory=list)
+
+    def active(self) -> list[tuple[date, date | None]]:
+        return [(on, until) for on, until, _weak in self.spans]
+
+
+class _World:
+    """The teams and places a set of keys reaches, loaded once per computation."""
+
+    def __init__(self, m: Any) -> None:
+        self.m = m
+        self.teams: dict[int, _Team] = {}
+        self.places: dict[int, tuple[str, int | None, date | None, date | None]] = {}
+        self.stock_areas: dict[int, tuple[int, ...]] = {}
+        self.path_ids: dict[str, int] = {}
+        self.looked: set[str] = set()
+
+    def load_teams(self, ids: Iterable[int]) -> None:
+        from tuquan.registry.models import TeamStatus
+
+        wanted = sorted(set(ids) - set(self.teams))
+        for chunk in _chunks(wanted):
+            for pk, type_id, established in self.m.Team.objects.filter(pk__in=chunk).values_list(
+                "pk", "type_id", "established_on"
+            ):
+                self.teams[pk] = _Team(type_id, established)
+            active = [TeamStatus.ACTIVE, TeamStatus.WEAK]
+            for team_id, on, until, status in (
+                self.m.TeamStatusChange.objects.filter(team_id__in=chunk, status__in=active)
+                .order_by()
+                .values_list("team_id", "on", "until", "status")
+            ):
+                if until is None or until > on:  # a change replaced on its own day held no day
+                    self.teams[team_id].spans.append((on, until, status == TeamStatus.WEAK))
+            links = self.m.TeamArea.objects.filter(team_id__in=chunk).values_list("team_id", "area_id")
+            for team_id, area_id in links:
+                self.teams[team_id].links.append(area_id)
+        self.load_places(a for t in wanted for a in self.teams[t].links if t in self.teams)
+
+    def load_places(self, ids: Iterable[int]) -> None:
+        """Link areas (villages, communes): level, commune, life, and the stock areas over them."""
+        wanted = sorted(set(ids) - set(self.places))
+        paths: dict[int, str] = {}
+        for chunk in _chunks(wanted):
+            for pk, level, parent, since, until, path in self.m.Area.objects.filter(pk__in=chunk).values_list(
+                "pk", "level", "parent_id", "valid_from", "valid_to", "path"
+            ):
+                commune = pk if level == "commune" else parent if level == "village" else None
+                ends = until + timedelta(days=1) if until else None
+                self.places[pk] = (level, commune, since, ends)
+                paths[pk] = path
+        prefixes = {p[: i + 1] for p in paths.values() for i, ch in enumerate(p) if ch == "/"}
+        by_path: dict[str, int] = {}
+        fresh, self.looked = prefixes - self.looked, self.looked | prefixes
+        for chunk in _chunks(sorted(fresh)):
+            found = self.m.Area.objects.filter(path__in=chunk, level__in=LEVELS).values_list("path", "pk")
+            by_path.update(found)
+        self.path_ids.update(by_path)
+        for pk, path in paths.items():
+            self.stock_areas[pk] = tuple(
+                self.path_ids[path[: i + 1]]
+                for i, ch in enumerate(path)
+                if ch == "/" and path[: i + 1] in self.path_ids
+            )
+
+    def areas_of_team(self, team: _Team) -> set[int]:
+        return {a for link in team.links for a in self.stock_areas.get(link, ())}
+
+
+def _chunks(items: list[Any], size: int = 2000) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass
+class Keys:
+    """What a change may alter: teams (their own counts), link areas (sites, villages),
+    communes (communes covered) and people (members)."""
+
+    teams: set[int] = field(default_factory=set)
+    places: set[int] = field(default_factory=set)
+    communes: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+
+    # Teams whose journal changed (entries verified or no longer): only their paper-only days.
+    journals: set[int] = field(default_factory=set)
+
+    def __sub__(self, other: Keys) -> Keys:
+        return Keys(
+            self.teams - other.teams,
+            self.places - other.places,
+            self.communes - other.communes,
+            self.people - other.people,
+            self.journals - other.journals - other.teams,
+        )
+
+    def __or__(self, other: Keys) -> Keys:
+        return Keys(
+            self.teams | other.teams,
+            self.places | other.places,
+            self.communes | other.communes,
+            self.people | other.people,
+            self.journals | other.journals,
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.teams or self.places or self.communes or self.people or self.journals)
+
+
+def keys_of(
+    *,
+    teams: Iterable[int] = (),
+    people: Iterable[int] = (),
+    areas: Iterable[int] = (),
+    journals: Iterable[int] = (),
+    m: Any = None,
+) -> Keys:
+    """The keys a change to these teams, people, link areas and teams' journals may alter: a
+    team reaches its links, their communes and its members."""
+    m = m or _models()
+    keys = Keys(set(teams), set(areas), set(), set(people), set(journals))
+    for found in (keys.teams, keys.places, keys.people, keys.journals):
+        # An object made inside the change has no id yet: it is reported with `created`.
+        found.discard(None)  # type: ignore[arg-type]
+    if keys.teams:
+        keys.places |= set(
+            m.TeamArea.objects.filter(team_id__in=keys.teams).values_list("area_id", flat=True)
+        )
+        keys.people |= set(
+            m.Membership.objects.filter(team_id__in=keys.teams).values_list("person_id", flat=True)
+        )
+    if keys.places:
+        for pk, level, parent in m.Area.objects.filter(pk__in=keys.places).values_list(
+            "pk", "level", "parent_id"
+        ):
+            keys.communes.add(pk if level == "commune" else parent)
+    keys.communes.discard(None)  # type: ignore[arg-type]
+    return keys
+
+
+def deltas_for(keys: Keys, m: Any = None) -> Deltas:
+    """Every stock change that the keys' islands make, from the source tables."""
+    m = m or _models()
+    world = _World(m)
+    deltas: Deltas = Counter()
+    _teams(world, keys.teams, deltas)
+    _paper(world, keys.teams | keys.journals, deltas)
+    _places(world, keys.places, deltas)
+    _communes(world, keys.communes, deltas)
+    _people(world, keys.people, deltas)
+    return deltas
+
+
+def _teams(world: _World, ids: set[int], deltas: Deltas) -> None:
+    world.load_teams(ids)
+    for pk in ids:
+        team = world.teams.get(pk)
+        if team is None:
+            continue
+        areas = world.areas_of_team(team)
+        _add(deltas, areas, TEAMS, team.type_id, team.active())
+        _add(deltas, areas, WEAK, team.type_id, [(on, until) for on, until, weak in team.spans if weak])
+
+
+def _paper(world: _World, ids: set[int], deltas: Deltas) -> None:
+    from tuquan.journal.models import Entry, EntryStatus
+
+    world.load_teams(ids)
+    worked: dict[int, list[date]] = defaultdict(list)
+    for chunk in _chunks(sorted(ids)):
+        verified = Entry.objects.filter(team_id__in=chunk, status=EntryStatus.VERIFIED).order_by()
+        for team_id, day in verified.values_list("team_id", "occurred_on").distinct():
+            worked[team_id].append(day)
+    window = timedelta(days=PAPER_DAYS)
+    for pk in ids:
+        team = world.teams.get(pk)
+        if team is None:
+            continue
+        days = _clip(team.active(), team.established_on + window if team.established_on else None, None)
+        # A verified entry on day E keeps the team off paper from E to E + PAPER_DAYS - 1.
+        for start, end in _merge((day, day + window) for day in worked.get(pk, ())):
+            days = [piece for s, e in days for piece in _minus(s, e, start, end)]
+        _add(deltas, world.areas_of_team(team), PAPER, team.type_id, days)
+
+
+def _minus(s: date, e: date | None, start: date, end: date | None) -> list[tuple[date, date | None]]:
+    """[s, e) without [start, end)."""
+    kept: list[tuple[date, date | None]] = []
+    if start > s:
+        kept.append((s, start if e is None else min(e, start)))
+    if end is not None and (e is None or end < e):
+        kept.append((max(s, end), e))
+    return [(a, b) for a, b in kept if b is None or a < b]
+
+
+def _linked(world: _World, filter_: Q) -> list[tuple[int, int, int | None]]:
+    rows = list(world.m.TeamArea.objects.filter(filter_).values_list("team_id", "area_id", "area__parent_id"))
+    world.load_teams({t for t, _a, _p in rows})
+    return rows
+
+
+def _places(world: _World, ids: set[int], deltas: Deltas) -> None:
+    at: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(ids)):
+        for team_id, area_id, _parent in _linked(world, Q(area_id__in=chunk)):
+            at[area_id].append(team_id)
+    world.load_places(ids)
+    current = Counter(
+        world.m.Area.objects.filter(parent_id__in=list(ids), level="village", valid_to__isnull=True)
+        .order_by()
+        .values_list("parent_id", flat=True)
+    )
+    for place in ids:
+        if place not in world.places:
+            continue
+        level, _commune, since, ends = world.places[place]
+        areas = world.stock_areas[place]
+        by_type: dict[int, list[Any]] = defaultdict(list)
+        for team_id in at.get(place, ()):
+            team = world.teams[team_id]
+            by_type[team.type_id] += team.active()
+            weight = 1 if level == "village" else current.get(place, 0)
+            _add(deltas, areas, PAIRS, team.type_id, team.active(), weight)
+        for type_id, spans in by_type.items():
+            _add(deltas, areas, SITES, type_id, _merge(spans))
+            if level == "village":
+                _add(deltas, areas, VILLAGES, type_id, _merge(_clip(spans, since, ends)))
+        if level == "village" and by_type:
+            every = [iv for spans in by_type.values() for iv in spans]
+            _add(deltas, areas, VILLAGES, ALL, _merge(_clip(every, since, ends)))
+
+
+def _communes(world: _World, ids: set[int], deltas: Deltas) -> None:
+    at: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(ids)):
+        q = Q(area_id__in=chunk, area__level="commune") | Q(area__parent_id__in=chunk, area__level="village")
+        for team_id, area_id, parent in _linked(world, q):
+            at[area_id if area_id in ids else parent].append(team_id)  # type: ignore[index]
+    world.load_places(ids)
+    for commune in ids:
+        if commune not in world.places:
+            continue
+        areas = world.stock_areas[commune]
+        by_type: dict[int, list[Any]] = defaultdict(list)
+        for team_id in set(at.get(commune, ())):
+            team = world.teams[team_id]
+            by_type[team.type_id] += team.active()
+        for type_id, spans in by_type.items():
+            _add(deltas, areas, COMMUNES, type_id, _merge(spans))
+        if by_type:
+            _add(deltas, areas, COMMUNES, ALL, _merge([iv for s in by_type.values() for iv in s]))
+
+
+def _people(world: _World, ids: set[int], deltas: Deltas) -> None:
+    serving: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for chunk in _chunks(sorted(ids)):
+        for person, team_id, start, end in world.m.Membership.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "team_id", "start_on", "end_on"
+        ):
+            serving[person].append((team_id, start, end + timedelta(days=1) if end else None))
+    world.load_teams({t for rows in serving.values() for t, _s, _e in rows})
+    for rows in serving.values():
+        pieces: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        for team_id, start, end in rows:
+            team = world.teams.get(team_id)
+            if team is None:
+                continue
+            spans = _clip(team.active(), start, end)
+            if not spans:
+                continue
+            for area in world.areas_of_team(team):
+                pieces[(area, team.type_id)] += spans
+                pieces[(area, ALL)] += spans
+        for (area, type_id), spans in pieces.items():
+            _add(deltas, (area,), MEMBERS, type_id, _merge(spans))
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+UPSERT = """
+INSERT INTO registry_stock (area_id, code, model_type, day, delta) VALUES {values}
+ON CONFLICT (area_id, code, model_type, day) DO UPDATE SET delta = registry_stock.delta + excluded.delta
+"""
+
+
+def _write(deltas: Deltas) -> int:
+    """Add the changes to the table (rows sorted, so concurrent writers lock in one order)."""
+    rows = sorted((k, v) for k, v in deltas.items() if v)
+    with connection.cursor() as cur:
+        for chunk in _chunks(rows, 500):
+            params: list[Any] = []
+            for (area, code, model_type, day), delta in chunk:
+                params += [area, code, model_type, day, delta]
+            cur.execute(UPSERT.format(values=", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))), params)
+    return len(rows)
+
+
+def _lock(keys: Keys, m: Any) -> None:
+    """Writers of the same key take turns (a no-op on SQLite, whose writers already do)."""
+    if connection.vendor == "sqlite":
+        return
+    teams = keys.teams | keys.journals
+    for model, ids in ((m.Team, teams), (m.Area, keys.places | keys.communes), (m.Person, keys.people)):
+        if ids:
+            list(
+                model.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk")
+            )
+
+
+_local = threading.local()
+
+
+@dataclass
+class Change:
+    """An open change: the keys declared so far and their stocks before it."""
+
+    keys: Keys
+    before: Deltas
+    new: Keys = field(default_factory=Keys)
+
+    def created(
+        self, *, teams: Iterable[int] = (), people: Iterable[int] = (), places: Iterable[int] = ()
+    ) -> None:
+        """Teams, people or villages made inside the change: nothing of theirs counted before."""
+        self.new.teams |= set(teams)
+        self.new.people |= set(people)
+        self.new.places |= set(places)
+
+
+@contextmanager
+def changing(
+    *,
+    teams: Iterable[int] = (),
+    people: Iterable[int] = (),
+    areas: Iterable[int] = (),
+    journals: Iterable[int] = (),
+) -> Iterator[Change]:
+    """Keep the stocks right across a write of teams (status, links, type), memberships
+    (`people`) or link areas (new links, villages' life). Declare every existing team,
+    person and area the write touches; report made ones with `Change.created`. A change
+    inside another joins it, and the outer one writes the difference once."""
+    from tuquan.registry.models import Person
+
+    m = _models()
+    m.Person = Person
+    outer: Change | None = getattr(_local, "change", None)
+    declared = keys_of(teams=teams, people=people, areas=areas, journals=journals, m=m)
+    if outer is not None:
+        extra = declared - outer.keys - outer.new
+        if extra:
+            _lock(extra, m)
+            outer.before.update(deltas_for(extra, m))
+            outer.keys = outer.keys | extra
+        yield outer
+        return
+    with transaction.atomic():
+        _lock(declared, m)
+        change = Change(declared, deltas_for(declared, m))
+        _local.change = change
+        try:
+            yield change
+        finally:
+            _local.change = None
+        reached = keys_of(
+            teams=change.keys.teams | change.new.teams,
+            people=change.keys.people | change.new.people,
+            areas=change.keys.places | change.new.places,
+            m=m,
+        )
+        reached.journals |= change.keys.journals
+        missing = reached - change.keys - change.new
+        if missing:
+            # A key not declared has no "before": its stocks would drift. A bug in the caller.
+            raise RuntimeError(f"stocks: change reaches undeclared keys {missing}")
+        after = deltas_for(reached, m)
+        after.subtract(change.before)
+        _write(after)
+
+
+def villages_changing(ids: list[int]) -> Any:
+    """For `core.services.VILLAGE_LIFE_WATCHERS`: villages that end or begin (or the commune
+    that gains one) change the villages covered and the communes' reporting pairs."""
+    from tuquan.core.models import Area
+
+    parents = Area.objects.filter(pk__in=ids, level="village").values_list("parent_id", flat=True)
+    return changing(areas=[*ids, *parents])
+
+
+# --- reading, rebuilding, verifying -----------------------------------------------------------
+
+
+def stocks_on(
+    area_ids: Iterable[int], day: date, codes: list[str] | None = None
+) -> dict[int, dict[str, dict[int, int]]]:
+    """area → code → model type (0: every type) → the stock on `day`."""
+    from tuquan.registry.models import Stock
+
+    found: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
+    kept = Stock.objects.filter(area_id__in=list(area_ids), day__lte=day)
+    if codes is not None:
+        kept = kept.filter(code__in=codes)
+    rows: Any = kept.values_list("area_id", "code", "model_type").annotate(n=Sum("delta")).order_by()
+    for area, code, model_type, n in rows:
+        if n:
+            found[area][code][model_type] = n
+    return found
+
+
+def summed_on(area_ids: Iterable[int], days: list[date], code: str, model_type: int | None) -> dict[int, int]:
+    """area → the sum of one stock over several days (the journal's month ends); a type's,
+    or (None) every type's."""
+    import bisect
+
+    from tuquan.registry.models import Stock
+
+    if not days:
+        return {}
+    days = sorted(days)
+    rows = Stock.objects.filter(area_id__in=list(area_ids), code=code, day__lte=days[-1])
+    if model_type is not None:
+        rows = rows.filter(model_type=model_type)
+    found: dict[int, int] = defaultdict(int)
+    for area, day, n in rows.values_list("area_id", "day").annotate(n=Sum("delta")).order_by():
+        # A change on `day` counts on every one of the days from it on.
+        found[area] += (len(days) - bisect.bisect_left(days, day)) * n
+    return dict(found)
+
+
+def _all_keys(m: Any, chunk: int = 20000) -> Iterator[Keys]:
+    """Every key, in batches (people by ranges of ids: most of the rows)."""
+    teams = list(m.Team.objects.order_by("pk").values_list("pk", flat=True))
+    for part in _chunks(teams, chunk):
+        yield Keys(teams=set(part))
+    places = sorted(set(m.TeamArea.objects.values_list("area_id", flat=True).distinct()))
+    for part in _chunks(places, chunk):
+        yield Keys(places=set(part))
+    communes = list(m.Area.objects.filter(level="commune").order_by("pk").values_list("pk", flat=True))
+    for part in _chunks(communes, chunk):
+        yield Keys(communes=set(part))
+    people = m.Membership.objects.order_by().values_list("person_id", flat=True).distinct()
+    for part in _chunks(sorted(people), chunk):
+        yield Keys(people=set(part))
+
+
+def recount(apps: Any = None) -> Deltas:
+    """Every stock change, worked out from the source tables alone."""
+    m = _models(apps)
+    total: Deltas = Counter()
+    for keys in _all_keys(m):
+        total.update(deltas_for(keys, m))
+    return Counter({k: v for k, v in total.items() if v})
+
+
+def rebuild(apps: Any = None) -> int:
+    """Empty the table and fill it from a recount, in batches; returns the rows written."""
+    m = _models(apps)
+    with transaction.atomic():
+        m.Stock.objects.all().delete()
+        written, pending = 0, Deltas()
+        for keys in _all_keys(m):
+            pending.update(deltas_for(keys, m))
+            if len(pending) > 500_000:
+                written += _write(pending)
+                pending = Counter()
+        written += _write(pending)
+    return m.Stock.objects.count()
+
+
+def verify() -> list[str]:
+    """Each stock row against a recount; the differences, in words."""
+    from tuquan.registry.models import Stock
+
+    stored: Deltas = Counter()
+    for area, code, model_type, day, n in (
+        Stock.objects.values_list("area_id", "code", "model_type", "day").annotate(n=Sum("delta")).order_by()
+    ):
+        if n:
+            stored[(area, code, model_type, day)] = n
+    expected = recount()
+    problems = []
+    for key in sorted(set(stored) | set(expected)):
+        if stored.get(key, 0) != expected.get(key, 0):
+            area, code, model_type, day = key
+            problems.append(
+                f"tồn {code} (loại {model_type}) của địa bàn {area} ngày {day}: "
+                f"ghi {stored.get(key, 0)}, đếm lại {expected.get(key, 0)}"
+            )
+    return problems
