@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
 from django.db.models import Case, Count, F, Q, Sum, When
@@ -140,9 +140,11 @@ def _assemble(query: Query, counts: dict[str, Any], type_codes: list[str]) -> di
         "commitments.signed.by_type": by_type(counts["signed_by_type"]),
         "training.sessions": counts["training_sessions"],
         "training.attendees": counts["training_attendees"],
-        "force.members": len(force),
-        "force.members.by_role": dict(Counter(role for role, _ in force.values())),
-        "force.members.by_age_group": _age_groups(force.values(), query.end.year),
+        "force.members": sum(force.values()),
+        "force.members.by_role": dict(
+            sum((Counter({role: n}) for (role, _b), n in force.items()), Counter())
+        ),
+        "force.members.by_age_group": _age_groups(force, query.end.year),
     }
 
 
@@ -180,7 +182,7 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
             "signed_by_type": {},
             "training_sessions": 0,
             "training_attendees": 0,
-            "force": {},
+            "force": Counter(),  # (role, birth year) → members
         }
         for pk in ids
     }
@@ -267,8 +269,11 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
             "team__memberships__person__birth_year",
         )
     )
-    for child, person_id, role, born in force:
-        counts[child]["force"].setdefault(person_id, (role, born))
+    earliest: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
+    for child, person_id, role, born in () if from_stocks else force:
+        earliest[child].setdefault(person_id, (role, born))
+    for child, people in earliest.items():
+        counts[child]["force"] = Counter(people.values())
 
     households = group.tag(
         Household.objects.filter(
@@ -309,6 +314,15 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     return [_assemble(q, counts[q.area.pk], codes) for q in queries]
 
 
+KEPT = [stocks.TEAMS, stocks.WEAK, stocks.SITES, stocks.MEMBERS, stocks.VILLAGES, stocks.COMMUNES]
+
+
+def _statutory() -> dict[int, list[str]]:
+    """The statutory force's type (one, by law) and the kept code of each of its roles."""
+    found = ModelType.objects.filter(is_statutory=True).values_list("pk", "roles")
+    return {pk: [stocks.FORCE + r["code"] for r in roles or []] for pk, roles in found}
+
+
 def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> bool:
     """Teams, sites, coverage and members on the last day from the kept stocks, for whoever
     sees the whole of communes, provinces or the country (`registry.stocks`); False when
@@ -320,7 +334,9 @@ def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> boo
     only = None
     if first.type_code:
         only = next((pk for pk, code in types.items() if code == first.type_code), -1)
-    found = stocks.stocks_on([q.area.pk for q in queries], first.end)
+    statutory = _statutory()
+    force = [code for codes in statutory.values() for code in codes]
+    found = stocks.stocks_on([q.area.pk for q in queries], first.end, codes=[*KEPT, *force])
     for q in queries:
         mine, got = counts[q.area.pk], found.get(q.area.pk, {})
 
@@ -339,16 +355,25 @@ def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> boo
         mine["members_by_type"], mine["members"] = typed(stocks.MEMBERS), every(stocks.MEMBERS)
         mine["covered_villages"] = every(stocks.VILLAGES)
         mine["covered_communes"] = every(stocks.COMMUNES)
+        if only is None or only in statutory:
+            mine["force"] = Counter(
+                {
+                    (code.removeprefix(stocks.FORCE), born or None): n
+                    for code, by_birth in got.items()
+                    if code.startswith(stocks.FORCE)
+                    for born, n in by_birth.items()
+                }
+            )
     return True
 
 
-def _age_groups(people: Any, year: int) -> dict[str, int]:
+def _age_groups(force: Counter[tuple[str, int | None]], year: int) -> dict[str, int]:
     groups = {"to_70": 0, "over_70": 0, "unknown": 0}
-    for _role, born in people:
+    for (_role, born), n in force.items():
         if born is None:
-            groups["unknown"] += 1
+            groups["unknown"] += n
         elif year - born > 70:
-            groups["over_70"] += 1
+            groups["over_70"] += n
         else:
-            groups["to_70"] += 1
+            groups["to_70"] += n
     return groups

@@ -432,7 +432,9 @@ def person_update(
     if unknown:
         raise ValueError(f"unknown fields: {unknown}")
     changed = sorted(k for k, v in fields.items() if getattr(person, k) != v)
-    with transaction.atomic():
+    # The statutory force is counted by age group, from the birth year.
+    born = stocks.changing(people=[person.pk]) if "birth_year" in changed else nullcontext()
+    with transaction.atomic(), born:
         for k, v in fields.items():
             setattr(person, k, v)
         if area is not None and area.pk != person.area_id:
@@ -875,6 +877,7 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
     places += [source.pk for source, _target, _on in plan.village_merges]
     places += [v.parent.pk for v in plan.villages_new]  # new villages' communes
     people = [m.person.pk for m in plan.memberships.new + plan.memberships.changed if m.person.pk is not None]
+    people += [p.pk for p in plan.people.changed if "birth_year" in plan.people.fields]
     with transaction.atomic(), stocks.changing(teams=existing, people=people, areas=places) as change:
         for village, kind, name in plan.village_renames:
             core_services.village_rename(actor=actor, village=village, kind=kind, name=name)

@@ -43,6 +43,9 @@ PAIRS = "pairs"
 # least PAPER_DAYS before, and with no verified journal entry in the PAPER_DAYS up to the day.
 PAPER = "paper"
 PAPER_DAYS = 6 * 30
+# Members of the statutory force by role ("force.leader"…), model_type holding the birth year
+# (0 unknown), so the age groups can be read for any year.
+FORCE = "force."
 # Codes whose all-types figure is not the sum of the types' (one key may count in several).
 DISTINCT_ACROSS_TYPES = (VILLAGES, COMMUNES, MEMBERS)
 
@@ -57,7 +60,7 @@ def _models(apps: Any = None) -> Any:
         pass
 
     names = {"Area": "core", "Team": "registry", "TeamArea": "registry", "TeamStatusChange": "registry"}
-    names |= {"Membership": "registry", "Stock": "registry"}
+    names |= {"Membership": "registry", "Stock": "registry", "Person": "registry", "ModelType": "registry"}
     if apps is None:
         from django.apps import apps as live
 
@@ -172,6 +175,13 @@ class _World:
                 for i, ch in enumerate(path)
                 if ch == "/" and path[: i + 1] in self.path_ids
             )
+
+    def statutory(self) -> set[int]:
+        if not hasattr(self, "_statutory"):
+            self._statutory = set(
+                self.m.ModelType.objects.filter(is_statutory=True).values_list("pk", flat=True)
+            )
+        return self._statutory
 
     def areas_of_team(self, team: _Team) -> set[int]:
         return {a for link in team.links for a in self.stock_areas.get(link, ())}
@@ -290,7 +300,8 @@ def _paper(world: _World, ids: set[int], deltas: Deltas) -> None:
         # A verified entry on day E keeps the team off paper from E to E + PAPER_DAYS - 1.
         for start, end in _merge((day, day + window) for day in worked.get(pk, ())):
             days = [piece for s, e in days for piece in _minus(s, e, start, end)]
-        _add(deltas, world.areas_of_team(team), PAPER, team.type_id, days)
+        # Paper-only teams are wanted in total only (assessment figures have no model type).
+        _add(deltas, world.areas_of_team(team), PAPER, ALL, days)
 
 
 def _minus(s: date, e: date | None, start: date, end: date | None) -> list[tuple[date, date | None]]:
@@ -362,16 +373,22 @@ def _communes(world: _World, ids: set[int], deltas: Deltas) -> None:
 
 
 def _people(world: _World, ids: set[int], deltas: Deltas) -> None:
-    serving: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    serving: dict[int, list[tuple[int, date, date | None, str, int]]] = defaultdict(list)
+    born: dict[int, int] = {}
     for chunk in _chunks(sorted(ids)):
-        for person, team_id, start, end in world.m.Membership.objects.filter(person_id__in=chunk).values_list(
-            "person_id", "team_id", "start_on", "end_on"
-        ):
-            serving[person].append((team_id, start, end + timedelta(days=1) if end else None))
-    world.load_teams({t for rows in serving.values() for t, _s, _e in rows})
-    for rows in serving.values():
+        memberships = world.m.Membership.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "team_id", "start_on", "end_on", "role", "id"
+        )
+        for person, team_id, start, end, role, pk in memberships:
+            serving[person].append((team_id, start, end + timedelta(days=1) if end else None, role, pk))
+        people = world.m.Person.objects.filter(pk__in=chunk, birth_year__isnull=False)
+        born.update(people.values_list("pk", "birth_year"))
+    world.load_teams({row[0] for rows in serving.values() for row in rows})
+    statutory = world.statutory()
+    for person, rows in serving.items():
         pieces: dict[tuple[int, int], list[Any]] = defaultdict(list)
-        for team_id, start, end in rows:
+        force: dict[int, list[tuple[date, date | None, tuple[Any, ...], str]]] = defaultdict(list)
+        for team_id, start, end, role, pk in rows:
             team = world.teams.get(team_id)
             if team is None:
                 continue
@@ -381,8 +398,29 @@ def _people(world: _World, ids: set[int], deltas: Deltas) -> None:
             for area in world.areas_of_team(team):
                 pieces[(area, team.type_id)] += spans
                 pieces[(area, ALL)] += spans
+                if team.type_id in statutory:
+                    force[area] += [(s, e, (team_id, start, pk), role) for s, e in spans]
         for (area, type_id), spans in pieces.items():
             _add(deltas, (area,), MEMBERS, type_id, _merge(spans))
+        for area, served in force.items():
+            for role, islands in _roles(served).items():
+                _add(deltas, (area,), FORCE + role, born.get(person, 0), islands)
+
+
+def _roles(served: list[tuple[date, date | None, tuple[Any, ...], str]]) -> dict[str, list[Any]]:
+    """A member of the statutory force counts once, under the role of their first membership
+    serving that day (by team, start, entry: as `registry.indicators` orders them)."""
+    cuts = sorted({s for s, _e, _o, _r in served} | {e for _s, e, _o, _r in served if e is not None})
+    open_ended = any(e is None for _s, e, _o, _r in served)
+    found: dict[str, list[Any]] = defaultdict(list)
+    for i, day in enumerate(cuts):
+        upto = cuts[i + 1] if i + 1 < len(cuts) else None
+        if upto is None and not open_ended:
+            break
+        here = [(o, r) for s, e, o, r in served if s <= day and (e is None or e > day)]
+        if here:
+            found[min(here)[1]].append((day, upto))
+    return {role: _merge(days) for role, days in found.items()}
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -449,10 +487,8 @@ def changing(
     (`people`) or link areas (new links, villages' life). Declare every existing team,
     person and area the write touches; report made ones with `Change.created`. A change
     inside another joins it, and the outer one writes the difference once."""
-    from tuquan.registry.models import Person
 
     m = _models()
-    m.Person = Person
     outer: Change | None = getattr(_local, "change", None)
     declared = keys_of(teams=teams, people=people, areas=areas, journals=journals, m=m)
     if outer is not None:

@@ -74,6 +74,54 @@ def history(world: Any) -> list[tuple[str, Any]]:
         for team, on in ((made["b"], date(2021, 4, 1)), (made["c"], date(2021, 7, 1))):
             services.membership_add(actor=CONSOLE, team=team, person=world.person, role="member", start_on=on)
 
+    def force() -> None:
+        made["f"] = services.team_create(
+            actor=world.alice,
+            model_type=ModelType.objects.get(code="to-bao-ve-antt"),
+            name="Tổ bảo vệ ANTT",
+            home_area=world.commune,
+            areas=[world.village, made["v2"]],
+            status="active",
+            established_on=date(2020, 7, 1),
+        )
+        old, young = (
+            services.person_create(
+                actor=world.alice,
+                full_name=name,
+                area=world.village,
+                birth_year=year,
+                resident_since=date(2000, 1, 1),
+                education="lower_secondary",
+                gender="male",
+            )
+            for name, year in (("Cụ Lò Văn Cả", 1952), ("Lò Văn Út", 1990))
+        )
+        served = []
+        for person, role, on in ((old, "leader", date(2020, 8, 1)), (young, "member", date(2021, 2, 1))):
+            served.append(
+                services.membership_add(
+                    actor=CONSOLE,
+                    team=made["f"],
+                    person=person,
+                    role=role,
+                    start_on=on,
+                    decision_number="01/QĐ-UBND",
+                    age_exception=True,
+                )
+            )
+        # Promoted: the member's service ends and a deputy's begins (the role follows the day).
+        services.membership_end(actor=CONSOLE, membership=served[1], end_on=date(2022, 1, 31))
+        services.membership_add(
+            actor=CONSOLE,
+            team=made["f"],
+            person=young,
+            role="deputy",
+            start_on=date(2022, 2, 1),
+            decision_number="02/QĐ-UBND",
+        )
+        services.person_update(actor=world.alice, person=old, birth_year=1950)
+        made["old_member"] = old
+
     def statuses() -> None:
         for team, status, on in (
             (made["b"], "weak", date(2022, 3, 1)),
@@ -100,6 +148,7 @@ def history(world: Any) -> list[tuple[str, Any]]:
         ("border cluster", cluster),
         ("team in a third village", team_d),
         ("one person in three teams", same_person_in_three_teams),
+        ("the statutory force", force),
         ("status changes", statuses),
         ("a member leaves", leaves),
         ("a team moves village", moves),
@@ -154,7 +203,7 @@ def test_figures_from_stocks_equal_figures_counted_from_the_rosters(world: Any, 
         step()
     country = Area.objects.get(ident="VN")
     kinds = ["", world.team.type.code, village_type().code, "cum-giap-ranh", "no-such-type"]
-    seen = 0
+    seen = force = 0
     for area in (world.commune, world.other_commune, world.province, country):
         for day in DAYS:
             for type_code in kinds:
@@ -162,7 +211,8 @@ def test_figures_from_stocks_equal_figures_counted_from_the_rosters(world: Any, 
                 kept = counted(query, kept=True, monkeypatch=monkeypatch)
                 assert kept == counted(query, kept=False, monkeypatch=monkeypatch), (area, day, type_code)
                 seen += kept["teams.active"] + kept["teams.members"]
-    assert seen > 0  # the history is not empty on the days read
+                force += kept["force.members.by_age_group"]["over_70"]
+    assert seen > 0 and force > 0  # the history is not empty on the days read
 
 
 def test_siblings_from_stocks_equal_each_child_counted_alone(world: Any, monkeypatch: Any) -> None:
