@@ -2,7 +2,8 @@
 country (`models.Stock`).
 
 A stock is a count on one day: teams active, teams weak, sites (type × place) with an active
-team, villages and communes covered, distinct members. Counting them from the source tables
+team, villages and communes covered, distinct members, the statutory force by role and birth
+year, the journal's expected reporting pairs, teams on paper only. Counting them from the source tables
 for a province or the country means distinct counts over millions of memberships (seconds at
 national scale); here each is the sum of its changes up to the day, a few thousand rows.
 
@@ -46,8 +47,6 @@ PAPER_DAYS = 6 * 30
 # Members of the statutory force by role ("force.leader"…), model_type holding the birth year
 # (0 unknown), so the age groups can be read for any year.
 FORCE = "force."
-# Codes whose all-types figure is not the sum of the types' (one key may count in several).
-DISTINCT_ACROSS_TYPES = (VILLAGES, COMMUNES, MEMBERS)
 
 Deltas = Counter[tuple[int, str, int, date]]  # (area_id, code, model_type, day) → change
 
@@ -61,6 +60,7 @@ def _models(apps: Any = None) -> Any:
 
     names = {"Area": "core", "Team": "registry", "TeamArea": "registry", "TeamStatusChange": "registry"}
     names |= {"Membership": "registry", "Stock": "registry", "Person": "registry", "ModelType": "registry"}
+    names |= {"Entry": "journal"}
     if apps is None:
         from django.apps import apps as live
 
@@ -127,6 +127,7 @@ class _World:
         self.stock_areas: dict[int, tuple[int, ...]] = {}
         self.path_ids: dict[str, int] = {}
         self.looked: set[str] = set()
+        self._statutory: set[int] | None = None
 
     def load_teams(self, ids: Iterable[int]) -> None:
         from tuquan.registry.models import TeamStatus
@@ -177,7 +178,7 @@ class _World:
             )
 
     def statutory(self) -> set[int]:
-        if not hasattr(self, "_statutory"):
+        if self._statutory is None:
             self._statutory = set(
                 self.m.ModelType.objects.filter(is_statutory=True).values_list("pk", flat=True)
             )
@@ -283,12 +284,12 @@ def _teams(world: _World, ids: set[int], deltas: Deltas) -> None:
 
 
 def _paper(world: _World, ids: set[int], deltas: Deltas) -> None:
-    from tuquan.journal.models import Entry, EntryStatus
+    from tuquan.journal.models import EntryStatus
 
     world.load_teams(ids)
     worked: dict[int, list[date]] = defaultdict(list)
     for chunk in _chunks(sorted(ids)):
-        verified = Entry.objects.filter(team_id__in=chunk, status=EntryStatus.VERIFIED).order_by()
+        verified = world.m.Entry.objects.filter(team_id__in=chunk, status=EntryStatus.VERIFIED).order_by()
         for team_id, day in verified.values_list("team_id", "occurred_on").distinct():
             worked[team_id].append(day)
     window = timedelta(days=PAPER_DAYS)

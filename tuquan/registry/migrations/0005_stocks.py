@@ -16,6 +16,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0003_pending_placements'),
         ('registry', '0004_status_spans'),
+        # The paper-only stock reads the journal's entries.
+        ('journal', '0003_area_rollups'),
     ]
 
     operations = [

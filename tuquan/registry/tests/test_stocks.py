@@ -318,3 +318,13 @@ def test_paper_only_teams_from_stocks_follow_verified_entries(world: Any, monkey
                 assert assessment_indicators(query)["teams.paper_only"] == kept, (area, j)
             seen.add(kept)
     assert len(seen) > 1  # on paper some days, working on others
+
+
+def test_the_migration_that_adds_stocks_counts_with_its_own_historical_models(world: Any) -> None:
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    for _name, step in history(world):
+        step()
+    state = MigrationLoader(connection).project_state(("registry", "0005_stocks"))
+    assert stocks.recount(state.apps) == stocks.recount()
