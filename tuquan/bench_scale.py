@@ -519,6 +519,59 @@ def run(report: Any) -> None:
             f"peak {peak / 1e6:.1f} MB · engine equals SQL: {agree}"
         )
         _report_by_child(report, name, actor, area, start, end, target)
+    _writes(report, province)
+
+
+def _writes(report: Any, province: Any) -> None:
+    """What a write costs with the stocks kept in its transaction (each undone afterwards):
+    a team turning weak, a member leaving, an officer reviewing an entry."""
+    from django.db import transaction
+
+    from tuquan.core.actors import CONSOLE
+    from tuquan.journal import services as journal
+    from tuquan.journal.models import Entry
+    from tuquan.registry import services
+    from tuquan.registry.models import Membership, Team
+
+    team = Team.objects.filter(status="active", areas__path__startswith=province.path).order_by("pk").first()
+    if team is None:
+        return
+    member = Membership.objects.filter(team=team, end_on__isnull=True).order_by("pk").first()
+    entry = Entry.objects.filter(team=team).order_by("-occurred_on", "pk").first()
+    writes: list[tuple[str, Any]] = [
+        (
+            "team turns weak",
+            lambda: services.team_set_status(
+                actor=CONSOLE, team=team, status="weak", on=date(2025, 6, 1), reason="bench"
+            ),
+        ),
+    ]
+    if member is not None:
+        writes.append(
+            (
+                "member leaves",
+                lambda: services.membership_end(actor=CONSOLE, membership=member, end_on=date(2025, 6, 1)),
+            )
+        )
+    if entry is not None:
+        # Verified, or (as the synthetic ones are) returned: the team's paper-only days move.
+        verdict = "returned" if entry.status == "verified" else "verified"
+        writes.append(
+            (
+                "entry reviewed",
+                lambda: journal.entry_review(actor=CONSOLE, entry=entry, verdict=verdict, comment="bench"),
+            )
+        )
+    for name, write in writes:
+        best = float("inf")
+        for _ in range(3):
+            with transaction.atomic():
+                began = time.perf_counter()
+                write()
+                best = min(best, time.perf_counter() - began)
+                transaction.set_rollback(True)
+            team.refresh_from_db()
+        report(f"write with stocks kept: {name}", best, 1.0)
 
 
 def _report_by_child(
