@@ -21,8 +21,15 @@ REFORM = date(2025, 7, 1)
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
-    days = (end - start).days
+    """The same length just before. A period of whole months (a year, a half-year, a
+    quarter: the reports' periods) is preceded by as many whole months, so 2025 is compared
+    with 2024, not with 02/01–31/12/2024 (and its figures come from monthly rollups alone)."""
     prev_end = start - timedelta(days=1)
+    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        index = start.year * 12 + start.month - 1 - months
+        return date(index // 12, index % 12 + 1, 1), prev_end
+    days = (end - start).days
     return prev_end - timedelta(days=days), prev_end
 
 

@@ -214,3 +214,19 @@ def test_the_demo_breakdown_by_child_equals_each_child_computed_alone(db: Any) -
     figures = compute_children(actor=CONSOLE, areas=[Area.objects.get(ident="04099")], start=start, end=end)
     assert figures["04099"]["indicators"]["teams.members"] > 0
     assert figures["04099"]["indicators"]["force.members"] > 0
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "previous"),
+    [
+        # Whole months go back by as many whole months (a leap year does not shift a day).
+        (date(2025, 1, 1), date(2025, 12, 31), (date(2024, 1, 1), date(2024, 12, 31))),
+        (date(2025, 1, 1), date(2025, 6, 30), (date(2024, 7, 1), date(2024, 12, 31))),
+        (date(2025, 3, 1), date(2025, 5, 31), (date(2024, 12, 1), date(2025, 2, 28))),
+        (date(2016, 1, 1), date(2025, 12, 31), (date(2006, 1, 1), date(2015, 12, 31))),
+        # Any other period goes back by its number of days.
+        (date(2025, 1, 15), date(2025, 2, 14), (date(2024, 12, 15), date(2025, 1, 14))),
+    ],
+)
+def test_the_previous_period_of_whole_months_is_whole_months(start: date, end: date, previous: Any) -> None:
+    assert engine.previous_period(start, end) == previous
