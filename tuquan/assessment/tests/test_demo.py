@@ -28,6 +28,9 @@ def test_the_demo_round_gives_its_ratios_and_the_paper_only_teams(db: Any) -> No
     load_registry_demo()
     load_journal_demo()
     load_assessment_demo()
+    from tuquan.registry import stocks
+
+    assert stocks.verify() == []  # every demo write went through the services that keep them
     year = demo_year()
     villages = Area.objects.filter(parent__ident="04099", level=Level.VILLAGE, valid_to__isnull=True).count()
     out = io.StringIO()
