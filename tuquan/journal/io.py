@@ -256,6 +256,7 @@ def check(imp: Any, entries: Any, aggregates: Any) -> None:
                 c.error("area", _("Trùng kỳ hoặc trùng địa bàn với một dòng trên cho chỉ tiêu này."))
     if writes.entries.new or writes.entries.changed or writes.aggregates.new or writes.aggregates.changed:
         imp.plan.later.append(partial(_apply, writes))
+        imp.plan.journals |= _journals(writes)
 
 
 def _locked_months(imp: Any, known: dict[str, Entry]) -> set[tuple[int, date]]:
@@ -546,16 +547,22 @@ def _aggregates(imp: Any, data: Any, writes: _Writes) -> None:
         )
 
 
+def _journals(writes: _Writes) -> set[int]:
+    """Existing teams whose entries the writes change, as they were and as they will be (an
+    entry may change team)."""
+    changed = [e.pk for e in writes.entries.changed]
+    journals = set(Entry.objects.filter(pk__in=changed).values_list("team_id", flat=True))
+    return journals | {
+        e.team.pk for e in writes.entries.new + writes.entries.changed if e.team.pk is not None
+    }
+
+
 def _apply(writes: _Writes) -> None:
     """Inside `registry.services.workbook_apply`'s transaction, after the registry's rows."""
     from tuquan.registry.services import _bulk, _bulk_changed
 
     now = timezone.now()
-    # Entries of existing teams, as they were and as they will be (an entry may change team).
-    changed = [e.pk for e in writes.entries.changed]
-    journals = set(Entry.objects.filter(pk__in=changed).values_list("team_id", flat=True))
-    journals |= {e.team.pk for e in writes.entries.new + writes.entries.changed if e.team.pk is not None}
-    with stocks.changing(journals=journals):
+    with stocks.changing(journals=_journals(writes)):
         _bulk(Entry, writes.entries.new)
         _bulk_changed(Entry, writes.entries, now)
     through = Entry.participants.through

@@ -261,7 +261,7 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         counts[row["child"]]["members"] = row["n"]
     force = (
         links.filter(serving, team__type__is_statutory=True)
-        .order_by("team", "team__memberships__start_on", "team__memberships__id")
+        .order_by("team_id", "team__memberships__start_on", "team__memberships__id")
         .values_list(
             "child",
             "team__memberships__person_id",
@@ -317,12 +317,6 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
 KEPT = [stocks.TEAMS, stocks.WEAK, stocks.SITES, stocks.MEMBERS, stocks.VILLAGES, stocks.COMMUNES]
 
 
-def _statutory() -> dict[int, list[str]]:
-    """The statutory force's type (one, by law) and the kept code of each of its roles."""
-    found = ModelType.objects.filter(is_statutory=True).values_list("pk", "roles")
-    return {pk: [stocks.FORCE + r["code"] for r in roles or []] for pk, roles in found}
-
-
 def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> bool:
     """Teams, sites, coverage and members on the last day from the kept stocks, for whoever
     sees the whole of communes, provinces or the country (`registry.stocks`); False when
@@ -334,9 +328,9 @@ def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> boo
     only = None
     if first.type_code:
         only = next((pk for pk, code in types.items() if code == first.type_code), -1)
-    statutory = _statutory()
-    force = [code for codes in statutory.values() for code in codes]
-    found = stocks.stocks_on([q.area.pk for q in queries], first.end, codes=[*KEPT, *force])
+    statutory = set(ModelType.objects.filter(is_statutory=True).values_list("pk", flat=True))
+    # Every role kept, including one the type no longer lists but members still hold.
+    found = stocks.stocks_on([q.area.pk for q in queries], first.end, codes=[*KEPT, stocks.FORCE])
     for q in queries:
         mine, got = counts[q.area.pk], found.get(q.area.pk, {})
 

@@ -1318,6 +1318,8 @@ class Plan:
     paths: set[str] = field(default_factory=set)  # areas written, for the audit entry's area
     # Writes of later apps' sheets (the journal's), run in the same transaction after the rest.
     later: list[Callable[[], None]] = field(default_factory=list)
+    # Existing teams whose journal those writes change (declared to the stocks up front).
+    journals: set[int] = field(default_factory=set)
 
 
 def _same(obj: Model, name: str, value: Any) -> bool:

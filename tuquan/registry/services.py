@@ -281,17 +281,17 @@ def team_update(*, actor: Any, team: Team, areas: Iterable[Area] | None = None, 
     if unknown:
         raise ValueError(f"not editable: {unknown}")
     changed = sorted(k for k, v in fields.items() if getattr(team, k) != v)
-    # Only new links change the stocks; a renamed team does not.
-    links = (
-        stocks.changing(teams=[team.pk], areas=[a.pk for a in areas]) if areas is not None else nullcontext()
-    )
-    with transaction.atomic(), links:
+    # New links and the founding day (paper-only teams) change the stocks; a new name does not.
+    areas = list(areas) if areas is not None else None
+    counted = areas is not None or "established_on" in changed
+    linked = [a.pk for a in areas or []]
+    kept = stocks.changing(teams=[team.pk], areas=linked) if counted else nullcontext()
+    with transaction.atomic(), kept:
         for k, v in fields.items():
             setattr(team, k, v)
         team.full_clean()
         team.save()
         if areas is not None:
-            areas = list(areas)
             _check_team_areas(team.type, team.home_area, areas)
             current = set(team.team_areas.values_list("area_id", flat=True))
             wanted = {a.pk for a in areas}
@@ -611,7 +611,7 @@ def membership_add(
         # Each member of the statutory team is established by the commune chairman's decision.
         if not fields.get("decision_number"):
             raise ValidationError({"decision_number": _("Ghi số quyết định của Chủ tịch UBND xã.")})
-    with transaction.atomic(), stocks.changing(people=[person.pk]):
+    with transaction.atomic(), stocks.changing(people=[person.pk], joining=[team.pk]):
         membership = Membership(team=team, person=person, role=role, start_on=start_on, **fields)
         if uid:
             membership.uid = uid
@@ -875,10 +875,15 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
     places = [pk for _team, removed in plan.team_areas_removed for pk in removed]
     places += [link.area.pk for link in plan.team_areas_new if link.area.pk is not None]
     places += [source.pk for source, _target, _on in plan.village_merges]
+    places += [source.parent_id for source, _target, _on in plan.village_merges]
     places += [v.parent.pk for v in plan.villages_new]  # new villages' communes
     people = [m.person.pk for m in plan.memberships.new + plan.memberships.changed if m.person.pk is not None]
     people += [p.pk for p in plan.people.changed if "birth_year" in plan.people.fields]
-    with transaction.atomic(), stocks.changing(teams=existing, people=people, areas=places) as change:
+    joining = [m.team.pk for m in plan.memberships.new if m.team.pk is not None]
+    changes = stocks.changing(
+        teams=existing, people=people, areas=places, journals=plan.journals, joining=joining
+    )
+    with transaction.atomic(), changes as change:
         for village, kind, name in plan.village_renames:
             core_services.village_rename(actor=actor, village=village, kind=kind, name=name)
         for planned in plan.villages_new:

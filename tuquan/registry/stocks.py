@@ -259,13 +259,14 @@ def keys_of(
     return keys
 
 
-def deltas_for(keys: Keys, m: Any = None) -> Deltas:
-    """Every stock change that the keys' islands make, from the source tables."""
+def deltas_for(keys: Keys, m: Any = None, paper_done: set[int] | None = None) -> Deltas:
+    """Every stock change that the keys' islands make, from the source tables (but the
+    paper-only days of the teams in `paper_done`, counted already)."""
     m = m or _models()
     world = _World(m)
     deltas: Deltas = Counter()
     _teams(world, keys.teams, deltas)
-    _paper(world, keys.teams | keys.journals, deltas)
+    _paper(world, (keys.teams | keys.journals) - (paper_done or set()), deltas)
     _places(world, keys.places, deltas)
     _communes(world, keys.communes, deltas)
     _people(world, keys.people, deltas)
@@ -444,8 +445,19 @@ def _write(deltas: Deltas) -> int:
     return len(rows)
 
 
+def _lock_teams(ids: set[Any], m: Any) -> None:
+    if connection.vendor != "sqlite" and ids - {None}:
+        list(
+            m.Team.objects.select_for_update()
+            .filter(pk__in=sorted(ids - {None}))
+            .order_by("pk")
+            .values_list("pk")
+        )
+
+
 def _lock(keys: Keys, m: Any) -> None:
-    """Writers of the same key take turns (a no-op on SQLite, whose writers already do)."""
+    """Writers of the same key take turns (a no-op on SQLite, whose writers already do), in
+    one order: teams, areas, people."""
     if connection.vendor == "sqlite":
         return
     teams = keys.teams | keys.journals
@@ -483,20 +495,26 @@ def changing(
     people: Iterable[int] = (),
     areas: Iterable[int] = (),
     journals: Iterable[int] = (),
+    joining: Iterable[int] = (),
 ) -> Iterator[Change]:
-    """Keep the stocks right across a write of teams (status, links, type), memberships
-    (`people`) or link areas (new links, villages' life). Declare every existing team,
-    person and area the write touches; report made ones with `Change.created`. A change
-    inside another joins it, and the outer one writes the difference once."""
-
+    """Keep the stocks right across a write of teams (status, links, type, founding day),
+    memberships (`people`, and the teams they are `joining`), link areas (new links,
+    villages' life) or teams' journals. Declare every existing team, person and area the
+    write touches; report made ones with `Change.created`. A change inside another joins
+    it, and the outer one writes the difference once."""
     m = _models()
     outer: Change | None = getattr(_local, "change", None)
+    # The teams first (the declared ones, those the people serve in or join): a concurrent
+    # writer of one of them waits here, before either works out what the other changes.
+    served = m.Membership.objects.filter(person_id__in=[p for p in people if p is not None])
+    _lock_teams({*teams, *journals, *joining, *served.values_list("team_id", flat=True)}, m)
     declared = keys_of(teams=teams, people=people, areas=areas, journals=journals, m=m)
     if outer is not None:
         extra = declared - outer.keys - outer.new
         if extra:
             _lock(extra, m)
-            outer.before.update(deltas_for(extra, m))
+            # A team whose journal the outer change declared has its paper-only days there.
+            outer.before.update(deltas_for(extra, m, paper_done=outer.keys.journals))
             outer.keys = outer.keys | extra
         yield outer
         return
@@ -539,13 +557,17 @@ def villages_changing(ids: list[int]) -> Any:
 def stocks_on(
     area_ids: Iterable[int], day: date, codes: list[str] | None = None
 ) -> dict[int, dict[str, dict[int, int]]]:
-    """area → code → model type (0: every type) → the stock on `day`."""
+    """area → code → model type (0: every type) → the stock on `day`; a code ending in a
+    dot (FORCE) stands for every code it begins."""
     from tuquan.registry.models import Stock
 
     found: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     kept = Stock.objects.filter(area_id__in=list(area_ids), day__lte=day)
     if codes is not None:
-        kept = kept.filter(code__in=codes)
+        wanted = Q(code__in=[c for c in codes if not c.endswith(".")])
+        for prefix in (c for c in codes if c.endswith(".")):
+            wanted |= Q(code__startswith=prefix)
+        kept = kept.filter(wanted)
     rows: Any = kept.values_list("area_id", "code", "model_type").annotate(n=Sum("delta")).order_by()
     for area, code, model_type, n in rows:
         if n:

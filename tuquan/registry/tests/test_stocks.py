@@ -120,7 +120,25 @@ def history(world: Any) -> list[tuple[str, Any]]:
             decision_number="02/QĐ-UBND",
         )
         services.person_update(actor=world.alice, person=old, birth_year=1950)
-        made["old_member"] = old
+        # The same person in a second statutory team, made later but named first: the role
+        # counted is the first team's by id (as the rosters count), not by name.
+        made["f2"] = services.team_create(
+            actor=world.alice,
+            model_type=ModelType.objects.get(code="to-bao-ve-antt"),
+            name="An ninh bản Co",
+            home_area=world.commune,
+            areas=[made["v3"]],
+            status="active",
+            established_on=date(2021, 5, 1),
+        )
+        services.membership_add(
+            actor=CONSOLE,
+            team=made["f2"],
+            person=young,
+            role="leader",
+            start_on=date(2021, 6, 1),
+            decision_number="03/QĐ-UBND",
+        )
 
     def statuses() -> None:
         for team, status, on in (
@@ -136,6 +154,8 @@ def history(world: Any) -> list[tuple[str, Any]]:
 
     def moves() -> None:
         services.team_update(actor=world.alice, team=world.team, areas=[made["v2"]])
+        # A founding day moved (from the API, without areas): paper-only days move with it.
+        services.team_update(actor=world.alice, team=made["d"], established_on=date(2023, 1, 1))
 
     def merge() -> None:
         core_services.village_merge(
@@ -174,6 +194,14 @@ def test_a_write_that_reaches_undeclared_keys_is_refused(world: Any) -> None:
     with pytest.raises(RuntimeError, match="undeclared"), stocks.changing(teams=[world.team.pk]):
         Membership.objects.create(team=world.team, person=someone, role="member", start_on=date(2024, 1, 1))
     assert not Membership.objects.filter(person=someone).exists()  # the whole write is undone
+    assert stocks.verify() == []
+
+
+def test_a_team_changed_inside_a_change_of_its_journal_is_counted_once(world: Any) -> None:
+    with stocks.changing(journals=[world.team.pk]):
+        services.team_set_status(
+            actor=CONSOLE, team=world.team, status="weak", on=date(2024, 1, 1), reason="x"
+        )
     assert stocks.verify() == []
 
 

@@ -66,4 +66,3 @@ def test_the_engine_equals_hand_written_sql_on_a_tiny_national_dataset(db: Any) 
         "write with stocks kept: entry reviewed",
     ]
     assert stocks.verify() == []
-
