@@ -445,14 +445,15 @@ def _write(deltas: Deltas) -> int:
     return len(rows)
 
 
+def _select_for_update(model: Any, ids: set[Any]) -> None:
+    ids = ids - {None}
+    if ids:
+        list(model.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk"))
+
+
 def _lock_teams(ids: set[Any], m: Any) -> None:
-    if connection.vendor != "sqlite" and ids - {None}:
-        list(
-            m.Team.objects.select_for_update()
-            .filter(pk__in=sorted(ids - {None}))
-            .order_by("pk")
-            .values_list("pk")
-        )
+    if connection.vendor != "sqlite":
+        _select_for_update(m.Team, ids)
 
 
 def _lock(keys: Keys, m: Any) -> None:
@@ -460,12 +461,9 @@ def _lock(keys: Keys, m: Any) -> None:
     one order: teams, areas, people."""
     if connection.vendor == "sqlite":
         return
-    teams = keys.teams | keys.journals
-    for model, ids in ((m.Team, teams), (m.Area, keys.places | keys.communes), (m.Person, keys.people)):
-        if ids:
-            list(
-                model.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk")
-            )
+    _select_for_update(m.Team, keys.teams | keys.journals)
+    _select_for_update(m.Area, keys.places | keys.communes)
+    _select_for_update(m.Person, keys.people)
 
 
 _local = threading.local()
@@ -621,7 +619,7 @@ def recount(apps: Any = None) -> Deltas:
 
 
 def rebuild(apps: Any = None) -> int:
-    """Empty the table and fill it from a recount, in batches; returns the rows written."""
+    """Empty the table and fill it from a recount, in batches; returns the rows it holds."""
     m = _models(apps)
     with transaction.atomic():
         m.Stock.objects.all().delete()

@@ -33,57 +33,46 @@ def history(world: Any) -> list[tuple[str, Any]]:
     """Steps of a commune's life, each a write the stocks must follow."""
     made: dict[str, Any] = {}
 
+    def team(name: str, model_type: ModelType, areas: list[Any], established_on: date) -> Any:
+        return services.team_create(
+            actor=world.alice,
+            model_type=model_type,
+            name=name,
+            home_area=world.commune,
+            areas=areas,
+            status="active",
+            established_on=established_on,
+        )
+
+    def statutory() -> ModelType:
+        return ModelType.objects.get(code="to-bao-ve-antt")
+
     def second_village() -> None:
         made["v2"] = core_services.village_create(actor=CONSOLE, commune=world.commune, kind="Bản", name="Pá")
         made["v3"] = core_services.village_create(actor=CONSOLE, commune=world.commune, kind="Bản", name="Co")
 
     def team_b() -> None:
-        made["b"] = services.team_create(
-            actor=world.alice,
-            model_type=village_type(),
-            name="Tổ hòa giải bản Pá",
-            home_area=world.commune,
-            areas=[made["v2"]],
-            status="active",
-            established_on=date(2021, 3, 1),
-        )
+        made["b"] = team("Tổ hòa giải bản Pá", village_type(), [made["v2"]], date(2021, 3, 1))
 
     def cluster() -> None:
-        made["c"] = services.team_create(
-            actor=world.alice,
-            model_type=ModelType.objects.get(code="cum-giap-ranh"),
-            name="Cụm giáp ranh",
-            home_area=world.commune,
-            areas=[world.commune, world.other_commune],
-            status="active",
-            established_on=date(2021, 6, 1),
+        made["c"] = team(
+            "Cụm giáp ranh",
+            ModelType.objects.get(code="cum-giap-ranh"),
+            [world.commune, world.other_commune],
+            date(2021, 6, 1),
         )
 
     def team_d() -> None:
-        made["d"] = services.team_create(
-            actor=world.alice,
-            model_type=world.team.type,
-            name="Tổ tuần tra bản Co",
-            home_area=world.commune,
-            areas=[made["v3"]],
-            status="active",
-            established_on=date(2020, 5, 1),
-        )
+        made["d"] = team("Tổ tuần tra bản Co", world.team.type, [made["v3"]], date(2020, 5, 1))
 
     def same_person_in_three_teams() -> None:
-        for team, on in ((made["b"], date(2021, 4, 1)), (made["c"], date(2021, 7, 1))):
-            services.membership_add(actor=CONSOLE, team=team, person=world.person, role="member", start_on=on)
+        for joined, on in ((made["b"], date(2021, 4, 1)), (made["c"], date(2021, 7, 1))):
+            services.membership_add(
+                actor=CONSOLE, team=joined, person=world.person, role="member", start_on=on
+            )
 
     def force() -> None:
-        made["f"] = services.team_create(
-            actor=world.alice,
-            model_type=ModelType.objects.get(code="to-bao-ve-antt"),
-            name="Tổ bảo vệ ANTT",
-            home_area=world.commune,
-            areas=[world.village, made["v2"]],
-            status="active",
-            established_on=date(2020, 7, 1),
-        )
+        made["f"] = team("Tổ bảo vệ ANTT", statutory(), [world.village, made["v2"]], date(2020, 7, 1))
         old, young = (
             services.person_create(
                 actor=world.alice,
@@ -122,15 +111,7 @@ def history(world: Any) -> list[tuple[str, Any]]:
         services.person_update(actor=world.alice, person=old, birth_year=1950)
         # The same person in a second statutory team, made later but named first: the role
         # counted is the first team's by id (as the rosters count), not by name.
-        made["f2"] = services.team_create(
-            actor=world.alice,
-            model_type=ModelType.objects.get(code="to-bao-ve-antt"),
-            name="An ninh bản Co",
-            home_area=world.commune,
-            areas=[made["v3"]],
-            status="active",
-            established_on=date(2021, 5, 1),
-        )
+        made["f2"] = team("An ninh bản Co", statutory(), [made["v3"]], date(2021, 5, 1))
         services.membership_add(
             actor=CONSOLE,
             team=made["f2"],
@@ -141,13 +122,15 @@ def history(world: Any) -> list[tuple[str, Any]]:
         )
 
     def statuses() -> None:
-        for team, status, on in (
+        for changed, status, on in (
             (made["b"], "weak", date(2022, 3, 1)),
             (made["b"], "active", date(2022, 9, 1)),
             (world.team, "weak", date(2023, 5, 5)),
             (made["b"], "dissolved", date(2024, 1, 1)),
         ):
-            services.team_set_status(actor=CONSOLE, team=team, status=status, on=on, reason="Theo biên bản")
+            services.team_set_status(
+                actor=CONSOLE, team=changed, status=status, on=on, reason="Theo biên bản"
+            )
 
     def leaves() -> None:
         services.membership_end(actor=CONSOLE, membership=world.membership, end_on=date(2023, 6, 30))
