@@ -280,13 +280,14 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
     """Each derived criterion's value as computed now and whether it holds, to show beside the
     form before saving: {code: {"value", "met"}}, met None when there is no figure."""
     from tuquan.assessment.services import meets, window
-    from tuquan.core.indicators import compute
+    from tuquan.core.indicators import compute, known
 
     derived = [c for c in rnd.criteria_set.criteria.all() if c.check_kind == CheckKind.DERIVED]
     if not derived or area is None:
         return {}
     start, end = window(rnd.criteria_set, rnd.year)
-    figures = compute(actor=user, area=area, start=start, end=end)["indicators"]
+    codes = known(c.indicator for c in derived)
+    figures = compute(actor=user, area=area, start=start, end=end, codes=codes)["indicators"]
     out: dict[str, Any] = {}
     for c in derived:
         raw = figures.get(c.indicator)

@@ -254,18 +254,20 @@ def evaluate(
 ) -> tuple[dict[str, Any], str]:
     """Each criterion's value and whether it holds; derived ones are computed from what was
     recorded for the subject's area over the window. Returns (answers, outcome)."""
-    from tuquan.core.indicators import compute
+    from tuquan.core.indicators import compute, known
 
     start, end = window(criteria_set, year)
+    criteria = list(criteria_set.criteria.all())
+    derived = known(c.indicator for c in criteria if c.check_kind == CheckKind.DERIVED)
     figures: dict[str, Any] | None = None
     out: dict[str, Any] = {}
     met = True
-    for c in criteria_set.criteria.all():
+    for c in criteria:
         if c.check_kind == CheckKind.DERIVED:
             if area is None:
                 raise ValidationError(_("Tiêu chí “%(c)s” chỉ tính được cho một địa bàn.") % {"c": c.text})
             if figures is None:
-                figures = compute(actor=actor, area=area, start=start, end=end)["indicators"]
+                figures = compute(actor=actor, area=area, start=start, end=end, codes=derived)["indicators"]
             raw = figures.get(c.indicator)
             value = raw.get("ratio") if isinstance(raw, dict) else raw
             holds = value is not None and meets(Decimal(str(value)), c)

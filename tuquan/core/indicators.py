@@ -10,7 +10,8 @@ stocks (teams, members, balances) are taken on the last day of the period, flows
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +26,7 @@ class Indicator:
     label: str
     definition: str
     kind: str  # "stock", "flow", "ratio", "money"
+    owner: str = ""  # the module whose provider computes it
 
 
 @dataclass
@@ -38,6 +40,18 @@ class Query:
     # Restrict team-based figures to one model type (the report engine's `by type`).
     type_code: str | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    # The codes asked for (None: every one). A provider may skip the work no asked code needs;
+    # `compute` keeps only the asked codes, so a skipped part's placeholders never show.
+    codes: frozenset[str] | None = None
+
+    def wants(self, *codes: str) -> bool:
+        """Whether any of these codes (or their `.by_<dimension>` breakdowns) was asked."""
+        if self.codes is None:
+            return True
+        return any(base(asked) in codes or asked in codes for asked in self.codes)
+
+    def wants_prefix(self, prefix: str) -> bool:
+        return self.codes is None or any(asked.startswith(prefix) for asked in self.codes)
 
 
 INDICATORS: dict[str, Indicator] = {}
@@ -45,8 +59,57 @@ Provider = Callable[[Query], dict[str, Any]]
 PROVIDERS: list[Provider] = []
 
 
+# Codes named by a prefix (a model type's own indicators, `extra.<code>`) → their owner.
+FAMILIES: dict[str, str] = {}
+
+
 def define(code: str, label: str, definition: str, kind: str = "stock") -> None:
-    INDICATORS[code] = Indicator(code, label, definition, kind)
+    # The defining module is the one whose provider gives the code (a test checks it), so
+    # asking for a few codes runs only the providers that give them.
+    INDICATORS[code] = Indicator(code, label, definition, kind, owner=sys._getframe(1).f_globals["__name__"])
+
+
+def family(prefix: str) -> None:
+    """Codes starting with `prefix` (defined by data, not code) belong to the caller's provider."""
+    FAMILIES[prefix] = sys._getframe(1).f_globals["__name__"]
+
+
+def base(code: str) -> str:
+    """The indicator a breakdown belongs to: `teams.active.by_type` → `teams.active`."""
+    return code.split(".by_")[0]
+
+
+class UnknownIndicator(ValueError):
+    pass
+
+
+def owner(code: str) -> str | None:
+    known = INDICATORS.get(code) or INDICATORS.get(base(code))
+    if known is not None:
+        return known.owner
+    return next((mod for prefix, mod in FAMILIES.items() if code.startswith(prefix)), None)
+
+
+def select(codes: Iterable[str] | None) -> frozenset[str] | None:
+    """The asked codes, checked (None: every code)."""
+    if codes is None:
+        return None
+    asked = frozenset(c.strip() for c in codes if c.strip())
+    unknown = sorted(c for c in asked if owner(c) is None)
+    if unknown:
+        raise UnknownIndicator(
+            "Không có mã chỉ tiêu: " + ", ".join(unknown) + " (xem `tuquan indicator_codes`)."
+        )
+    return asked
+
+
+def known(codes: Iterable[str]) -> list[str]:
+    """The codes among these that exist (a stored criterion may name one since removed)."""
+    return [c for c in codes if owner(c) is not None]
+
+
+def _runs(fn: Provider, codes: frozenset[str] | None) -> bool:
+    return codes is None or any(owner(c) == fn.__module__ for c in codes)
 
 
 # A provider's grouped form: the same figures for sibling areas (the children of one area,
@@ -81,6 +144,32 @@ def money(value: Decimal | int | None) -> str:
     return str(Decimal(value or 0).quantize(Decimal(1)))
 
 
+def _queries(
+    actor: Any,
+    areas: list[Area],
+    start: date,
+    end: date,
+    approved_only: bool,
+    type_code: str | None,
+    codes: Iterable[str] | None,
+) -> list[Query]:
+    if end < start:
+        raise ValueError("end before start")
+    asked = select(codes)
+    return [
+        Query(
+            actor=actor,
+            area=area,
+            start=start,
+            end=end,
+            approved_only=approved_only,
+            type_code=type_code,
+            codes=asked,
+        )
+        for area in areas
+    ]
+
+
 def compute(
     *,
     actor: Any,
@@ -89,27 +178,30 @@ def compute(
     end: date,
     approved_only: bool = False,
     type_code: str | None = None,
+    codes: Iterable[str] | None = None,
 ) -> dict[str, Any]:
-    """Every indicator for the area's subtree (as far as the actor sees it) and period."""
-    if end < start:
-        raise ValueError("end before start")
-    query = Query(
-        actor=actor, area=area, start=start, end=end, approved_only=approved_only, type_code=type_code
-    )
+    """Every indicator for the area's subtree (as far as the actor sees it) and period, or
+    only the `codes` asked for (the same values, less work)."""
+    (query,) = _queries(actor, [area], start, end, approved_only, type_code, codes)
     values: dict[str, Any] = {}
     for fn in PROVIDERS:
-        values.update(fn(query))
+        if _runs(fn, query.codes):
+            values.update(fn(query))
     return _result(query, values)
 
 
 def _result(query: Query, values: dict[str, Any]) -> dict[str, Any]:
     """The JSON contract of one area's figures (docs/indicators.md)."""
+    asked = query.codes
     return {
         "area": {"id": query.area.ident, "name": query.area.short_name},
         "from": query.start.isoformat(),
         "to": query.end.isoformat(),
-        "indicators": dict(sorted(values.items())),
-        "notes": dict(sorted(query.notes.items())),
+        "indicators": dict(sorted((c, v) for c, v in values.items() if asked is None or c in asked)),
+        # A note on a code not asked is left out; a general note (`journal.unapproved`) stays.
+        "notes": dict(
+            sorted((c, n) for c, n in query.notes.items() if asked is None or c in asked or owner(c) is None)
+        ),
     }
 
 
@@ -202,17 +294,15 @@ def compute_children(
     end: date,
     approved_only: bool = False,
     type_code: str | None = None,
+    codes: Iterable[str] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """`compute` for sibling areas (a province's communes, a commune's villages), keyed by
     ident: each provider's grouped form where it has one, else one call per area."""
-    if end < start:
-        raise ValueError("end before start")
-    queries = [
-        Query(actor=actor, area=area, start=start, end=end, approved_only=approved_only, type_code=type_code)
-        for area in areas
-    ]
+    queries = _queries(actor, areas, start, end, approved_only, type_code, codes)
     values: list[dict[str, Any]] = [{} for _ in queries]
     for fn in PROVIDERS:
+        if not queries or not _runs(fn, queries[0].codes):
+            continue
         many = GROUPED.get(fn)
         parts = many(queries) if many and queries else [fn(q) for q in queries]
         for mine, part in zip(values, parts, strict=True):

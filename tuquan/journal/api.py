@@ -593,6 +593,9 @@ class IndicatorFilter(Schema):
     start: date = Field(..., alias="from", description="Đầu kỳ (tính cả ngày này)")
     end: date = Field(..., alias="to", description="Cuối kỳ (tính cả ngày này)")
     approved_only: bool = Field(False, description="Chỉ tính số liệu các tháng đã được duyệt")
+    codes: str | None = Field(
+        None, description="Chỉ các mã chỉ tiêu này, cách nhau bởi dấu phẩy (mặc định: mọi chỉ tiêu)"
+    )
 
 
 @indicators_router.get(
@@ -605,10 +608,14 @@ def indicator_values(request: HttpRequest, filters: Query[IndicatorFilter]) -> d
     area = _area(request, filters.area)
     if filters.end < filters.start:
         raise ValidationError({"to": [_("Ngày cuối kỳ trước ngày đầu kỳ.")]})
-    return indicators.compute(
-        actor=request.user,
-        area=area,
-        start=filters.start,
-        end=filters.end,
-        approved_only=filters.approved_only,
-    )
+    try:
+        return indicators.compute(
+            actor=request.user,
+            area=area,
+            start=filters.start,
+            end=filters.end,
+            approved_only=filters.approved_only,
+            codes=filters.codes.split(",") if filters.codes else None,
+        )
+    except indicators.UnknownIndicator as exc:
+        raise ValidationError({"codes": [str(exc)]}) from exc

@@ -13,10 +13,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from tuquan.core import scoping
-from tuquan.core.indicators import Query, define, grouped, provider, ratio, siblings
+from tuquan.core.indicators import Query, define, family, grouped, provider, ratio, siblings
 from tuquan.core.models import Level
 from tuquan.core.roles import Cap
+from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry
+from tuquan.journal.rollups import EXTRA
 
 # code: (label, kind, how to compute from entries)
 SUMS: dict[str, tuple[str, str, str | None]] = {
@@ -59,6 +61,8 @@ for _code, (_label, _kind, _q) in FILTERED.items():
         f"Số hoạt động loại “{_kind}” trong kỳ thoả điều kiện của chỉ tiêu, hoặc số tổng hợp.",
         "flow",
     )
+# A model type's own indicators (`extra.<code>`), summed from the entries like the others.
+family(EXTRA)
 define(
     "reporting.completeness",
     "Mức độ đầy đủ của báo cáo",
@@ -117,14 +121,16 @@ def journal_indicators(query: Query) -> dict[str, Any]:
 
     Rollups are by month: a period that starts or ends inside a month is summed from the
     entries of those edge months instead, so any period is exact."""
-    from tuquan.journal import rollups
 
     full = _full_months(query)
     recorded: dict[str, Any] = defaultdict(Decimal)
     unapproved = 0
     if full.start <= full.end:
-        rows, _coarse = rollups.rollups_for(full)
-        for code, approved, value in rollups.totals_by_approval(rows):
+        codes = _rolled(query)
+        totals = rollups.kept_totals(full, codes)
+        if totals is None:
+            totals = rollups.totals_by_approval(rollups.rollups_for(full, codes))
+        for code, approved, value in totals:
             recorded[code] += value
             if code == "entries.count" and not approved:
                 unapproved += int(value)
@@ -132,15 +138,42 @@ def journal_indicators(query: Query) -> dict[str, Any]:
         edge = entries_for(replace(query, start=start, end=end, notes={}))
         for code, value in edge.aggregate(**_entry_aggregations()).items():
             recorded[code] += Decimal(value or 0)
-        recorded[rollups.PAIRS] += (
-            edge.annotate(m=TruncMonth("occurred_on")).values("team_id", "village_id", "m").distinct().count()
-        )
-        for extra in edge.exclude(extra={}).values_list("extra", flat=True):
+        if query.wants(COMPLETENESS):
+            recorded[rollups.PAIRS] += (
+                edge.annotate(m=TruncMonth("occurred_on"))
+                .values("team_id", "village_id", "m")
+                .distinct()
+                .count()
+            )
+        for extra in edge.exclude(extra={}).values_list("extra", flat=True) if _wants_extra(query) else ():
             for code, value in extra.items():
                 recorded[rollups.EXTRA + code] += Decimal(str(value))
         if not query.approved_only:
             unapproved += edge.exclude(_approved_months(edge)).count()
-    return _finish(query, recorded, unapproved, aggregates_for(query), None, _extra_codes())
+    aggregates = aggregates_for(query) if _wants_sums(query) else []
+    return _finish(query, recorded, unapproved, aggregates, None, _extra_codes(query))
+
+
+COMPLETENESS = "reporting.completeness"
+
+
+def _wants_sums(query: Query) -> bool:
+    return query.wants(*SUMS, *FILTERED)
+
+
+def _wants_extra(query: Query) -> bool:
+    return query.wants_prefix(EXTRA)
+
+
+def _rolled(query: Query) -> rollups.Codes:
+    """The rollup codes the asked figures need (every code when all are asked). Entries'
+    count always comes: it says how many are not yet approved."""
+    if query.codes is None:
+        return rollups.Codes()
+    codes = {"entries.count", *(c for c in query.codes if c in SUMS or c in FILTERED)}
+    if query.wants(COMPLETENESS):
+        codes.add(rollups.PAIRS)
+    return rollups.Codes(frozenset(codes), extras=_wants_extra(query))
 
 
 @grouped(journal_indicators)
@@ -148,7 +181,6 @@ def journal_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     """The journal's figures for sibling areas: one grouped read of the rollups, of each edge
     month's entries, of the period totals and of the expected reporting pairs. Areas some of
     whose teams the actor does not see are computed one by one, as `journal_indicators`."""
-    from tuquan.journal import rollups
     from tuquan.journal.selectors import CHILD_COLUMN, expected_pairs_by, reporting_teams
 
     first = queries[0]
@@ -160,7 +192,7 @@ def journal_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     unapproved = dict.fromkeys(ids, 0)
     full = _full_months(first)
     if full.start <= full.end:
-        for pk, code, approved, value in rollups.totals_by_child(full, level, ids):
+        for pk, code, approved, value in rollups.totals_by_child(full, level, ids, _rolled(first)):
             recorded[pk][code] += value
             if code == "entries.count" and not approved:
                 unapproved[pk] += int(value)
@@ -179,20 +211,23 @@ def journal_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         ):
             for alias, code in aliases.items():
                 recorded[row["child"]][code] += Decimal(row[alias] or 0)
-        for pk, n in _pairs_by_child(edge, key):
+        for pk, n in _pairs_by_child(edge, key) if first.wants(COMPLETENESS) else ():
             recorded[pk][rollups.PAIRS] += n
-        for pk, extra in edge.exclude(extra={}).values_list(key, "extra"):
+        extras = edge.exclude(extra={}).values_list(key, "extra") if _wants_extra(first) else ()
+        for pk, extra in extras:
             for code, value in extra.items():
                 recorded[pk][rollups.EXTRA + code] += Decimal(str(value))
         if not first.approved_only:
             late = edge.exclude(_approved_months(edge)).values(child=F(key)).annotate(n=Count("id"))
             for row in late:
                 unapproved[row["child"]] += row["n"]
-    aggregates = _aggregates_by_child(queries)
-    expected = expected_pairs_by(
-        first.actor, parent, first.start, first.end, first.type_code, child_level=level
+    aggregates = _aggregates_by_child(queries) if _wants_sums(first) else {pk: [] for pk in ids}
+    expected = (
+        expected_pairs_by(first.actor, parent, first.start, first.end, first.type_code, child_level=level)
+        if first.wants(COMPLETENESS)
+        else {}
     )
-    codes = _extra_codes()
+    codes = _extra_codes(first)
     return [
         _finish(
             q,
@@ -233,7 +268,6 @@ def _finish(
 ) -> dict[str, Any]:
     """The journal's figures and notes from what was recorded (rollups and edge months), the
     period totals that count for the area and the reporting pairs it owed."""
-    from tuquan.journal import rollups
 
     totals: dict[str, Decimal] = defaultdict(Decimal)
     from_aggregates: set[str] = set()
@@ -245,7 +279,7 @@ def _finish(
         else:
             partial.add(agg.indicator)
     values: dict[str, Any] = {}
-    for code in [*SUMS, *FILTERED]:
+    for code in [*SUMS, *FILTERED] if query.codes is None else query.codes & {*SUMS, *FILTERED}:
         values[code] = _number(Decimal(recorded.get(code) or 0) + totals.get(code, Decimal(0)))
         source = "tổng hợp nhập tay" if code in from_aggregates else "nhật ký"
         if code in from_aggregates and recorded.get(code):
@@ -258,7 +292,8 @@ def _finish(
         query.notes[code] = note
     if unapproved:
         query.notes["journal.unapproved"] = f"{unapproved} hoạt động trong kỳ chưa được duyệt."
-    values["reporting.completeness"] = completeness(query, int(recorded.get(rollups.PAIRS) or 0), expected)
+    if query.wants(COMPLETENESS):
+        values[COMPLETENESS] = completeness(query, int(recorded.get(rollups.PAIRS) or 0), expected)
     values.update(
         {
             f"{rollups.EXTRA}{code}": _number(Decimal(recorded.get(rollups.EXTRA + code) or 0))
@@ -279,6 +314,8 @@ def _aggregates_by_child(queries: list[Query]) -> dict[int, list[Aggregate]]:
     if first.type_code:
         for q in queries:
             aggregates_for(q)  # the note only: totals are not by model type
+        return found
+    if not _any_totals(first):
         return found
     assert first.area.parent is not None  # siblings() checked
     parent = Query(actor=first.actor, area=first.area.parent, start=first.start, end=first.end)
@@ -321,6 +358,20 @@ def _aggregates_by_child(queries: list[Query]) -> dict[int, list[Aggregate]]:
     return found
 
 
+ANY_TOTALS_SQL = "SELECT 1 FROM journal_aggregate WHERE period_start <= %s AND period_end >= %s LIMIT 1"
+
+
+def _any_totals(query: Query) -> bool:
+    """Whether any period total at all overlaps the period: most periods have none (totals are
+    for the years before the system), and this plain read (the report engine makes it for
+    every journal figure) spares the area matching below."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(ANY_TOTALS_SQL, [query.end, query.start])
+        return cur.fetchone() is not None
+
+
 def aggregates_for(query: Query, *, prefetch: bool = False) -> list[Aggregate]:
     """Period totals that count under the query's area: those entered at its units, and those
     entered at pre-2025 units that flowed into it (wholly into one of its communes, or, at
@@ -332,6 +383,8 @@ def aggregates_for(query: Query, *, prefetch: bool = False) -> list[Aggregate]:
         query.notes["journal.aggregates"] = (
             "Số tổng hợp nhập tay không theo loại mô hình: không tính khi lọc loại."
         )
+        return []
+    if not _any_totals(query):
         return []
     area = query.area
     where = Q(area__path__startswith=area.path)
@@ -410,10 +463,12 @@ def _entry_aggregations() -> dict[str, Any]:
     return found
 
 
-def _extra_codes() -> list[str]:
+def _extra_codes(query: Query) -> list[str]:
     """The own indicators of the active model types (listed even when nothing was recorded)."""
     from tuquan.registry.models import ModelType
 
+    if not _wants_extra(query):
+        return []
     return sorted({i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators})
 
 

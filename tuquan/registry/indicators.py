@@ -153,18 +153,12 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
     """The registry's figures for one area, or for sibling areas at once: each count grouped
     in the database by the child it falls in, read once at their parent (a province's 75
     communes in a dozen queries, not 75 × 20), never rows walked in Python. Memberships are
-    reached from the area's links (a few thousand for a province) rather than the reverse."""
-    from tuquan.registry.selectors import active_spans_on, villages_on
-
+    reached from the area's links (a few thousand for a province) rather than the reverse.
+    Each count is read only when an asked code needs it (every one, by default)."""
     group = Group.of(queries)
     if group is None or (group.parent and not all(_sees_whole(q) for q in queries)):
         return [registry_indicators(q) for q in queries]
-    first, ids, parent, level = group.first, group.ids, group.parent, group.first.area.level
-    end = first.end
-    scope = Query(actor=first.actor, area=group.scope, start=first.start, end=end, type_code=first.type_code)
-    links = group.tag(_active_links(scope))
-    if level == Level.VILLAGE:
-        links = links.filter(area__level=Level.VILLAGE)
+    first, want = group.first, group.first.wants
     counts: dict[int, dict[str, Any]] = {
         pk: {
             "teams": {},
@@ -184,159 +178,215 @@ def registry_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
             "training_attendees": 0,
             "force": Counter(),  # (role, birth year) → members
         }
-        for pk in ids
+        for pk in group.ids
     }
-    from_stocks = _from_stocks(queries, counts)
-    weak_on_end = Q(team_id__in=active_spans_on(end).filter(status=TeamStatus.WEAK).values("team_id"))
-    for row in (
-        ()
-        if from_stocks
-        else links.values("child", "team__type__code")
-        .annotate(
-            teams=Count("team_id", distinct=True),
-            sites=Count("area_id", distinct=True),
-            weak=Count("team_id", distinct=True, filter=weak_on_end),
+    scope = Query(
+        actor=first.actor, area=group.scope, start=first.start, end=first.end, type_code=first.type_code
+    )
+    if not _from_stocks(queries, counts):
+        _count_rosters(group, scope, counts)
+    if want("coverage.villages"):
+        _count_villages(group, counts)
+    if want("coverage.communes") and first.area.level in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY):
+        _count_communes(group, counts)
+    if want("households.covered", "coverage.households", "commitments.signed"):
+        _count_households(group, scope, counts)
+    if want("training.sessions", "training.attendees"):
+        trainings = group.tag(
+            Training.objects.filter(
+                _area_filter(scope, "area"), held_on__gte=first.start, held_on__lte=first.end
+            )
         )
-        .order_by()
-    ):
-        mine = counts[row["child"]]
-        mine["teams"][row["team__type__code"]] = row["teams"]
-        mine["sites"][row["team__type__code"]] = row["sites"]
-        mine["weak"] += row["weak"]
-    villages = villages_on(group.scope, end)
-    if parent is None:
-        villages = villages.annotate(child=group.key("area"))
-    else:
-        columns: dict[str, str] = {Level.PROVINCE: "province_id", Level.COMMUNE: "parent_id"}
-        column = columns.get(level, "id")
-        villages = villages.annotate(child=F(column))
-    # Communes with a model: counted where the area is a commune or holds communes.
-    counts_communes = level in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY)
-    commune_of = Case(When(area__level=Level.COMMUNE, then=F("area_id")), default=F("area__parent_id"))
-    for row in (
-        ()
-        if from_stocks
-        else links.values("child")
-        .annotate(
-            villages=Count("area_id", distinct=True, filter=Q(area__in=villages.values("pk"))),
-            communes=Count(
-                commune_of, distinct=True, filter=Q(area__level__in=[Level.COMMUNE, Level.VILLAGE])
-            ),
-        )
-        .order_by()
-    ):
-        counts[row["child"]]["covered_villages"] = row["villages"]
-        counts[row["child"]]["covered_communes"] = row["communes"] if counts_communes else 0
-    for row in villages.filter(child__in=ids).values("child").annotate(n=Count("id")).order_by():
-        counts[row["child"]]["villages"] = row["n"]
-    if counts_communes:
-        communes = Area.objects.filter(level=Level.COMMUNE, path__startswith=group.scope.path)
-        if parent is None:
-            communes = communes.annotate(child=group.key("area"))
-        else:
-            communes = communes.annotate(child=F("id") if level == Level.COMMUNE else F("province_id"))
-        for row in communes.filter(child__in=ids).values("child").annotate(n=Count("id")).order_by():
-            counts[row["child"]]["communes"] = row["n"]
+        if first.type_code:
+            trainings = trainings.filter(team__type__code=first.type_code)
+        for row in trainings.values("child").annotate(n=Count("id"), people=Sum("attendee_count")).order_by():
+            counts[row["child"]]["training_sessions"] = row["n"]
+            counts[row["child"]]["training_attendees"] = row["people"] or 0
+    # The active types are listed in every `.by_type`, even with nothing counted.
+    codes = _type_codes() if _by_type_asked(first) else []
+    return [_assemble(q, counts[q.area.pk], codes) for q in queries]
+
+
+def _by_type_asked(query: Query) -> bool:
+    return query.codes is None or any(c.endswith(".by_type") for c in query.codes)
+
+
+def _links(group: Group, scope: Query) -> Any:
+    """The group's links of teams active on the last day, tagged with their child."""
+    links = group.tag(_active_links(scope))
+    return links.filter(area__level=Level.VILLAGE) if group.first.area.level == Level.VILLAGE else links
+
+
+def _count_rosters(group: Group, scope: Query, counts: dict[int, dict[str, Any]]) -> None:
+    """Teams, sites, covered villages and communes, members and the statutory force counted
+    from the rosters (an area not kept in the stocks, or a partial viewer)."""
+    from tuquan.registry.selectors import active_spans_on, villages_on
+
+    want, end, level = group.first.wants, group.first.end, group.first.area.level
+    links = _links(group, scope)
+    if want("models.sites", "teams.active", "teams.weak"):
+        weak_on_end = Q(team_id__in=active_spans_on(end).filter(status=TeamStatus.WEAK).values("team_id"))
+        for row in (
+            links.values("child", "team__type__code")
+            .annotate(
+                teams=Count("team_id", distinct=True),
+                sites=Count("area_id", distinct=True),
+                weak=Count("team_id", distinct=True, filter=weak_on_end),
+            )
+            .order_by()
+        ):
+            mine = counts[row["child"]]
+            mine["teams"][row["team__type__code"]] = row["teams"]
+            mine["sites"][row["team__type__code"]] = row["sites"]
+            mine["weak"] += row["weak"]
+    if want("coverage.villages", "coverage.communes"):
+        # Communes with a model: counted where the area is a commune or holds communes.
+        counts_communes = level in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY)
+        commune_of = Case(When(area__level=Level.COMMUNE, then=F("area_id")), default=F("area__parent_id"))
+        villages = villages_on(group.scope, end)
+        for row in (
+            links.values("child")
+            .annotate(
+                villages=Count("area_id", distinct=True, filter=Q(area__in=villages.values("pk"))),
+                communes=Count(
+                    commune_of, distinct=True, filter=Q(area__level__in=[Level.COMMUNE, Level.VILLAGE])
+                ),
+            )
+            .order_by()
+        ):
+            counts[row["child"]]["covered_villages"] = row["villages"]
+            counts[row["child"]]["covered_communes"] = row["communes"] if counts_communes else 0
     # Memberships through the links: a person counts once per child they serve in.
     serving = Q(team__memberships__start_on__lte=end) & (
         Q(team__memberships__end_on__isnull=True) | Q(team__memberships__end_on__gte=end)
     )
-    for row in (
-        ()
-        if from_stocks
-        else links.filter(serving)
-        .values("child", "team__type__code")
-        .annotate(n=Count("team__memberships__person_id", distinct=True))
-        .order_by()
-    ):
-        counts[row["child"]]["members_by_type"][row["team__type__code"]] = row["n"]
-    for row in (
-        ()
-        if from_stocks
-        else links.filter(serving)
-        .values("child")
-        .annotate(n=Count("team__memberships__person_id", distinct=True))
-        .order_by()
-    ):
-        counts[row["child"]]["members"] = row["n"]
-    force = (
-        links.filter(serving, team__type__is_statutory=True)
-        .order_by("team_id", "team__memberships__start_on", "team__memberships__id")
-        .values_list(
-            "child",
-            "team__memberships__person_id",
-            "team__memberships__role",
-            "team__memberships__person__birth_year",
+    if want("teams.members"):
+        people = Count("team__memberships__person_id", distinct=True)
+        for row in links.filter(serving).values("child", "team__type__code").annotate(n=people).order_by():
+            counts[row["child"]]["members_by_type"][row["team__type__code"]] = row["n"]
+        for row in links.filter(serving).values("child").annotate(n=people).order_by():
+            counts[row["child"]]["members"] = row["n"]
+    if want("force.members"):
+        force = (
+            links.filter(serving, team__type__is_statutory=True)
+            .order_by("team_id", "team__memberships__start_on", "team__memberships__id")
+            .values_list(
+                "child",
+                "team__memberships__person_id",
+                "team__memberships__role",
+                "team__memberships__person__birth_year",
+            )
         )
-    )
-    earliest: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
-    for child, person_id, role, born in () if from_stocks else force:
-        earliest[child].setdefault(person_id, (role, born))
-    for child, people in earliest.items():
-        counts[child]["force"] = Counter(people.values())
+        earliest: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
+        for child, person_id, role, born in force:
+            earliest[child].setdefault(person_id, (role, born))
+        for child, found in earliest.items():
+            counts[child]["force"] = Counter(found.values())
 
+
+def _count_villages(group: Group, counts: dict[int, dict[str, Any]]) -> None:
+    """The villages existing on the last day (the denominator of coverage.villages)."""
+    from tuquan.registry.selectors import villages_on
+
+    villages = villages_on(group.scope, group.first.end)
+    if group.parent is None:
+        villages = villages.annotate(child=group.key("area"))
+    else:
+        columns: dict[str, str] = {Level.PROVINCE: "province_id", Level.COMMUNE: "parent_id"}
+        villages = villages.annotate(child=F(columns.get(group.first.area.level, "id")))
+    for row in villages.filter(child__in=group.ids).values("child").annotate(n=Count("id")).order_by():
+        counts[row["child"]]["villages"] = row["n"]
+
+
+def _count_communes(group: Group, counts: dict[int, dict[str, Any]]) -> None:
+    communes = Area.objects.filter(level=Level.COMMUNE, path__startswith=group.scope.path)
+    if group.parent is None:
+        communes = communes.annotate(child=group.key("area"))
+    else:
+        level = group.first.area.level
+        communes = communes.annotate(child=F("id") if level == Level.COMMUNE else F("province_id"))
+    for row in communes.filter(child__in=group.ids).values("child").annotate(n=Count("id")).order_by():
+        counts[row["child"]]["communes"] = row["n"]
+
+
+def _count_households(group: Group, scope: Query, counts: dict[int, dict[str, Any]]) -> None:
+    """Households registered and covered by active teams, and those that signed a commitment
+    (only where the actor may read households)."""
+    first, want, end = group.first, group.first.wants, group.first.end
     households = group.tag(
         Household.objects.filter(
             _area_filter(scope, "area"),
             scoping.subtree_q(first.actor, Cap.PEOPLE_READ, path_field="area__path"),
         )
     )
-    for row in households.values("child").annotate(n=Count("id")).order_by():
-        counts[row["child"]]["registered"] = row["n"]
-    covered = (
-        TeamHousehold.objects.filter(
-            team_id__in=links.values("team_id"), household__in=households.values("pk"), start_on__lte=end
+    if want("coverage.households"):
+        for row in households.values("child").annotate(n=Count("id")).order_by():
+            counts[row["child"]]["registered"] = row["n"]
+    if want("households.covered", "coverage.households"):
+        covered = (
+            TeamHousehold.objects.filter(
+                team_id__in=_links(group, scope).values("team_id"),
+                household__in=households.values("pk"),
+                start_on__lte=end,
+            )
+            .filter(Q(end_on__isnull=True) | Q(end_on__gte=end))
+            .annotate(child=group.key("household__area"))
         )
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=end))
-        .annotate(child=group.key("household__area"))
-    )
-    for row in covered.values("child").annotate(n=Count("household_id", distinct=True)).order_by():
-        counts[row["child"]]["households_covered"] = row["n"]
-    signed = Commitment.objects.filter(household__in=households.values("pk"), signed_on__lte=end).annotate(
-        child=group.key("household__area")
-    )
-    trainings = group.tag(
-        Training.objects.filter(_area_filter(scope, "area"), held_on__gte=first.start, held_on__lte=end)
-    )
-    if first.type_code:
-        signed = signed.filter(team__type__code=first.type_code)
-        trainings = trainings.filter(team__type__code=first.type_code)
-    for row in signed.values("child").annotate(n=Count("household_id", distinct=True)).order_by():
-        counts[row["child"]]["signed"] = row["n"]
-    for row in (
-        signed.values("child", "team__type__code").annotate(n=Count("household_id", distinct=True)).order_by()
-    ):
-        counts[row["child"]]["signed_by_type"][row["team__type__code"]] = row["n"]
-    for row in trainings.values("child").annotate(n=Count("id"), people=Sum("attendee_count")).order_by():
-        counts[row["child"]]["training_sessions"] = row["n"]
-        counts[row["child"]]["training_attendees"] = row["people"] or 0
-    codes = _type_codes()
-    return [_assemble(q, counts[q.area.pk], codes) for q in queries]
+        for row in covered.values("child").annotate(n=Count("household_id", distinct=True)).order_by():
+            counts[row["child"]]["households_covered"] = row["n"]
+    if want("commitments.signed"):
+        signed = Commitment.objects.filter(
+            household__in=households.values("pk"), signed_on__lte=end
+        ).annotate(child=group.key("household__area"))
+        if first.type_code:
+            signed = signed.filter(team__type__code=first.type_code)
+        signers = Count("household_id", distinct=True)
+        for row in signed.values("child").annotate(n=signers).order_by():
+            counts[row["child"]]["signed"] = row["n"]
+        for row in signed.values("child", "team__type__code").annotate(n=signers).order_by():
+            counts[row["child"]]["signed_by_type"][row["team__type__code"]] = row["n"]
 
 
-KEPT = [stocks.TEAMS, stocks.WEAK, stocks.SITES, stocks.MEMBERS, stocks.VILLAGES, stocks.COMMUNES]
+# The stocks kept (registry.stocks) → the figures read from them.
+KEPT = {
+    stocks.TEAMS: ("teams.active",),
+    stocks.WEAK: ("teams.weak",),
+    stocks.SITES: ("models.sites",),
+    stocks.MEMBERS: ("teams.members",),
+    stocks.VILLAGES: ("coverage.villages",),
+    stocks.COMMUNES: ("coverage.communes",),
+    stocks.FORCE: ("force.members",),
+}
 
 
 def _from_stocks(queries: list[Query], counts: dict[int, dict[str, Any]]) -> bool:
-    """Teams, sites, coverage and members on the last day from the kept stocks, for whoever
-    sees the whole of communes, provinces or the country (`registry.stocks`); False when
-    the figures must be counted from the rosters instead."""
+    """Teams, sites, coverage, members and the statutory force on the last day from the kept
+    stocks, for whoever sees the whole of communes, provinces or the country
+    (`registry.stocks`); False when the figures must be counted from the rosters instead."""
     if not all(q.area.level in stocks.LEVELS and _sees_whole(q) for q in queries):
         return False
     first = queries[0]
-    types = dict(ModelType.objects.values_list("pk", "code"))
+    # FORCE is a prefix: every role kept, including one the type no longer lists but members
+    # still hold.
+    kept = [code for code, figures in KEPT.items() if first.wants(*figures)]
+    if not kept:
+        return True
+    # Types are named only for a `.by_type` or a type filter: a total adds up every type's
+    # stock whatever its name.
+    named = _by_type_asked(first) or first.type_code is not None
+    kinds = list(ModelType.objects.values_list("pk", "code", "is_statutory")) if named else []
+    types: dict[int, Any] = {pk: code for pk, code, _s in kinds}
+    statutory = {pk for pk, _c, is_statutory in kinds if is_statutory}
     only = None
     if first.type_code:
         only = next((pk for pk, code in types.items() if code == first.type_code), -1)
-    statutory = set(ModelType.objects.filter(is_statutory=True).values_list("pk", flat=True))
-    # Every role kept, including one the type no longer lists but members still hold.
-    found = stocks.stocks_on([q.area.pk for q in queries], first.end, codes=[*KEPT, stocks.FORCE])
+    found = stocks.stocks_on([q.area.pk for q in queries], first.end, codes=kept)
     for q in queries:
         mine, got = counts[q.area.pk], found.get(q.area.pk, {})
 
-        def typed(code: str, got: dict[str, dict[int, int]] = got) -> dict[str, int]:
+        def typed(code: str, got: dict[str, dict[int, int]] = got) -> dict[Any, int]:
             return {
-                types[t]: n
+                types.get(t, t): n
                 for t, n in got.get(code, {}).items()
                 if t != stocks.ALL and (only is None or t == only)
             }

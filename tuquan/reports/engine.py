@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tuquan.core import scoping
-from tuquan.core.indicators import compute, compute_children
+from tuquan.core.indicators import compute, compute_children, select
 from tuquan.core.models import Area, Level
 
 DIMENSIONS = ("child", "type", "legacy")
@@ -86,6 +86,7 @@ def legacy_members(
     start: date,
     end: date,
     approved_only: bool,
+    codes: frozenset[str] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Today's communes summed into the old districts (of a province) or old communes (of a
     commune) they came from. A commune formed from several old districts goes to
@@ -126,7 +127,7 @@ def legacy_members(
             ):
                 continue  # already inside its commune's figures
             holder = agg.area if agg.area.level != Level.LEGACY_COMMUNE else agg.area.parent
-            if holder is None:
+            if holder is None or (codes is not None and agg.indicator not in codes):
                 continue
             labels[holder.ident] = holder.name
             members[holder.ident] = add(
@@ -143,15 +144,21 @@ def build(
     end: date,
     by: Iterable[str] = ("child",),
     approved_only: bool = False,
+    codes: Iterable[str] | None = None,
 ) -> dict[str, Any]:
+    """The report: every indicator (or the `codes` asked for) of the area and period, its
+    breakdowns and its comparisons."""
     by = [d for d in by if d in DIMENSIONS]
-    base = compute(actor=actor, area=area, start=start, end=end, approved_only=approved_only)
+    asked = select(codes)
+    base = compute(actor=actor, area=area, start=start, end=end, approved_only=approved_only, codes=asked)
     report: dict[str, Any] = {**base, "breakdowns": {}, "labels": {}, "comparison": {}}
     child_parts: dict[str, dict[str, Any]] = {}
     if "child" in by or "legacy" in by:
         kids = children(actor, area) if area.level != Level.COMMUNE or "child" in by else []
         # All children in one go: each provider's grouped form reads them together.
-        parts = compute_children(actor=actor, areas=kids, start=start, end=end, approved_only=approved_only)
+        parts = compute_children(
+            actor=actor, areas=kids, start=start, end=end, approved_only=approved_only, codes=asked
+        )
         for child in kids:
             child_parts[child.ident] = parts[child.ident]["indicators"]
             report["labels"][child.ident] = child.name
@@ -169,6 +176,7 @@ def build(
                 end=end,
                 approved_only=approved_only,
                 type_code=model_type.code,
+                codes=asked,
             )["indicators"]
             report["labels"][model_type.code] = model_type.short_name
     if "legacy" in by:
@@ -179,7 +187,7 @@ def build(
         else:
             parts = {}
             report["notes"]["legacy"] = "Cơ cấu cũ chỉ có cho một tỉnh hoặc một xã."
-        members, labels = legacy_members(actor, area, parts, start, end, approved_only)
+        members, labels = legacy_members(actor, area, parts, start, end, approved_only, asked)
         report["breakdowns"]["legacy"] = members
         report["labels"].update(labels)
         if start >= REFORM:
@@ -188,8 +196,8 @@ def build(
         report["comparison"][name] = {
             "from": s.isoformat(),
             "to": e.isoformat(),
-            "indicators": compute(actor=actor, area=area, start=s, end=e, approved_only=approved_only)[
-                "indicators"
-            ],
+            "indicators": compute(
+                actor=actor, area=area, start=s, end=e, approved_only=approved_only, codes=asked
+            )["indicators"],
         }
     return report

@@ -16,6 +16,14 @@ def iso_date(text: str) -> date:
         raise CommandError(f"Ngày không hợp lệ “{text}”: dùng YYYY-MM-DD.") from exc
 
 
+def codes_argument(parser: Any) -> None:
+    parser.add_argument(
+        "--codes",
+        type=lambda text: [c for c in text.split(",") if c.strip()] or None,
+        help="Chỉ các mã chỉ tiêu này, cách nhau bởi dấu phẩy (mặc định: mọi chỉ tiêu)",
+    )
+
+
 class Command(BaseCommand):
     help = "In mọi chỉ tiêu của một địa bàn trong một kỳ (hai đầu kỳ đều tính)."
 
@@ -28,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
         parser.add_argument("--as", dest="as_user", help="Áp dụng phạm vi của tài khoản này")
         parser.add_argument("--approved-only", action="store_true", help="Chỉ tính số liệu đã được duyệt")
+        codes_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         start, end = iso_date(options["start"]), iso_date(options["end"])
@@ -38,9 +47,17 @@ class Command(BaseCommand):
             area = selectors.area_get_for_user(actor, options["area"])
         except Http404 as exc:
             raise CommandError(f"Không tìm thấy địa bàn “{options['area']}” trong phạm vi được xem.") from exc
-        result = indicators.compute(
-            actor=actor, area=area, start=start, end=end, approved_only=options["approved_only"]
-        )
+        try:
+            result = indicators.compute(
+                actor=actor,
+                area=area,
+                start=start,
+                end=end,
+                approved_only=options["approved_only"],
+                codes=options["codes"],
+            )
+        except indicators.UnknownIndicator as exc:
+            raise CommandError(str(exc)) from exc
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return

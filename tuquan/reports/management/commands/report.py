@@ -7,7 +7,8 @@ from django.http import Http404
 
 from tuquan.core import selectors
 from tuquan.core.actors import actor_for
-from tuquan.core.management.commands.indicators import iso_date
+from tuquan.core.indicators import UnknownIndicator
+from tuquan.core.management.commands.indicators import codes_argument, iso_date
 from tuquan.reports import engine, io
 
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="Tệp ghi ra (mặc định: màn hình cho JSON)")
         parser.add_argument("--as", dest="as_user")
         parser.add_argument("--approved-only", action="store_true")
+        codes_argument(parser)
         # docx/pdf: the official report (Decree 30). A draft unless --issue, which stores it as issued.
         parser.add_argument("--issue", action="store_true", help="Ban hành và lưu (cần --number, --signer)")
         parser.add_argument("--number", default="", help="Số, ký hiệu, vd. 125/BC-CAT")
@@ -49,14 +51,18 @@ class Command(BaseCommand):
 
             write_document(self, actor, area, start, end, options)
             return
-        report = engine.build(
-            actor=actor,
-            area=area,
-            start=start,
-            end=end,
-            by=options["by"] or ["child"],
-            approved_only=options["approved_only"],
-        )
+        try:
+            report = engine.build(
+                actor=actor,
+                area=area,
+                start=start,
+                end=end,
+                by=options["by"] or ["child"],
+                approved_only=options["approved_only"],
+                codes=options["codes"],
+            )
+        except UnknownIndicator as exc:
+            raise CommandError(str(exc)) from exc
         if options["format"] == "xlsx":
             if not options["output"]:
                 raise CommandError("Cần -o TỆP.xlsx")
