@@ -287,7 +287,7 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
         return {}
     start, end = window(rnd.criteria_set, rnd.year)
     codes = known(c.indicator for c in derived)
-    figures = compute(actor=user, area=area, start=start, end=end, codes=codes)["indicators"]
+    figures = compute(actor=user, area=area, start=start, end=end, codes=codes)["indicators"] if codes else {}
     out: dict[str, Any] = {}
     for c in derived:
         raw = figures.get(c.indicator)

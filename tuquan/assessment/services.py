@@ -267,7 +267,12 @@ def evaluate(
             if area is None:
                 raise ValidationError(_("Tiêu chí “%(c)s” chỉ tính được cho một địa bàn.") % {"c": c.text})
             if figures is None:
-                figures = compute(actor=actor, area=area, start=start, end=end, codes=derived)["indicators"]
+                # A criterion naming a code since removed has no figure (and does not hold).
+                figures = (
+                    compute(actor=actor, area=area, start=start, end=end, codes=derived)["indicators"]
+                    if derived
+                    else {}
+                )
             raw = figures.get(c.indicator)
             value = raw.get("ratio") if isinstance(raw, dict) else raw
             holds = value is not None and meets(Decimal(str(value)), c)

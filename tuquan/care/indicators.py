@@ -19,6 +19,7 @@ define(
     "Số người đang được quản lý, giúp đỡ vào ngày cuối kỳ; `.by_category` theo diện (prison, rehab,"
     " suspended, minor, other).",
     "stock",
+    by=("category",),
 )
 define(
     "supervised.helped",

@@ -27,6 +27,8 @@ class Indicator:
     definition: str
     kind: str  # "stock", "flow", "ratio", "money"
     owner: str = ""  # the module whose provider computes it
+    # The code whose note explains this one too (households the asker may not read).
+    explained_by: str | None = None
 
 
 @dataclass
@@ -59,24 +61,47 @@ Provider = Callable[[Query], dict[str, Any]]
 PROVIDERS: list[Provider] = []
 
 
-# Codes named by a prefix (a model type's own indicators, `extra.<code>`) → their owner.
-FAMILIES: dict[str, str] = {}
+# A code's breakdowns (`teams.active.by_type`) → the code.
+BREAKDOWNS: dict[str, str] = {}
 
 
-def define(code: str, label: str, definition: str, kind: str = "stock") -> None:
+@dataclass(frozen=True)
+class Family:
+    """Codes named by a prefix and defined by data (a model type's own indicators,
+    `extra.<code>`): their provider, and the codes that exist now."""
+
+    owner: str
+    members: Callable[[], set[str]]
+
+
+FAMILIES: dict[str, Family] = {}
+
+
+def define(
+    code: str,
+    label: str,
+    definition: str,
+    kind: str = "stock",
+    *,
+    by: tuple[str, ...] = (),
+    explained_by: str | None = None,
+) -> None:
     # The defining module is the one whose provider gives the code (a test checks it), so
     # asking for a few codes runs only the providers that give them.
-    INDICATORS[code] = Indicator(code, label, definition, kind, owner=sys._getframe(1).f_globals["__name__"])
+    owner = sys._getframe(1).f_globals["__name__"]
+    INDICATORS[code] = Indicator(code, label, definition, kind, owner=owner, explained_by=explained_by)
+    for dimension in by:
+        BREAKDOWNS[f"{code}.by_{dimension}"] = code
 
 
-def family(prefix: str) -> None:
-    """Codes starting with `prefix` (defined by data, not code) belong to the caller's provider."""
-    FAMILIES[prefix] = sys._getframe(1).f_globals["__name__"]
+def family(prefix: str, members: Callable[[], set[str]]) -> None:
+    """Codes starting with `prefix` belong to the caller's provider; `members` lists them."""
+    FAMILIES[prefix] = Family(sys._getframe(1).f_globals["__name__"], members)
 
 
 def base(code: str) -> str:
     """The indicator a breakdown belongs to: `teams.active.by_type` → `teams.active`."""
-    return code.split(".by_")[0]
+    return BREAKDOWNS.get(code, code)
 
 
 class UnknownIndicator(ValueError):
@@ -84,18 +109,29 @@ class UnknownIndicator(ValueError):
 
 
 def owner(code: str) -> str | None:
-    known = INDICATORS.get(code) or INDICATORS.get(base(code))
+    """The module whose provider gives the code (None: no such code; a family's codes are
+    matched by prefix here, and checked against the data by `select`)."""
+    known = INDICATORS.get(base(code))
     if known is not None:
         return known.owner
-    return next((mod for prefix, mod in FAMILIES.items() if code.startswith(prefix)), None)
+    return next((f.owner for prefix, f in FAMILIES.items() if code.startswith(prefix)), None)
+
+
+def _exists(code: str) -> bool:
+    if base(code) in INDICATORS:
+        return True
+    return any(code.startswith(prefix) and code in f.members() for prefix, f in FAMILIES.items())
 
 
 def select(codes: Iterable[str] | None) -> frozenset[str] | None:
-    """The asked codes, checked (None: every code)."""
+    """The asked codes, checked (None: every code). An empty list is refused, as an unknown
+    code is: asking for nothing is a mistake, not a wish for everything."""
     if codes is None:
         return None
     asked = frozenset(c.strip() for c in codes if c.strip())
-    unknown = sorted(c for c in asked if owner(c) is None)
+    if not asked:
+        raise UnknownIndicator("Chưa có mã chỉ tiêu nào (xem `tuquan indicator_codes`).")
+    unknown = sorted(c for c in asked if not _exists(c))
     if unknown:
         raise UnknownIndicator(
             "Không có mã chỉ tiêu: " + ", ".join(unknown) + " (xem `tuquan indicator_codes`)."
@@ -103,9 +139,21 @@ def select(codes: Iterable[str] | None) -> frozenset[str] | None:
     return asked
 
 
+def explaining(codes: frozenset[str]) -> set[str]:
+    """The codes whose notes explain the asked ones: each code, the code a breakdown belongs
+    to, and the code declared to explain it."""
+    found = set(codes)
+    for code in codes:
+        found.add(base(code))
+        known = INDICATORS.get(base(code))
+        if known is not None and known.explained_by:
+            found.add(known.explained_by)
+    return found
+
+
 def known(codes: Iterable[str]) -> list[str]:
     """The codes among these that exist (a stored criterion may name one since removed)."""
-    return [c for c in codes if owner(c) is not None]
+    return [c for c in codes if _exists(c)]
 
 
 def _runs(fn: Provider, codes: frozenset[str] | None) -> bool:
@@ -193,14 +241,16 @@ def compute(
 def _result(query: Query, values: dict[str, Any]) -> dict[str, Any]:
     """The JSON contract of one area's figures (docs/indicators.md)."""
     asked = query.codes
+    kept = explaining(asked) if asked is not None else set()
     return {
         "area": {"id": query.area.ident, "name": query.area.short_name},
         "from": query.start.isoformat(),
         "to": query.end.isoformat(),
         "indicators": dict(sorted((c, v) for c, v in values.items() if asked is None or c in asked)),
-        # A note on a code not asked is left out; a general note (`journal.unapproved`) stays.
+        # A note on a code not asked is left out unless it explains one that is; a general
+        # note (`journal.unapproved`) stays.
         "notes": dict(
-            sorted((c, n) for c, n in query.notes.items() if asked is None or c in asked or owner(c) is None)
+            sorted((c, n) for c, n in query.notes.items() if asked is None or c in kept or owner(c) is None)
         ),
     }
 

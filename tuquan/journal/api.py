@@ -615,7 +615,7 @@ def indicator_values(request: HttpRequest, filters: Query[IndicatorFilter]) -> d
             start=filters.start,
             end=filters.end,
             approved_only=filters.approved_only,
-            codes=filters.codes.split(",") if filters.codes else None,
+            codes=filters.codes.split(",") if filters.codes is not None else None,
         )
     except indicators.UnknownIndicator as exc:
         raise ValidationError({"codes": [str(exc)]}) from exc

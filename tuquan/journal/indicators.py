@@ -62,7 +62,7 @@ for _code, (_label, _kind, _q) in FILTERED.items():
         "flow",
     )
 # A model type's own indicators (`extra.<code>`), summed from the entries like the others.
-family(EXTRA)
+family(EXTRA, lambda: {EXTRA + code for code in _active_extra_codes()})
 define(
     "reporting.completeness",
     "Mức độ đầy đủ của báo cáo",
@@ -465,11 +465,13 @@ def _entry_aggregations() -> dict[str, Any]:
 
 def _extra_codes(query: Query) -> list[str]:
     """The own indicators of the active model types (listed even when nothing was recorded)."""
+    return sorted(_active_extra_codes()) if _wants_extra(query) else []
+
+
+def _active_extra_codes() -> set[str]:
     from tuquan.registry.models import ModelType
 
-    if not _wants_extra(query):
-        return []
-    return sorted({i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators})
+    return {i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators}
 
 
 def completeness(query: Query, reported: int, expected: int | None = None) -> dict[str, Any]:

@@ -27,18 +27,21 @@ define(
     "Số điểm mô hình",
     "Số cặp (loại mô hình, địa bàn) khác nhau có ít nhất một tổ đang hoạt động vào ngày cuối kỳ; một điểm là "
     "một nơi áp dụng mô hình (một thôn, hoặc một xã với mô hình cấp xã).",
+    by=("type",),
 )
 define(
     "teams.active",
     "Số tổ, nhóm đang hoạt động",
     "Số tổ có tình trạng “đang hoạt động” hoặc “hoạt động yếu” vào ngày cuối kỳ và có ít nhất một địa bàn "
     "trong khu vực; một tổ trải nhiều xã được đếm một lần ở mọi cấp chứa nó.",
+    by=("type",),
 )
 define("teams.weak", "Số tổ hoạt động yếu", "Số tổ có tình trạng “hoạt động yếu” vào ngày cuối kỳ.")
 define(
     "teams.members",
     "Số thành viên",
     "Số người khác nhau đang là thành viên (mọi vai trò) của các tổ đang hoạt động vào ngày cuối kỳ.",
+    by=("type",),
 )
 define(
     "coverage.villages",
@@ -60,11 +63,14 @@ define(
     "Hộ tham gia / hộ đã đăng ký",
     "Số hộ tham gia (households.covered) / số hộ có trong sổ theo dõi của khu vực.",
     "ratio",
+    explained_by="households.covered",
 )
 define(
     "commitments.signed",
     "Số hộ đã ký cam kết",
     "Số hộ khác nhau đã ký cam kết với một chương trình, mô hình trong khu vực, tính đến ngày cuối kỳ.",
+    by=("type",),
+    explained_by="households.covered",
 )
 define(
     "training.attendees",
@@ -78,6 +84,7 @@ define(
     "Lực lượng Tổ bảo vệ ANTT",
     "Số người đang là thành viên của Tổ bảo vệ an ninh, trật tự ở cơ sở vào ngày cuối kỳ; .by_role theo vai trò, "
     ".by_age_group theo nhóm tuổi (đến 70, trên 70).",
+    by=("role", "age_group"),
 )
 
 

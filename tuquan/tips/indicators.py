@@ -22,7 +22,13 @@ SOURCE = (
     " Tin người dân gửi qua đường dây tin báo (tin ẩn danh có mã biên nhận), khác với “tips.*” của nhật ký"
     " (tin các tổ cung cấp); một tin báo được liên kết với một hoạt động trong nhật ký được tính một lần ở mỗi bên."
 )
-define("tipline.received", "Số tin báo người dân gửi", "Số tin báo nhận trong kỳ." + SOURCE, "flow")
+define(
+    "tipline.received",
+    "Số tin báo người dân gửi",
+    "Số tin báo nhận trong kỳ." + SOURCE,
+    "flow",
+    by=("category", "state"),
+)
 define(
     "tipline.valuable",
     "Số tin báo có giá trị",

@@ -19,7 +19,7 @@ def iso_date(text: str) -> date:
 def codes_argument(parser: Any) -> None:
     parser.add_argument(
         "--codes",
-        type=lambda text: [c for c in text.split(",") if c.strip()] or None,
+        type=lambda text: text.split(","),
         help="Chỉ các mã chỉ tiêu này, cách nhau bởi dấu phẩy (mặc định: mọi chỉ tiêu)",
     )
 

@@ -47,6 +47,9 @@ class Command(BaseCommand):
         except Http404 as exc:
             raise CommandError(f"Không tìm thấy địa bàn “{options['area']}” trong phạm vi được xem.") from exc
         if options["format"] in ("docx", "pdf"):
+            if options["codes"] is not None:
+                # The official report has its fixed contents (Decree 30): not a choice of figures.
+                raise CommandError("--codes chỉ dùng với --format json hoặc xlsx.")
             from tuquan.documents.commands import write_document
 
             write_document(self, actor, area, start, end, options)
