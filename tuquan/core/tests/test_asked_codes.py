@@ -136,7 +136,7 @@ def test_each_code_asked_alone_for_a_provinces_communes_equals_its_value_among_a
     province = Area.objects.get(ident="14")
     kids = engine.children(CONSOLE, province)
     end = timezone.localdate() - timedelta(days=1)
-    period = {"actor": CONSOLE, "areas": kids, "start": date(2018, 1, 1), "end": end}
+    period: dict[str, Any] = {"actor": CONSOLE, "areas": kids, "start": date(2018, 1, 1), "end": end}
     every = compute_children(**period)
     codes = sorted({code for part in every.values() for code in part["indicators"]})
     for code in codes:
