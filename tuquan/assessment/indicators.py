@@ -206,7 +206,7 @@ def assessment_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
 
 
 def _sees_teams(query: Query) -> bool:
-    return scoping.is_system_admin(query.actor) or scoping.covers(query.actor, query.area.path, Cap.TEAM_READ)
+    return scoping.sees_all_teams(query.actor, query.area.path)
 
 
 def _ratings(query: Query, scope: Any, of: ChildOf) -> dict[int, dict[str, Any]]:
@@ -324,6 +324,6 @@ def paper_only_teams_qs(actor: Any, area: Any, on: date) -> Any:
         .filter(Q(established_on__isnull=True) | Q(established_on__lte=since))
         .exclude(Exists(working))
     )
-    if not (scoping.is_system_admin(actor) or scoping.covers(actor, area.path, Cap.TEAM_READ)):
+    if not scoping.sees_all_teams(actor, area.path):
         teams = teams.filter(pk__in=teams_visible(actor).values("pk"))
     return teams

@@ -91,6 +91,12 @@ def covers(user: Any, path: str, cap: str = Cap.AREA_READ) -> bool:
     return any(path.startswith(root) for root in roots(user, cap))
 
 
+def sees_all_teams(user: Any, path: str) -> bool:
+    """Whether the user sees every team of the area at `path` (figures may then come from the
+    kept totals instead of the teams the user can see, one by one)."""
+    return is_system_admin(user) or covers(user, path, Cap.TEAM_READ)
+
+
 def area_q(user: Any) -> Q:
     """Areas a user may see: their subtrees, the ancestors of those (names for navigation
     only), and the pre-2025 units that became part of their area."""

@@ -284,9 +284,8 @@ def totals_by_approval(rows: Any) -> list[tuple[str, bool, Decimal]]:
 
 def _whole(query: Any) -> bool:
     from tuquan.core import scoping
-    from tuquan.core.roles import Cap
 
-    return scoping.is_system_admin(query.actor) or scoping.covers(query.actor, query.area.path, Cap.TEAM_READ)
+    return scoping.sees_all_teams(query.actor, query.area.path)
 
 
 @dataclass(frozen=True)
@@ -314,6 +313,7 @@ def kept_totals(query: Any, codes: Codes) -> list[tuple[str, bool, Decimal]] | N
     villages' rows must be read instead (`rollups_for`). The report engine's hottest read,
     so it is one plain statement: the ORM's building of it cost more than running it."""
     from tuquan.core.models import Level
+    from tuquan.core.rawsql import code_condition
 
     area = query.area
     if area.level not in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY) or not _whole(query):
@@ -335,12 +335,9 @@ def kept_totals(query: Any, codes: Codes) -> list[tuple[str, bool, Decimal]] | N
         more += " AND approved = %s"
         params.append(True)
     if codes.only is not None:
-        terms = [f"code IN ({', '.join(['%s'] * len(codes.only))})"] if codes.only else ["1 = 0"]
-        params += sorted(codes.only)
-        if codes.extras:
-            terms.append("code LIKE %s")
-            params.append(EXTRA + "%")
-        more += f" AND ({' OR '.join(terms)})"
+        condition, more_params = code_condition(sorted(codes.only), [EXTRA] if codes.extras else [])
+        more += f" AND {condition}"
+        params += more_params
     with connection.cursor() as cur:
         cur.execute(KEPT_SQL.format(areas=areas, more=more), params)  # placeholders only
         # As the ORM gives a sum of this column: a Decimal to its one decimal place.

@@ -144,7 +144,7 @@ def reporting_teams(user: Any, area: Area) -> QuerySet[Team] | None:
     """The teams whose reporting a user may count in an area, or None for all of them: who
     sees the whole commune (or more) sees every team working in it, while someone who sees
     less (a village) does not see a commune-wide team working in their village."""
-    whole = scoping.is_system_admin(user) or scoping.covers(user, area.path, Cap.TEAM_READ)
+    whole = scoping.sees_all_teams(user, area.path)
     if whole and area.level != Level.VILLAGE:
         return None
     if area.parent is not None and scoping.covers(user, area.parent.path, Cap.TEAM_READ):

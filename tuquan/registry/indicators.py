@@ -108,7 +108,7 @@ def _active_links(query: Query) -> Any:
 
 
 def _sees_whole(query: Query) -> bool:
-    return scoping.is_system_admin(query.actor) or scoping.covers(query.actor, query.area.path, Cap.TEAM_READ)
+    return scoping.sees_all_teams(query.actor, query.area.path)
 
 
 @provider

@@ -560,22 +560,22 @@ def stocks_on(
 ) -> dict[int, dict[str, dict[int, int]]]:
     """area → code → model type (0: every type) → the stock on `day`; a code ending in a
     dot (FORCE) stands for every code it begins."""
+    from tuquan.core.rawsql import code_condition, placeholders
+
     found: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     ids = list(area_ids)
     if not ids:
         return found
     # One plain statement: the report engine reads it for every figure it gives, and building
     # it through the ORM cost more than running it.
-    where = f"area_id IN ({', '.join(['%s'] * len(ids))}) AND day <= %s"
+    where = f"area_id IN ({placeholders(ids)}) AND day <= %s"
     params: list[Any] = [*ids, day]
     if codes is not None:
-        exact = [c for c in codes if not c.endswith(".")]
-        terms = [f"code IN ({', '.join(['%s'] * len(exact))})"] if exact else []
-        params += exact
-        for prefix in (c for c in codes if c.endswith(".")):
-            terms.append("code LIKE %s")
-            params.append(prefix + "%")
-        where += f" AND ({' OR '.join(terms) or '1 = 0'})"
+        condition, more = code_condition(
+            [c for c in codes if not c.endswith(".")], [c for c in codes if c.endswith(".")]
+        )
+        where += f" AND {condition}"
+        params += more
     with connection.cursor() as cur:
         cur.execute(STOCKS_SQL.format(where=where), params)  # placeholders only
         for area, code, model_type, n in cur.fetchall():
