@@ -222,8 +222,11 @@ def test_the_leader_cannot_declare_her_own_tip_valuable(world: Any) -> None:
 
 
 def test_entries_are_filtered_by_team_area_kind_status_and_dates(world: Any) -> None:
-    meeting = record(world, "meeting", on=days_ago(100))
-    tip = record(world, "tip", on=days_ago(10), tip_category="drugs")
+    # Days around the world's patrol (three days before this month began, so at least three
+    # days ago): a fixed "ten days ago" would fall before it in a month's first week.
+    patrol_day = world.entry.occurred_on
+    meeting = record(world, "meeting", on=patrol_day - timedelta(days=100))
+    tip = record(world, "tip", on=patrol_day + timedelta(days=1), tip_category="drugs")
     client = api(world.sam)
 
     def uids(**params: Any) -> list[str]:
@@ -232,8 +235,10 @@ def test_entries_are_filtered_by_team_area_kind_status_and_dates(world: Any) -> 
     assert uids(team=str(world.team.uid)) == [str(tip.uid), str(world.entry.uid), str(meeting.uid)]
     assert uids(area=world.village.ident, kind="meeting") == [str(meeting.uid)]
     assert uids(area=world.far_commune.ident) == [str(world.far_entry.uid)]
-    assert uids(team=str(world.team.uid), **{"from": days_ago(20).isoformat()}) == [str(tip.uid)]
-    assert uids(team=str(world.team.uid), to=days_ago(50).isoformat()) == [str(meeting.uid)]
+    assert uids(team=str(world.team.uid), **{"from": tip.occurred_on.isoformat()}) == [str(tip.uid)]
+    assert uids(team=str(world.team.uid), to=(patrol_day - timedelta(days=50)).isoformat()) == [
+        str(meeting.uid)
+    ]
     services.entry_review(actor=CONSOLE, entry=tip, verdict="verified")
     assert uids(team=str(world.team.uid), status="verified") == [str(tip.uid)]
     page = client.get(f"{API}/entries", {"team": str(world.team.uid), "limit": "1", "offset": "1"}).json()
