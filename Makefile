@@ -24,6 +24,7 @@ run: export DEBUG = 1
 run: export TUQUAN_DEMO = 1
 run: $(VENV)/.base-installed
 	@mkdir -p var
+	@$(BIN)/python -m tuquan.tryout >/dev/null  # var/tryout.env: lets .venv/bin/tuquan work here later
 	$(BIN)/tuquan migrate --noinput -v 0
 	$(BIN)/tuquan load-units
 	$(BIN)/tuquan load-demo

@@ -9,9 +9,14 @@ from __future__ import annotations
 import os
 import sys
 
+from tuquan import tryout
+
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
+    # In a `make run` checkout, its settings file (DEBUG, demo, generated key); never when the
+    # environment names a deployment (tuquan/tryout.py).
+    tryout.apply()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tuquan.settings")
     if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
         argv[1] = argv[1].replace("-", "_")

@@ -15,17 +15,28 @@ The world every test can use:
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tuquan.core import crypto
+from tuquan.testing import PASSWORD, require_all, skip_or_fail  # noqa: F401  (the tests import them from here)
+from tuquan.testing.journey import (  # noqa: F401  (fixtures: the journey harness)
+    _collected_static,
+    chromium,
+    journey,
+    live_server,
+    page,
+)
 
-PASSWORD = "mat-khau-thu-nghiem-2025"
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    # Fixtures read `rep_call` to know whether the test failed (a screenshot is then kept).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -117,6 +128,17 @@ def world(db: Any) -> World:
     return world
 
 
+@pytest.fixture
+def live_world(transactional_db: Any, request: pytest.FixtureRequest) -> World:
+    """The world, committed so that the live server's threads see it (the browser journeys);
+    the units are loaded again first, since a transactional test ends by emptying every table."""
+    from tuquan.core import units
+
+    units.load()
+    reseed_after_flush()
+    return request.getfixturevalue("world")  # type: ignore[no-any-return]
+
+
 def app_worlds(world: World) -> dict[str, Any]:
     """Objects later apps add to the world: each app may have `tests/world.py` with
     `build(world) -> dict` (an object inside alice's area and one `far_` in Lai Châu)."""
@@ -197,17 +219,6 @@ def registry_world(users: dict[str, Any], village: Any, far_village: Any) -> dic
     return made
 
 
-def require_all() -> bool:
-    return os.environ.get("TUQUAN_REQUIRE_ALL") == "1"
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip locally when a browser or system library is missing; fail in CI (TUQUAN_REQUIRE_ALL=1)."""
-    if require_all():
-        pytest.fail(f"TUQUAN_REQUIRE_ALL=1 and {reason}")
-    pytest.skip(reason)
-
-
 def placements_world(village: Any, far_village: Any) -> dict[str, Any]:
     """Pretend each world commune's old namesake was split between two new communes, and a
     person record from it waits in the queue (real split communes exist only elsewhere)."""
@@ -264,61 +275,28 @@ def journal_world(made: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-# --- browser tests (Debian's Chromium through Playwright) ---------------------------------
-
-CHROMIUM = os.environ.get("TUQUAN_CHROMIUM", "/usr/bin/chromium")
-
-
-@pytest.fixture
-def page(live_server: Any) -> Iterator[Any]:
-    if not shutil.which(CHROMIUM):
-        skip_or_fail(f"Chromium not found at {CHROMIUM} (apt install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is not installed")
-    # Django refuses synchronous ORM calls inside an event loop, and Playwright runs one.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as pw:
-        try:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM,
-                headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-        except Exception as exc:  # a missing system library shows up here
-            skip_or_fail(f"Chromium did not start: {exc}")
-        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-        yield context.new_page()
-        browser.close()
-
-
 def reseed_after_flush() -> None:
     """Transactional tests end with a flush that also empties data seeded by migrations (the
-    model-type catalogue); a later transactional test puts it back."""
+    model-type catalogue, the national criteria sets); a later transactional test puts it back."""
     import importlib
 
     from django.apps import apps
 
+    from tuquan.assessment.models import CriteriaSet
     from tuquan.registry.models import ModelType
 
     if not ModelType.objects.exists():
         importlib.import_module("tuquan.registry.migrations.0002_builtin_model_types").seed(apps, None)
+    if not CriteriaSet.objects.exists():
+        importlib.import_module("tuquan.assessment.migrations.0002_criteria_sets").seed(apps, None)
 
 
-def login(page: Any, base: str) -> None:
-    page.goto(f"{base}/dang-nhap/")
-    page.fill("#id_username", "alice")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit] >> text=Đăng nhập")
-    page.wait_for_url(f"{base}/")
+def login(tab: Any, base: str) -> None:
+    tab.goto(f"{base}/dang-nhap/")
+    tab.fill("#id_username", "alice")
+    tab.fill("#id_password", PASSWORD)
+    tab.click("button[type=submit] >> text=Đăng nhập")
+    tab.wait_for_url(f"{base}/")
 
 
 def reports_world(users: dict[str, Any], village: Any, far_village: Any) -> dict[str, Any]:

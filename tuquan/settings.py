@@ -13,9 +13,11 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from tuquan import tryout
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
-VAR_DIR = Path(os.environ.get("TUQUAN_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = tryout.var_dir()
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -160,6 +162,9 @@ USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The project's own assets (stylesheet, vendored scripts) live beside the templates, not in
+# an app: the finders (make run) and collectstatic (production) find them through this.
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

@@ -118,7 +118,7 @@ def entry_create(request: HttpRequest, uid: str, kind: str) -> HttpResponse:
     context = {"team": team, "form": form, "kind": kind, "kind_label": KIND_LABELS[kind]}
     if form.is_bound and form.errors:
         return render_form_error(
-            request, "journal/entry_form.html", context, partial="journal/entry_form.html"
+            request, "journal/entry_form.html", context, partial="journal/_entry_form.html"
         )
     return render_page(request, "journal/entry_form.html", context)
 

@@ -85,3 +85,43 @@ def test_background_jobs_are_stored_and_run_by_the_worker() -> None:
     stored = DBTaskResult.objects.get(id=result.id)
     assert stored.status == "SUCCESSFUL" and stored.return_value == {"tokens": 1, "codes": 0}
     assert not ApiToken.objects.exists()
+
+
+def tryout_env(tmp_path: Path) -> dict[str, str]:
+    """A `make run` checkout: its data directory holds tryout.env; nothing else is set."""
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
+    env = keep | {"TUQUAN_VAR_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "tuquan.tryout"], env=env, check=True, capture_output=True)
+    return env
+
+
+SHOW_SETTINGS = "from django.conf import settings; print(settings.DEBUG, settings.DEMO, settings.SECRET_KEY[:7])"
+
+
+def test_the_command_works_in_a_tryout_checkout_with_nothing_in_the_environment(tmp_path: Path) -> None:
+    result = tuquan("shell", "-c", SHOW_SETTINGS, env=tryout_env(tmp_path), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # A key generated for this checkout, not the published development one.
+    assert result.stdout.split()[-3:] == ["True", "True", "tryout-"]
+    assert (tmp_path / "tryout.env").stat().st_mode & 0o077 == 0
+
+
+def test_a_secret_key_in_the_environment_means_a_deployment_and_the_tryout_file_is_ignored(
+    tmp_path: Path,
+) -> None:
+    env = tryout_env(tmp_path) | {"SECRET_KEY": "k" * 50}
+    result = tuquan("shell", "-c", SHOW_SETTINGS, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["False", "False", "kkkkkkk"]
+
+
+def test_a_database_url_alone_never_turns_debug_on_from_the_tryout_file(tmp_path: Path) -> None:
+    env = tryout_env(tmp_path) | {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"}
+    result = tuquan("check", env=env, cwd=tmp_path)
+    assert result.returncode == 2 and "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_fails_while_a_tryout_file_exists(tmp_path: Path) -> None:
+    tryout_env(tmp_path)
+    result = tuquan("check", "--deploy", env=production_env(tmp_path), cwd=tmp_path)
+    assert result.returncode != 0 and "tuquan.E003" in result.stderr

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
 import json
@@ -24,6 +23,7 @@ from tuquan.documents.notice import notice_text
 from tuquan.journal import services as journal
 from tuquan.reports import engine
 from tuquan.reports.io import scalar_codes
+from tuquan.testing.weight import client_fetch, first_load_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -324,11 +324,6 @@ def test_a_draft_from_the_web_and_the_command_refusals(world: Any, tmp_path: Any
 
 
 def test_the_dashboard_at_360px_is_light_and_draws_charts_and_a_map(demo: dict[str, Any]) -> None:
-    from pathlib import Path
-
-    from django.contrib.staticfiles import finders
-
-    import tuquan
     from tuquan.conftest import make_user
     from tuquan.core.models import Area
 
@@ -342,11 +337,8 @@ def test_the_dashboard_at_360px_is_light_and_draws_charts_and_a_map(demo: dict[s
     assert page.count('class="chart"') == 5 and 'class="map"' in page and "<circle" in page
     assert 'name="viewport"' in page and "Mức độ đầy đủ" in page
     assert "Tổ, nhóm chưa có hoạt động gần đây" in page and "Tổ, nhóm hoạt động yếu" in page
-    total = len(gzip.compress(response.content))
-    for asset in re.findall(r'(?:href|src)="/static/([^"]+)"', page):
-        found = finders.find(asset) or str(Path(tuquan.__file__).parent / "static" / asset)
-        with open(found, "rb") as fh:
-            total += len(gzip.compress(fh.read()))
+    # The page and every asset it links, fetched through the app (WhiteNoise) as a phone would.
+    total = first_load_bytes(client_fetch(client), "/tong-quan/14/")
     assert total < 100_000, total
 
 

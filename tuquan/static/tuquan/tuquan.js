@@ -1,0 +1,64 @@
+/* Tự Quản: what a person sees when an HTMX request does not come back as expected.
+ *
+ * A refused form (422) is swapped in by htmx itself (responseHandling in base.html). Here:
+ * a request that never reached the server (no signal), timed out, or came back with another
+ * error shows a message in the page's language next to the button that was tapped. Nothing
+ * is swapped, so what was typed stays in the form. The messages come from the <body>'s
+ * data attributes, translated by the server.
+ */
+(function () {
+  "use strict";
+  var CLASS = "send-error";
+
+  function texts() {
+    return document.body ? document.body.dataset : {};
+  }
+
+  function messageFor(detail) {
+    var t = texts();
+    var status = detail && detail.xhr ? detail.xhr.status : 0;
+    if (!status) return t.msgOffline;
+    if (status === 403 || status === 401) return t.msgDenied;
+    if (status === 404) return t.msgNotFound;
+    if (status === 413) return t.msgTooLarge;
+    if (status === 429) return t.msgBusy;
+    return t.msgServer;
+  }
+
+  function formOf(elt) {
+    if (!elt || !elt.closest) return null;
+    return elt.tagName === "FORM" ? elt : elt.closest("form");
+  }
+
+  function clear(elt) {
+    var host = formOf(elt) || (elt && elt.parentNode);
+    if (!host || !host.querySelectorAll) return;
+    host.querySelectorAll("." + CLASS).forEach(function (node) { node.remove(); });
+  }
+
+  function show(evt) {
+    var detail = evt.detail || {};
+    var elt = detail.elt || evt.target;
+    var text = messageFor(detail);
+    if (!elt || !text) return;
+    clear(elt);
+    var note = document.createElement("p");
+    note.className = CLASS;
+    note.setAttribute("role", "alert");
+    note.textContent = text;
+    var form = formOf(elt);
+    var config = detail.requestConfig || {};
+    var trigger = config.triggeringEvent;
+    var button = (trigger && trigger.submitter) || (form && form.querySelector("[type=submit]"));
+    if (button && form && form.contains(button)) {
+      button.insertAdjacentElement("afterend", note);
+    } else {
+      elt.insertAdjacentElement("afterend", note);
+    }
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (evt) { clear(evt.detail && evt.detail.elt); });
+  document.addEventListener("htmx:sendError", show);
+  document.addEventListener("htmx:timeout", show);
+  document.addEventListener("htmx:responseError", show);
+})();
