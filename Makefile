@@ -37,8 +37,10 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy tuquan
 
+# Across the cores (pytest-xdist; a database per worker): PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Lint, types, then the whole suite; SQLite unless DATABASE_URL names another database.
 test: lint typecheck pytest

@@ -47,6 +47,24 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         units.load()
 
 
+# Shared test data built once per test process (tuquan/testing/states.py): tests are ordered
+# by the data they need, and the database is switched between those states just before
+# pytest-django opens the test's transaction (its `_django_db_helper` fixture).
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from tuquan.testing import states
+
+    states.order(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_fixture_setup(fixturedef: Any, request: pytest.FixtureRequest) -> None:
+    if fixturedef.argname == "_django_db_helper":
+        from tuquan.testing import states
+
+        states.prepare(request)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_key_cache() -> Any:
     # Data keys created inside a rolled-back test must not survive in the process cache.
@@ -86,8 +104,8 @@ def make_user(username: str, role: str, area: Any, **extra: Any) -> Any:
     return user
 
 
-@pytest.fixture
-def world(db: Any) -> World:
+def build_world() -> World:
+    """The world (see the module's docstring), written through the services."""
     from tuquan.core import services
     from tuquan.core.actors import CONSOLE
     from tuquan.core.models import Area
@@ -128,6 +146,56 @@ def world(db: Any) -> World:
     return world
 
 
+def refetched(world: World) -> World:
+    """The same world with every model instance read again: a test that changed an object in
+    memory (then rolled back) must not hand its copy to the next test."""
+    from django.db.models import Model
+
+    def fresh(value: Any) -> Any:
+        return type(value)._base_manager.get(pk=value.pk) if isinstance(value, Model) else value
+
+    areas: dict[str, Any] = {name: fresh(getattr(world, name)) for name in AREA_FIELDS}
+    return World(
+        **areas,
+        users={name: fresh(user) for name, user in world.users.items()},
+        registry={name: fresh(obj) for name, obj in world.registry.items()},
+    )
+
+
+AREA_FIELDS = (
+    "province",
+    "commune",
+    "village",
+    "other_commune",
+    "other_village",
+    "far_province",
+    "far_commune",
+    "far_village",
+)
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    """The world, built once per test process and kept committed (tuquan.testing.states):
+    each test reads it inside its own transaction, rolled back at its end."""
+    from tuquan.testing import states
+
+    built = states.built("world")
+    assert isinstance(built, World), "the world is built before the test starts (pytest_runtest_setup)"
+    return refetched(built)
+
+
+@pytest.fixture
+def demo(db: Any) -> dict[str, Any]:
+    """The whole demo (`tuquan load-demo`), built once per test process like the world; its
+    value is the period the demo's figures cover ({"start", "end"})."""
+    from tuquan.testing import states
+
+    period = states.built("demo")
+    assert period is not None, "the demo is loaded before the test starts (pytest_runtest_setup)"
+    return period  # type: ignore[no-any-return]
+
+
 @pytest.fixture
 def live_world(transactional_db: Any, request: pytest.FixtureRequest) -> World:
     """The world, committed so that the live server's threads see it (the browser journeys);
@@ -136,7 +204,7 @@ def live_world(transactional_db: Any, request: pytest.FixtureRequest) -> World:
 
     units.load()
     reseed_after_flush()
-    return request.getfixturevalue("world")  # type: ignore[no-any-return]
+    return build_world()
 
 
 def app_worlds(world: World) -> dict[str, Any]:

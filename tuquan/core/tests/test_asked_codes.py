@@ -20,21 +20,6 @@ from tuquan.core.indicators import PROVIDERS, Query, UnknownIndicator, compute, 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db: Any) -> None:
-    from tuquan.assessment.demo import load_assessment_demo
-    from tuquan.care.demo import load_care_demo
-    from tuquan.core.demo import load_demo
-    from tuquan.journal.demo import load_journal_demo
-    from tuquan.registry.demo import load_registry_demo
-
-    load_demo()
-    load_registry_demo()
-    load_journal_demo()
-    load_assessment_demo()
-    load_care_demo()
-
-
 def askers() -> list[tuple[Any, Any]]:
     """Who asks about what: the console for the country, province staff for their province
     and one of its communes (figures from the kept totals), a commune officer for a village

@@ -129,9 +129,15 @@ def test_every_route_is_in_the_matrix() -> None:
     assert not stale, f"Cases for routes that no longer exist: {sorted(stale)}"
 
 
-def test_every_role_gets_the_expected_answer_inside_and_outside_its_area(world: Any) -> None:
-    failures = check(Client, world, CASES)
-    assert not failures, "\n".join(failures)
+def assert_route_answers_as_expected(world: Any, route: str, case: Case) -> None:
+    failures = check(Client, world, {route: case})
+    assert not failures, f"{route}:\n" + "\n".join(failures)
+
+
+# One case per route: a failure names its route, and the routes spread over the test processes.
+@pytest.mark.parametrize("route", sorted(CASES))
+def test_every_role_gets_the_expected_answer_inside_and_outside_its_area(world: Any, route: str) -> None:
+    assert_route_answers_as_expected(world, route, CASES[route])
 
 
 # --- the matrix itself must catch an unscoped view -------------------------------------
@@ -154,3 +160,6 @@ def test_matrix_fails_when_an_unscoped_view_is_added(world: Any) -> None:
     failures = check(Client, world, leak)
     assert "leak/<str:ident>/ [outside] as alice: got 200, expected 404" in failures
     assert "leak/<str:ident>/ [inside] as bob: got 200, expected 404" in failures
+    # As a case of the parametrised matrix, it fails on its own, named by its route.
+    with pytest.raises(AssertionError, match=r"^leak/<str:ident>/:\n"):
+        assert_route_answers_as_expected(world, "leak/<str:ident>/", leak["leak/<str:ident>/"])

@@ -95,7 +95,9 @@ def tryout_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-SHOW_SETTINGS = "from django.conf import settings; print(settings.DEBUG, settings.DEMO, settings.SECRET_KEY[:7])"
+SHOW_SETTINGS = (
+    "from django.conf import settings; print(settings.DEBUG, settings.DEMO, settings.SECRET_KEY[:7])"
+)
 
 
 def test_the_command_works_in_a_tryout_checkout_with_nothing_in_the_environment(tmp_path: Path) -> None:

@@ -32,7 +32,9 @@ def test_every_page_swaps_a_refused_form_and_ends_a_hanging_request() -> None:
     base = (Path(tuquan.__file__).parent / "templates" / "base.html").read_text(encoding="utf-8")
     config = json.loads(re.search(r"name=\"htmx-config\" content='([^']+)'", base).group(1))  # type: ignore[union-attr]
     rules = config["responseHandling"]
-    first_for = {code: next(r for r in rules if re.fullmatch(r["code"], code)) for code in ("200", "422", "500")}
+    first_for = {
+        code: next(r for r in rules if re.fullmatch(r["code"], code)) for code in ("200", "422", "500")
+    }
     assert first_for["422"]["swap"] is True
     assert first_for["500"]["swap"] is False and first_for["500"]["error"] is True
     assert 0 < config["timeout"] <= 60_000

@@ -34,19 +34,6 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def demo(db: Any) -> dict[str, Any]:
-    from tuquan.core.demo import load_demo
-    from tuquan.journal.demo import load_journal_demo
-    from tuquan.registry.demo import load_registry_demo
-
-    load_demo()
-    load_registry_demo()
-    load_journal_demo()
-    end = timezone.localdate() - timedelta(days=1)
-    return {"start": date(end.year, 1, 1) if end.month > 1 else date(end.year - 1, 1, 1), "end": end}
-
-
 def period_args(demo: dict[str, Any]) -> list[str]:
     return ["--area", "14", "--from", demo["start"].isoformat(), "--to", demo["end"].isoformat()]
 

@@ -220,6 +220,7 @@ def test_guessing_receipt_codes_is_throttled_without_storing_anything_about_the_
         services.tip_find(code)
 
 
+# About 10 s, on purpose: the flood is a thousand requests through the whole stack.
 def test_a_flood_neither_blocks_a_legitimate_tip_nor_fills_the_disk(world: Any, settings: Any) -> None:
     client = Client()
     before = list(RateCounter.objects.values_list("key", "count"))
