@@ -140,6 +140,9 @@ def bench_workbook(officer: object, households: int = 100_000) -> None:
     wb.save(out)
     data = out.getvalue()
     print(f"workbook: {households:,} households and heads, {len(data) / 1e6:.1f} MB")
+    from tuquan import bench_readers
+
+    bench_readers.run(data, f"{households:,} households")
 
     started = time.perf_counter()
     summary = io.import_workbook(actor=officer, data=data, source="bench.xlsx")

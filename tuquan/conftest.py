@@ -23,8 +23,8 @@ import pytest
 from tuquan.core import crypto
 from tuquan.testing import PASSWORD, require_all, skip_or_fail  # noqa: F401  (the tests import them from here)
 from tuquan.testing.journey import (  # noqa: F401  (fixtures: the journey harness)
-    _collected_static,
     chromium,
+    collected_static,
     journey,
     live_server,
     page,

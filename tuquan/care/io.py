@@ -38,23 +38,16 @@ from tuquan.care.models import (
 )
 from tuquan.care.permissions import is_console, is_officer_for
 from tuquan.care.selectors import LedgerRow, supervision_communes
-from tuquan.core.io import _parse_date, _rows_from_upload
+from tuquan.core import workbook
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
-from tuquan.registry import io as registry_io
-from tuquan.registry.io import (
+from tuquan.core.workbook import (
     CellError,
     Column,
     Sheet,
     SheetCounts,
     WorkbookErrors,
-    _as_uuid,
-    _Cells,
-    _label,
-    _options,
-    _SheetData,
-    _yes_no,
 )
 from tuquan.registry.models import Person, Team
 
@@ -99,7 +92,7 @@ def fund_workbook(team: Team, rows: list[LedgerRow]) -> bytes:
 
 def fund_import(*, actor: Any, team: Team, filename: str, data: bytes) -> list[FundEntry]:
     """Append every row as a new entry, or none. Errors name the cell."""
-    rows = _rows_from_upload(filename, data)
+    rows = workbook.upload_rows(filename, data, MAX_ROWS + 2)
     if not rows:
         raise ValidationError(_("Tệp trống."))
     header = [normalize_search(str(c or "")) for c in rows[0]][:3]
@@ -117,7 +110,7 @@ def fund_import(*, actor: Any, team: Team, filename: str, data: bytes) -> list[F
             continue
         day_raw, kind_raw, amount_raw, purpose, approved = row
         try:
-            day = _parse_date(day_raw)
+            day = workbook.parse_date(day_raw)
         except ValueError:
             day = None
         if day is None:
@@ -261,7 +254,7 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
             "ref": p.ref,
             "full_name": p.full_name,
             "birth_year": p.birth_year,
-            "category": _label(Category.choices, p.category),
+            "category": workbook.label(Category.choices, p.category),
             "area_name": p.area.name,
             "area": p.area.ident,
             "address": p.address,
@@ -276,8 +269,8 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
             "job_found_on": _day(p.job_found_on),
             "loan_on": _day(p.loan_on),
             "loan_amount": int(p.loan_amount) if p.loan_amount is not None else "",
-            "family_support": _yes_no(p.family_support),
-            "income_band": _label(IncomeBand.choices, p.income_band) or "",
+            "family_support": workbook.yes_no(p.family_support),
+            "income_band": workbook.label(IncomeBand.choices, p.income_band) or "",
             "reoffended_on": _day(p.reoffended_on),
             "closed_on": _day(p.closed_on),
         }
@@ -292,10 +285,10 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
             [
                 str(r.uid),
                 refs[r.person_id],
-                _label(ReferralOrg.choices, r.organisation),
+                workbook.label(ReferralOrg.choices, r.organisation),
                 _day(r.referred_on),
                 r.need,
-                _label(ReferralStatus.choices, r.status),
+                workbook.label(ReferralStatus.choices, r.status),
                 r.outcome,
                 _day(r.outcome_on),
             ]
@@ -323,16 +316,16 @@ def may_import_persons(actor: Any) -> bool:
     return is_console(actor) or supervision_communes(actor).exists()
 
 
-def _read_persons(data: bytes) -> dict[str, _SheetData]:
+def _read_persons(data: bytes) -> dict[str, workbook.SheetData]:
     """The three sheets by their titles, columns by their headers (in any order), with the
     registry workbook's reader. A sheet or column the format does not have refuses the file."""
-    found = registry_io._read(data, sheets=PERSON_SHEETS, max_rows=MAX_ROWS)
+    found = workbook.read_sheets(data, PERSON_SHEETS, max_rows=MAX_ROWS)
     if PERSONS.key not in found and CHECKINS.key not in found and REFERRALS.key not in found:
         raise WorkbookErrors([CellError("", 0, "", _("Tệp không có trang “%(s)s”.") % {"s": PERSONS.title})])
     return found
 
 
-def _refusal(c: _Cells, exc: ValidationError, *, default: str = "") -> None:
+def _refusal(c: workbook.Cells, exc: ValidationError, *, default: str = "") -> None:
     """A service's refusal, named by the cell of the field it names (or the row)."""
     if hasattr(exc, "error_dict"):
         for field, messages in exc.message_dict.items():
@@ -351,18 +344,18 @@ class _PersonImport:
         self.actor = actor
         self.errors: list[CellError] = []
         self.counts = {s.title: SheetCounts() for s in PERSON_SHEETS}
-        self.categories = _options(Category.choices)
-        self.incomes = _options(IncomeBand.choices)
-        self.organisations = _options(ReferralOrg.choices)
-        self.statuses = _options(ReferralStatus.choices)
+        self.categories = workbook.options(Category.choices)
+        self.incomes = workbook.options(IncomeBand.choices)
+        self.organisations = workbook.options(ReferralOrg.choices)
+        self.statuses = workbook.options(ReferralStatus.choices)
         self.areas: dict[str, Area | None] = {}
         # ref → (row cells, existing person or None, values)
-        self.persons: dict[str, tuple[_Cells, SupervisedPerson | None, dict[str, Any]]] = {}
+        self.persons: dict[str, tuple[workbook.Cells, SupervisedPerson | None, dict[str, Any]]] = {}
         self.made: dict[str, SupervisedPerson] = {}
 
     # -- lookups --
 
-    def _area(self, c: _Cells, current: Area | None) -> Area | None:
+    def _area(self, c: workbook.Cells, current: Area | None) -> Area | None:
         ident = c.text("area", required=True)
         if not ident:
             return None
@@ -382,7 +375,7 @@ class _PersonImport:
             return None
         return area
 
-    def _existing(self, c: _Cells, ref: str) -> tuple[bool, SupervisedPerson | None]:
+    def _existing(self, c: workbook.Cells, ref: str) -> tuple[bool, SupervisedPerson | None]:
         """(usable, person): an unknown reference is kept for a new person."""
         if not services.REF_RE.fullmatch(ref):
             c.error("ref", _("Mã hồ sơ có dạng GD-XXXXXX (để trống cho người mới)."))
@@ -397,27 +390,27 @@ class _PersonImport:
             return False, None
         return True, person
 
-    def _team(self, c: _Cells) -> Team | None:
+    def _team(self, c: workbook.Cells) -> Team | None:
         key = c.text("team") if c.has("team") else ""
         if not key:
             return None
-        found = _as_uuid(key)
+        found = workbook.as_uuid(key)
         team = Team.objects.select_related("home_area").filter(uid=found).first() if found else None
         if team is None:
             c.error("team", _("Không có tổ mã “%(v)s”.") % {"v": key[:40]})
         return team
 
-    def _helper(self, c: _Cells) -> Person | None:
+    def _helper(self, c: workbook.Cells) -> Person | None:
         key = c.text("helper") if c.has("helper") else ""
         if not key:
             return None
-        found = _as_uuid(key)
+        found = workbook.as_uuid(key)
         helper = Person.objects.select_related("area").filter(uid=found).first() if found else None
         if helper is None:
             c.error("helper", _("Không có người mã “%(v)s”.") % {"v": key[:40]})
         return helper
 
-    def _person_of(self, c: _Cells) -> tuple[str, SupervisedPerson | None] | None:
+    def _person_of(self, c: workbook.Cells) -> tuple[str, SupervisedPerson | None] | None:
         """The person a check-in or referral row names: one of the file's, or an existing one."""
         ref = c.text("person", required=True).upper()
         if not ref:
@@ -437,9 +430,9 @@ class _PersonImport:
 
     # -- checking --
 
-    def check_persons(self, data: _SheetData) -> None:
+    def check_persons(self, data: workbook.SheetData) -> None:
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)  # type: ignore[arg-type]
+            c = workbook.Cells(self, data, number, cells)  # type: ignore[arg-type]
             ref = c.text("ref").upper() if c.has("ref") else ""
             person: SupervisedPerson | None = None
             if ref:
@@ -492,10 +485,10 @@ class _PersonImport:
             key = ref or f"#{number}"
             self.persons[key] = (c, person, values)
 
-    def check_checkins(self, data: _SheetData) -> list[tuple[_Cells, str, date, str]]:
-        found: list[tuple[_Cells, str, date, str]] = []
+    def check_checkins(self, data: workbook.SheetData) -> list[tuple[workbook.Cells, str, date, str]]:
+        found: list[tuple[workbook.Cells, str, date, str]] = []
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)  # type: ignore[arg-type]
+            c = workbook.Cells(self, data, number, cells)  # type: ignore[arg-type]
             named = self._person_of(c)
             day = c.date("occurred_on", required=True)
             note = c.text("note", max_length=2000)
@@ -503,14 +496,16 @@ class _PersonImport:
                 found.append((c, named[0], day, note))
         return found
 
-    def check_referrals(self, data: _SheetData) -> list[tuple[_Cells, str, Referral | None, dict[str, Any]]]:
-        found: list[tuple[_Cells, str, Referral | None, dict[str, Any]]] = []
+    def check_referrals(
+        self, data: workbook.SheetData
+    ) -> list[tuple[workbook.Cells, str, Referral | None, dict[str, Any]]]:
+        found: list[tuple[workbook.Cells, str, Referral | None, dict[str, Any]]] = []
         seen: set[str] = set()
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)  # type: ignore[arg-type]
+            c = workbook.Cells(self, data, number, cells)  # type: ignore[arg-type]
             named = self._person_of(c)
             key = c.text("key") if c.has("key") else ""
-            uid = _as_uuid(key) if key else None
+            uid = workbook.as_uuid(key) if key else None
             if key and uid is None:
                 c.error("key", _("Mã giới thiệu không hợp lệ (để trống cho lần giới thiệu mới)."))
             if uid is not None and str(uid) in seen:
@@ -537,8 +532,8 @@ class _PersonImport:
 
     # -- writing --
 
-    def write_persons(self) -> list[tuple[_Cells, SupervisedPerson, date]]:
-        closing: list[tuple[_Cells, SupervisedPerson, date]] = []
+    def write_persons(self) -> list[tuple[workbook.Cells, SupervisedPerson, date]]:
+        closing: list[tuple[workbook.Cells, SupervisedPerson, date]] = []
         counts = self.counts[PERSONS.title]
         for key, (c, person, values) in self.persons.items():
             if not values:
@@ -594,7 +589,7 @@ class _PersonImport:
     def _resolve(self, key: str) -> SupervisedPerson | None:
         return self.made.get(key) or self.persons.get(key, (None, None, None))[1]
 
-    def write_checkins(self, rows: list[tuple[_Cells, str, date, str]]) -> None:
+    def write_checkins(self, rows: list[tuple[workbook.Cells, str, date, str]]) -> None:
         counts = self.counts[CHECKINS.title]
         present: dict[int, list[tuple[date, str]]] = {}
         for c, key, day, note in rows:
@@ -619,7 +614,9 @@ class _PersonImport:
             else:
                 counts.created += 1
 
-    def write_referrals(self, rows: list[tuple[_Cells, str, Referral | None, dict[str, Any]]]) -> None:
+    def write_referrals(
+        self, rows: list[tuple[workbook.Cells, str, Referral | None, dict[str, Any]]]
+    ) -> None:
         counts = self.counts[REFERRALS.title]
         for c, key, existing, values in rows:
             person = self._resolve(key)
@@ -646,7 +643,7 @@ class _PersonImport:
             except PermissionDenied as exc:
                 c.error("person", str(exc))
 
-    def close(self, closing: list[tuple[_Cells, SupervisedPerson, date]]) -> None:
+    def close(self, closing: list[tuple[workbook.Cells, SupervisedPerson, date]]) -> None:
         for c, person, day in closing:
             try:
                 services.supervised_close(actor=self.actor, person=person, closed_on=day)

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import io
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tuquan.core import services
+from tuquan.core import services, workbook
 from tuquan.core.models import VILLAGE_KINDS, Area, Level
 from tuquan.core.text import normalize_search
 
@@ -22,36 +21,9 @@ HEADERS = ["Loại", "Tên", "Thành lập từ ngày"]
 MAX_ROWS = 2000
 
 
-def _rows_from_upload(name: str, data: bytes) -> list[list[Any]]:
-    if name.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        return [list(r) for r in csv.reader(io.StringIO(text))]
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationError(_("Không đọc được tệp: hãy dùng tệp Excel .xlsx hoặc .csv.")) from exc
-    ws = wb.worksheets[0]
-    return [list(r) for r in ws.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-
-
-def _parse_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(str(value).strip(), fmt).date()
-        except ValueError:
-            continue
-    raise ValueError
-
-
 def villages_import(*, actor: Any, commune: Area, filename: str, data: bytes) -> list[Area]:
     """Create every village listed in the sheet, or none. Errors name the cell (e.g. "B4")."""
-    rows = _rows_from_upload(filename, data)
+    rows = workbook.upload_rows(filename, data, MAX_ROWS + 2)
     if not rows:
         raise ValidationError(_("Tệp trống."))
     header = [normalize_search(str(c or "")) for c in rows[0]]
@@ -85,7 +57,7 @@ def villages_import(*, actor: Any, commune: Area, filename: str, data: bytes) ->
         elif normalize_search(name) in existing or normalize_search(name) in seen:
             errors.append(_("Ô B%(row)s: “%(name)s” đã có trong xã.") % {"row": index, "name": name})
         try:
-            founded = _parse_date(date_raw)
+            founded = workbook.parse_date(date_raw)
         except ValueError:
             errors.append(
                 _("Ô C%(row)s: ngày “%(value)s” không đúng dạng dd/mm/yyyy.")

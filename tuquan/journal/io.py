@@ -24,9 +24,11 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.core import workbook as wb
 from tuquan.core.models import LEGACY_LEVELS, Area, Level
 from tuquan.core.roles import Cap
 from tuquan.core.units import LEGACY_END
+from tuquan.core.workbook.writing import Changes, bulk_create, bulk_update_changed
 from tuquan.journal import rollups, services
 from tuquan.journal.models import (
     Aggregate,
@@ -40,7 +42,7 @@ from tuquan.journal.models import (
     TipCategory,
 )
 from tuquan.registry import stocks
-from tuquan.registry.io import JOURNAL_CHOICES, SHEET, Changes, _as_uuid, _Cells, _label, _options, _same
+from tuquan.registry.io import JOURNAL_CHOICES, SHEET
 from tuquan.registry.models import Membership, Person, Team
 
 DATETIME_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})")
@@ -81,7 +83,7 @@ def export_rows(
             "key": str(e.uid),
             "team": str(teams[e.team_id].uid),
             "village": e.village.ident,
-            "kind": _label(JOURNAL_CHOICES, e.kind),
+            "kind": wb.label(JOURNAL_CHOICES, e.kind),
             "occurred_on": e.occurred_on,
             "participants": "; ".join(sorted(str(p.uid) for p in e.participants.all() if p.pk in people)),
             "other_participants": e.other_participants,
@@ -91,7 +93,7 @@ def export_rows(
             "tip_valuable": None if e.tip_valuable is None else (_("Có") if e.tip_valuable else _("Không")),
             "extra": "; ".join(f"{k}={v}" for k, v in sorted((e.extra or {}).items())),
             "note": e.note,
-            "status": _label(EntryStatus.choices, e.status),
+            "status": wb.label(EntryStatus.choices, e.status),
             "review_comment": e.review_comment,
         }
         for name in ("member_turns", "attendance_persons", "attendance_households", "parties", "cases"):
@@ -101,7 +103,7 @@ def export_rows(
         for name in ("other_items", "migration_cases", "subject", "offence"):
             row[name] = getattr(e, name)
         for name, choices in CHOICES.items():
-            row[name] = _label(choices, getattr(e, name))
+            row[name] = wb.label(choices, getattr(e, name))
         entry_rows.append(row)
     aggregates = (
         Aggregate.objects.filter(
@@ -116,7 +118,7 @@ def export_rows(
             "key": str(a.uid),
             "area": a.area.ident,
             "indicator": a.indicator,
-            "period_kind": _label(PeriodKind.choices, a.period_kind),
+            "period_kind": wb.label(PeriodKind.choices, a.period_kind),
             "period_start": a.period_start,
             "value": _number(a.value),
             "note": a.note,
@@ -139,8 +141,8 @@ class _Writes:
     touched: list[tuple[Area, date]] = field(default_factory=list)
     aggregates: Changes = field(default_factory=Changes)
     # for the checks across the file: (ancestors and self, kind, day, row)
-    entry_spots: list[tuple[set[str], str, date, _Cells]] = field(default_factory=list)
-    total_spots: list[tuple[Area, set[str], str, date, date, _Cells]] = field(default_factory=list)
+    entry_spots: list[tuple[set[str], str, date, wb.Cells]] = field(default_factory=list)
+    total_spots: list[tuple[Area, set[str], str, date, date, wb.Cells]] = field(default_factory=list)
 
 
 def _idents(area: Area) -> set[str]:
@@ -154,7 +156,7 @@ def _place(area: Area) -> Area:
     return area.parent if area.pk is None and area.parent is not None else area
 
 
-def _decimal(c: _Cells, key: str, *, required: bool = False) -> Decimal | None:
+def _decimal(c: wb.Cells, key: str, *, required: bool = False) -> Decimal | None:
     text = c.text(key, required=required).replace(",", ".")
     if not text:
         return None
@@ -169,7 +171,7 @@ def _decimal(c: _Cells, key: str, *, required: bool = False) -> Decimal | None:
     return number
 
 
-def _datetime(c: _Cells, key: str) -> datetime | None:
+def _datetime(c: wb.Cells, key: str) -> datetime | None:
     value = c.cells.get(key)
     if isinstance(value, datetime):
         return timezone.make_aware(value) if timezone.is_naive(value) else value
@@ -187,7 +189,7 @@ def _datetime(c: _Cells, key: str) -> datetime | None:
         return None
 
 
-def _extra(c: _Cells) -> dict[str, int | float]:
+def _extra(c: wb.Cells) -> dict[str, int | float]:
     found: dict[str, int | float] = {}
     for part in (p.strip() for p in c.text("extra").split(";")):
         if not part:
@@ -230,8 +232,9 @@ class _Members:
         )
 
 
-def check(imp: Any, entries: Any, aggregates: Any) -> None:
+def check(imp: Any, sheets: dict[str, Any]) -> None:
     """Check the journal's rows (after the registry's) and plan their writes."""
+    entries, aggregates = sheets.get("entries"), sheets.get("aggregates")
     writes = _Writes()
     if entries is not None:
         _entries(imp, entries, writes)
@@ -279,12 +282,12 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
         before[link.entry_id].append(link.person)
     locked = _locked_months(imp, known)
     members = _Members(imp)
-    kinds = _options(JOURNAL_CHOICES)
-    options = {name: _options(choices) for name, choices in CHOICES.items()}
+    kinds = wb.options(JOURNAL_CHOICES)
+    options = {name: wb.options(choices) for name, choices in CHOICES.items()}
     columns = {c.key for c in SHEET["entries"].columns}
     seen: set[str] = set()
     for number, cells in data.rows:
-        c = _Cells(imp, data, number, cells)
+        c = wb.Cells(imp, data, number, cells)
         imp.tick()
         key, existing, ok = imp._existing_key(
             c, known, seen, lambda e: imp.covers(e.village.path, Cap.TEAM_READ) or imp._team_visible(e.team)
@@ -335,7 +338,7 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
                 _("Tổ và loại hoạt động không đổi được bằng tệp."),
             )
             continue
-        diff = [k for k, v in values.items() if not _same(existing, k, v)] if existing is not None else []
+        diff = [k for k, v in values.items() if not wb.same(existing, k, v)] if existing is not None else []
         people_change = (
             c.has("participants")
             and existing is not None
@@ -359,7 +362,7 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
                 )
         if c.failed:
             continue
-        probe = copy.copy(existing) if existing is not None else Entry(uid=_as_uuid(key) or uuid.uuid4())
+        probe = copy.copy(existing) if existing is not None else Entry(uid=wb.as_uuid(key) or uuid.uuid4())
         for name, value in values.items():
             setattr(probe, name, value)
         areas = imp.team_areas.get(id(team))
@@ -443,11 +446,11 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
 
 def _aggregates(imp: Any, data: Any, writes: _Writes) -> None:
     known: dict[str, Aggregate] = imp._by_uid(Aggregate, data, ["area__parent", "area__province"])
-    kinds = _options(PeriodKind.choices)
+    kinds = wb.options(PeriodKind.choices)
     today = timezone.localdate()
     seen: set[str] = set()
     for number, cells in data.rows:
-        c = _Cells(imp, data, number, cells)
+        c = wb.Cells(imp, data, number, cells)
         imp.tick()
         key, existing, ok = imp._existing_key(
             c,
@@ -521,7 +524,7 @@ def _aggregates(imp: Any, data: Any, writes: _Writes) -> None:
             c.error("area", _("Đã có số tổng hợp trùng kỳ hoặc trùng địa bàn cho chỉ tiêu này."))
             continue
         writes.total_spots.append((area, _idents(area), indicator, start, end, c))
-        aggregate = Aggregate(uid=_as_uuid(key) or uuid.uuid4(), entered_by=imp.user)
+        aggregate = Aggregate(uid=wb.as_uuid(key) or uuid.uuid4(), entered_by=imp.user)
         imp.book(
             c,
             "aggregates",
@@ -559,19 +562,18 @@ def _journals(writes: _Writes) -> set[int]:
 
 def _apply(writes: _Writes) -> None:
     """Inside `registry.services.workbook_apply`'s transaction, after the registry's rows."""
-    from tuquan.registry.services import _bulk, _bulk_changed
 
     now = timezone.now()
     with stocks.changing(journals=_journals(writes)):
-        _bulk(Entry, writes.entries.new)
-        _bulk_changed(Entry, writes.entries, now)
+        bulk_create(Entry, writes.entries.new)
+        bulk_update_changed(Entry, writes.entries, now)
     through = Entry.participants.through
     through.objects.filter(entry_id__in=[e.pk for e, _p in writes.participants]).delete()
     through.objects.bulk_create(
         [through(entry_id=e.pk, person_id=p.pk) for e, people in writes.participants for p in people],
         batch_size=500,
     )
-    _bulk(Aggregate, writes.aggregates.new)
-    _bulk_changed(Aggregate, writes.aggregates, now)
+    bulk_create(Aggregate, writes.aggregates.new)
+    bulk_update_changed(Aggregate, writes.aggregates, now)
     for village_id, month in sorted({(v.pk, d.replace(day=1)) for v, d in writes.touched}):
         rollups.refresh(village_id, month)

@@ -64,6 +64,24 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "migration": ("migration_cases",),
 }
 ALL_KIND_FIELDS = sorted({f for fields in KIND_FIELDS.values() for f in fields})
+COUNT_LIMIT = 1_000_000
+COUNT_FIELDS = (
+    "other_participants",
+    "member_turns",
+    "attendance_persons",
+    "attendance_households",
+    "parties",
+    "cases",
+    "suspects",
+    "homemade_guns",
+    "guns",
+    "bullets",
+    "explosives",
+    "knives",
+    "other_items",
+    "poppy_m2",
+    "migration_cases",
+)
 # Values beyond these are possible but rare: the user must confirm them (typing errors).
 OUTLIERS: dict[str, int] = {
     "bullets": 1000,
@@ -156,6 +174,12 @@ def validate_entry(
     for field in REQUIRED.get(entry.kind, ()):
         if getattr(entry, field) in (None, ""):
             add(field, _("Cần nhập."))
+    # No village records a million of anything in one entry: such a number is a typing slip,
+    # and past 2^63 it would break the sums every report is made of.
+    for field in COUNT_FIELDS:
+        value = getattr(entry, field, None)
+        if value is not None and value > COUNT_LIMIT:
+            add(field, _("Số quá lớn (tối đa %(n)s).") % {"n": f"{COUNT_LIMIT:,}".replace(",", ".")})
     if entry.kind == "patrol":
         if entry.started_at and entry.ended_at and entry.ended_at <= entry.started_at:
             add("ended_at", _("Giờ kết thúc phải sau giờ bắt đầu."))

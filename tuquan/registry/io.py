@@ -19,14 +19,12 @@ from __future__ import annotations
 import io
 import re
 import uuid
-import xml.etree.ElementTree as ET
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import partial
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
@@ -35,15 +33,16 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.utils import get_column_letter
 
 from tuquan.core import scoping
+from tuquan.core import workbook as wb
 from tuquan.core.models import LEGACY_LEVELS, VILLAGE_KINDS, Area, AuditAction, Level, SuccessionKind
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
+from tuquan.core.workbook import XLSX, CellError, Column, Sheet, SheetCounts, WorkbookErrors  # noqa: F401  (part of this module's API)
+from tuquan.core.workbook.writing import Changes
 from tuquan.registry import selectors, services
 from tuquan.registry.models import (
     JOURNAL_KINDS,
@@ -68,38 +67,12 @@ from tuquan.registry.models import (
 )
 from tuquan.registry.permissions import can_edit_roster, can_write_at
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SENSITIVE = ("national_id", "ethnicity", "religion", "phone")
 # Jobs keep this many errors for their page; the exception and the CLI carry all of them.
 STORED_ERRORS = 1000
-# Rows per query when many identifiers are looked up at once (under every database's limit).
-CHUNK = 2000
 
 
 # --- the format ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "text"  # text, date, int, bool, list: how the cell is written and read
-    required: bool = False
-    width: int = 16
-    exported: bool = True  # False: read on import only ("Vẫn thêm")
-    imported: bool = True  # False: written for people to read, ignored on import ("(để đọc)")
-    sensitive: bool = False
-
-
-@dataclass(frozen=True)
-class Sheet:
-    key: str
-    title: str
-    columns: tuple[Column, ...]
-
-    def export_columns(self, sensitive: bool) -> list[Column]:
-        return [c for c in self.columns if c.exported and (sensitive or not c.sensitive)]
 
 
 def _legacy_columns() -> tuple[Column, ...]:
@@ -335,38 +308,6 @@ SHEET = {s.key: s for s in SHEETS}
 # --- errors and the summary ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int
-    column: str  # Excel letter; empty for a whole sheet or file
-    message: str
-
-    def __str__(self) -> str:
-        if not self.sheet:
-            return self.message
-        return f"{self.sheet} / {self.row or '-'} / {self.column or '-'}: {self.message}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
-
-
-class WorkbookErrors(Exception):
-    """The workbook was refused; nothing was written. `errors` names every bad cell."""
-
-    def __init__(self, errors: list[CellError]) -> None:
-        super().__init__(f"{len(errors)} errors")
-        self.errors = errors
-
-
-@dataclass
-class SheetCounts:
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    queued: int = 0  # created with an old split commune as their area, waiting to be placed
-
-
 @dataclass
 class ImportSummary:
     """What an import created, changed and left alone, sheet by sheet (workbook order)."""
@@ -401,37 +342,6 @@ class ImportSummary:
 
 
 # --- shared helpers ------------------------------------------------------------------------
-
-
-def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    batch: list[Any] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _yes_no(value: bool) -> str:
-    return _("Có") if value else _("Không")
-
-
-def _options(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
-    """Normalised code and Vietnamese label → code: a cell may hold either."""
-    found: dict[str, str] = {}
-    with translation.override("vi"):
-        for code, label in choices:
-            found[normalize_search(str(label))] = code
-            found[normalize_search(code)] = code
-    return found
-
-
-def _label(choices: Iterable[tuple[str, Any]], code: str) -> str | None:
-    if not code:
-        return None
-    return next((str(label) for c, label in choices if c == code), code)
 
 
 JOURNAL_CHOICES = [(code, label) for code, label in JOURNAL_KINDS]
@@ -573,8 +483,8 @@ class _Exporter:
                         "former_force_start": m.former_force_start,
                         "former_force_end": m.former_force_end,
                         "certificate_number": m.certificate_number,
-                        "age_exception": _yes_no(m.age_exception),
-                        "no_pending_prosecution": _yes_no(m.no_pending_prosecution),
+                        "age_exception": wb.yes_no(m.age_exception),
+                        "no_pending_prosecution": wb.yes_no(m.no_pending_prosecution),
                     }
                     for m in memberships
                 ),
@@ -634,7 +544,7 @@ class _Exporter:
                         if c.person_id
                         else teams[c.team_id].name,  # type: ignore[index]
                         "awarded_on": c.awarded_on,
-                        "level": _label(CommendationLevel.choices, c.level),
+                        "level": wb.label(CommendationLevel.choices, c.level),
                         "decision_number": c.decision_number,
                         "reason": c.reason,
                     }
@@ -643,9 +553,9 @@ class _Exporter:
                 key=lambda r: (r["awarded_on"], r["key"]),
             ),
         }
-        from tuquan.journal import io as journal_io
-
-        found.update(journal_io.export_rows(self.inside, teams, people))
+        # Later apps' sheets (the journal's), registered in their AppConfig.ready.
+        for part in wb.parts.registered():
+            found.update(part.export_rows(self.inside, teams, people))
         return found
 
     # teams --------------------------------------------------------------------------------
@@ -673,7 +583,7 @@ class _Exporter:
             "home": t.home_area.ident,
             "areas": "; ".join(a.ident for a in sorted(t.areas.all(), key=lambda a: a.path)),
             "parent": str(teams[t.parent_id].uid) if t.parent_id in teams else None,
-            "status": _label(TeamStatus.choices, t.status),
+            "status": wb.label(TeamStatus.choices, t.status),
             "established_on": t.established_on,
             "decision_number": t.decision_number,
             "decision_date": t.decision_date,
@@ -687,7 +597,7 @@ class _Exporter:
             {
                 "team": str(teams[c.team_id].uid),
                 "team_name": teams[c.team_id].name,
-                "status": _label(TeamStatus.choices, c.status),
+                "status": wb.label(TeamStatus.choices, c.status),
                 "on": c.on,
                 "reason": c.reason,
             }
@@ -708,7 +618,7 @@ class _Exporter:
     def _with_areas(self, records: list[Any]) -> list[Any]:
         """Many records share few areas: each area is read once and attached, not joined per row."""
         missing = {r.area_id for r in records} - self.area_cache.keys()
-        for batch in _chunks(missing):
+        for batch in wb.chunks(missing):
             self.area_cache.update((a.pk, a) for a in Area.objects.filter(pk__in=batch))
         for record in records:
             record.area = self.area_cache[record.area_id]
@@ -716,7 +626,7 @@ class _Exporter:
 
     def _fetch_people(self, ids: set[int]) -> dict[int, Person]:
         found: dict[int, Person] = {}
-        for batch in _chunks(ids):
+        for batch in wb.chunks(ids):
             for p in self._with_areas(list(self._people_qs().filter(pk__in=batch))):
                 if self._may_read_person(p.area.path):
                     found[p.pk] = p
@@ -724,7 +634,7 @@ class _Exporter:
 
     def _fetch_households(self, ids: set[int]) -> dict[int, Household]:
         found: dict[int, Household] = {}
-        for batch in _chunks(ids):
+        for batch in wb.chunks(ids):
             for h in self._with_areas(list(self._households_qs().filter(pk__in=batch))):
                 if self._may_read_person(h.area.path):
                     found[h.pk] = h
@@ -764,10 +674,10 @@ class _Exporter:
         row: dict[str, Any] = {
             "key": str(p.uid),
             "full_name": p.full_name,
-            "gender": _label(Gender.choices, p.gender),
+            "gender": wb.label(Gender.choices, p.gender),
             "birth_year": p.birth_year,
             "birth_date": p.birth_date,
-            "education": _label(Education.choices, p.education),
+            "education": wb.label(Education.choices, p.education),
             "area": p.area.ident,
             # Only a household the file carries: one the exporter cannot read is left out.
             "household": str(households[p.household_id].uid) if p.household_id in households else None,
@@ -836,22 +746,22 @@ class _Exporter:
             "province": t.province.ident,  # type: ignore[union-attr]
             "name": t.name,
             "short_name": t.short_name,
-            "kind": _label(TypeKind.choices, t.kind),
-            "attaches_to": _label(AttachTo.choices, t.attaches_to),
+            "kind": wb.label(TypeKind.choices, t.kind),
+            "attaches_to": wb.label(AttachTo.choices, t.attaches_to),
             "roles": _roles_text(t.roles),
-            "has_subteams": _yes_no(t.has_subteams),
-            "journal_kinds": "; ".join(_label(JOURNAL_CHOICES, k) or k for k in t.journal_kinds),
+            "has_subteams": wb.yes_no(t.has_subteams),
+            "journal_kinds": "; ".join(wb.label(JOURNAL_CHOICES, k) or k for k in t.journal_kinds),
             "extra_indicators": _extra_text(t.extra_indicators),
-            "is_active": _yes_no(t.is_active),
+            "is_active": wb.yes_no(t.is_active),
             "description": t.description,
         }
 
 
 def _write_workbook(rows: dict[str, list[dict[str, Any]]], sensitive: bool) -> bytes:
-    wb = Workbook(write_only=True)
+    book = Workbook(write_only=True)
     bold = Font(bold=True)
     for sheet in SHEETS:
-        ws = wb.create_sheet(sheet.title)
+        ws = book.create_sheet(sheet.title)
         columns = sheet.export_columns(sensitive)
         for index, column in enumerate(columns, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -876,260 +786,13 @@ def _write_workbook(rows: dict[str, list[dict[str, Any]]], sensitive: bool) -> b
                 values.append(value)
             ws.append(values)
     out = io.BytesIO()
-    wb.save(out)
+    book.save(out)
     return out.getvalue()
 
 
 # --- import: reading ---------------------------------------------------------------------
 
 
-@dataclass
-class _SheetData:
-    sheet: Sheet
-    letters: dict[str, str]  # column key → its letter in the uploaded sheet
-    rows: list[tuple[int, dict[str, Any]]]  # (Excel row number, column key → raw value)
-
-    def has(self, key: str) -> bool:
-        return key in self.letters
-
-
-class _Xlsx:
-    """A streaming reader of .xlsx worksheets: (row number, cell values) per row.
-
-    openpyxl's read-only mode builds an object per cell, which for a file written by
-    openpyxl itself (inline strings) is most of a 100,000-row import. This reads the same
-    XML with the standard library's expat parser and keeps only values: text (shared or
-    inline), numbers, booleans, and dates wherever the cell's number format is a date
-    format (judged, and converted from Excel's serial numbers, by openpyxl's own helpers).
-    """
-
-    def __init__(self, data: bytes) -> None:
-        self.zip = zipfile.ZipFile(io.BytesIO(data))
-        self.names = set(self.zip.namelist())
-        book = self._tree("xl/workbook.xml")
-        self.epoch = CALENDAR_WINDOWS_1900
-        for el in book.iter():
-            if _local(el.tag) == "workbookPr" and el.get("date1904") in ("1", "true"):
-                self.epoch = CALENDAR_MAC_1904
-        targets = {}
-        rels = "xl/_rels/workbook.xml.rels"
-        for el in self._tree(rels).iter() if rels in self.names else ():
-            if _local(el.tag) == "Relationship":
-                target = el.get("Target", "")
-                targets[el.get("Id")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        self.sheets = [
-            (el.get("name", ""), targets.get(el.get(f"{{{REL_NS}}}id"), ""))
-            for el in book.iter()
-            if _local(el.tag) == "sheet"
-        ]
-        self.shared = self._shared_strings()
-        self.date_styles = self._date_styles()
-
-    def _checked(self, name: str) -> IO[bytes]:
-        """A part of the file, refused if it declares a DTD. No spreadsheet part has one, and
-        entity declarations are what XML bombs are made of; expat (2.4 and later) limits their
-        expansion anyway, and ElementTree never fetches external entities."""
-        with self.zip.open(name) as stream:
-            head = re.sub(rb"<!--.*?(?:-->|\Z)", b"", stream.read(65536), flags=re.S)
-        root = re.search(rb"<[A-Za-z_]", head)
-        if root is None or b"<!DOCTYPE" in head[: root.start()].upper():
-            raise ValueError(f"{name}: no element, or a DTD")
-        return self.zip.open(name)
-
-    def _tree(self, name: str) -> Any:
-        with self._checked(name) as stream:
-            return ET.parse(stream).getroot()  # noqa: S314 (checked above)
-
-    def _elements(self, name: str) -> Iterator[Any]:
-        with self._checked(name) as stream:
-            for _event, el in ET.iterparse(stream):  # noqa: S314 (checked above)
-                yield el
-
-    def _shared_strings(self) -> list[str]:
-        found: list[str] = []
-        if "xl/sharedStrings.xml" not in self.names:
-            return found
-        for el in self._elements("xl/sharedStrings.xml"):
-            if _local(el.tag) == "si":
-                found.append(_text_of(el))
-                el.clear()
-        return found
-
-    def _date_styles(self) -> set[int]:
-        if "xl/styles.xml" not in self.names:
-            return set()
-        styles = self._tree("xl/styles.xml")
-        formats = dict(BUILTIN_FORMATS)
-        for el in styles.iter():
-            if _local(el.tag) == "numFmt":
-                formats[int(el.get("numFmtId", "0"))] = el.get("formatCode", "")
-        found: set[int] = set()
-        for el in styles.iter():
-            if _local(el.tag) == "cellXfs":
-                for index, xf in enumerate(x for x in el if _local(x.tag) == "xf"):
-                    if is_date_format(formats.get(int(xf.get("numFmtId", "0")), "")):
-                        found.add(index)
-        return found
-
-    def rows(self, path: str) -> Iterator[tuple[int, list[Any]]]:
-        number = 0
-        columns: dict[str, int] = {}
-        for el in self._elements(path):
-            if not el.tag.endswith("}row"):
-                continue
-            number = int(el.get("r") or number + 1)
-            values: list[Any] = []
-            column = 0
-            for cell in el:
-                ref = cell.get("r")
-                if ref:
-                    letters = ref.rstrip("0123456789")
-                    column = columns.get(letters) or columns.setdefault(
-                        letters, column_index_from_string(letters)
-                    )
-                else:
-                    column += 1
-                value = self._value(cell)
-                if value is not None:
-                    values.extend([None] * (column - len(values)))
-                    values[column - 1] = value
-            el.clear()
-            yield number, values
-
-    def _value(self, cell: Any) -> Any:
-        kind = cell.get("t", "n")
-        if kind == "inlineStr":
-            return next((_text_of(child) for child in cell if child.tag.endswith("}is")), None)
-        raw = next((child.text for child in cell if child.tag.endswith("}v")), None)
-        if raw is None:
-            return None
-        if kind == "s":
-            return self.shared[int(raw)]
-        if kind == "b":
-            return raw == "1"
-        if kind in ("str", "e", "d"):
-            return raw
-        number: float | int = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-        if int(cell.get("s", "0")) in self.date_styles:
-            try:
-                return from_excel(number, self.epoch)
-            except (OverflowError, ValueError):
-                return raw
-        return number
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _text_of(el: Any) -> str:
-    """A string item's text: its runs joined, phonetic hints (rPh) left out."""
-    parts: list[str] = []
-    for child in el:
-        name = _local(child.tag)
-        if name == "t":
-            parts.append(child.text or "")
-        elif name == "r":
-            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
-    return "".join(parts)
-
-
-def _read(
-    data: bytes, sheets: Iterable[Sheet] | None = None, max_rows: int | None = None
-) -> dict[str, _SheetData]:
-    """The sheets of the template found in the file, by header. A structural problem (a sheet
-    or column the template does not have, a required column missing) refuses the file before
-    any row is read: row errors would only repeat it. Other workbooks (the supervised
-    persons') pass their own sheets and, if they cap a file, the most rows it may hold."""
-    unreadable = WorkbookErrors([CellError("", 0, "", _("Không đọc được tệp: hãy dùng tệp Excel .xlsx."))])
-    try:
-        book = _Xlsx(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, ET.ParseError) as exc:
-        raise unreadable from exc
-    by_title = {normalize_search(s.title): s for s in (SHEETS if sheets is None else sheets)}
-    errors: list[CellError] = []
-    found: dict[str, _SheetData] = {}
-    total = 0
-    try:
-        for title, path in book.sheets:
-            sheet = by_title.get(normalize_search(title))
-            rows = book.rows(path) if path in book.names else iter(())
-            header = next(rows, (1, []))[1]
-            if sheet is None:
-                if any(v not in (None, "") for v in header):
-                    errors.append(
-                        CellError(
-                            title, 1, "", _("Trang này không có trong mẫu (xem docs/import-format.md).")
-                        )
-                    )
-                continue
-            if sheet.key in found:
-                errors.append(CellError(title, 1, "", _("Trang “%(s)s” có hai lần.") % {"s": sheet.title}))
-                continue
-            by_header = {normalize_search(c.header): c for c in sheet.columns}
-            letters: dict[str, str] = {}
-            positions: list[tuple[int, str]] = []
-            for index, value in enumerate(header):
-                text = str(value).strip() if value is not None else ""
-                if not text:
-                    continue
-                letter = get_column_letter(index + 1)
-                column = by_header.get(normalize_search(text))
-                if column is None:
-                    errors.append(
-                        CellError(
-                            sheet.title,
-                            1,
-                            letter,
-                            _("Cột “%(h)s” không có trong mẫu của trang này.") % {"h": text},
-                        )
-                    )
-                elif column.key in letters:
-                    errors.append(
-                        CellError(sheet.title, 1, letter, _("Cột “%(h)s” có hai lần.") % {"h": text})
-                    )
-                else:
-                    letters[column.key] = letter
-                    if column.imported:
-                        positions.append((index, column.key))
-            if not letters:
-                continue  # an empty sheet is a sheet left out
-            for column in sheet.columns:
-                if column.required and column.key not in letters:
-                    errors.append(
-                        CellError(sheet.title, 1, "", _("Thiếu cột “%(h)s”.") % {"h": column.header})
-                    )
-            parsed: list[tuple[int, dict[str, Any]]] = []
-            for number, values in rows:
-                if not any(v is not None and (not isinstance(v, str) or v.strip()) for v in values):
-                    continue
-                total += 1
-                if max_rows is not None and total > max_rows:
-                    raise WorkbookErrors(
-                        [
-                            CellError(
-                                sheet.title,
-                                number,
-                                "",
-                                _("Tối đa %(n)s dòng mỗi lần nhập.") % {"n": max_rows},
-                            )
-                        ]
-                    )
-                parsed.append((number, {key: values[i] if i < len(values) else None for i, key in positions}))
-            found[sheet.key] = _SheetData(sheet, letters, parsed)
-    except (KeyError, ValueError, ET.ParseError, zipfile.BadZipFile) as exc:
-        raise unreadable from exc
-    if errors:
-        raise WorkbookErrors(errors)
-    return found
-
-
-# --- import: one row's cells -------------------------------------------------------------------
-
-DATE_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-YES = {"co", "x", "1", "true", "yes", "dung"}
-NO = {"khong", "0", "false", "no", "sai"}
-LIST_SPLIT = re.compile(r"[;,\n]+")
 # "Huyện Mai Sơn", "H. Mai Sơn", "TP. Sơn La", "Xã Phiêng Khoài": the short name follows one of these.
 UNIT_PREFIX = re.compile(
     r"^(?:(?:tinh|thanh pho|huyen|quan|thi xa|xa|phuong|thi tran|dac khu|tp|tx|tt)\s+|(?:tp|tx|tt|h|q|x|p)\.\s*)"
@@ -1137,159 +800,7 @@ UNIT_PREFIX = re.compile(
 KIND_OPTIONS = {normalize_search(k): k for k in VILLAGE_KINDS}
 
 
-def _as_uuid(key: str) -> uuid.UUID | None:
-    # Most local codes ("P1", "H12") are far shorter than any spelling of a UUID: no exception.
-    if not 32 <= len(key) <= 45:
-        return None
-    try:
-        return uuid.UUID(key)
-    except ValueError:
-        return None
-
-
-def _canonical_key(text: str) -> str:
-    """A UUID in its one spelling; anything else is a key local to this file."""
-    found = _as_uuid(text)
-    return str(found) if found is not None else text
-
-
-class _Cells:
-    """One row's cells, each read with its error recorded by sheet, row and column."""
-
-    __slots__ = ("cells", "data", "failed", "imp", "number")
-
-    def __init__(self, imp: _Importer, data: _SheetData, number: int, cells: dict[str, Any]) -> None:
-        self.imp, self.data, self.number, self.cells = imp, data, number, cells
-        self.failed = False
-
-    def has(self, key: str) -> bool:
-        return self.data.has(key)
-
-    def error(self, key: str, message: str) -> None:
-        self.failed = True
-        self.imp.errors.append(
-            CellError(self.data.sheet.title, self.number, self.data.letters.get(key, ""), message)
-        )
-
-    def text(
-        self, key: str, *, required: bool = False, max_length: int | None = None, collapse: bool = False
-    ) -> str:
-        """The cell as text, stripped; `collapse` also joins inner runs of spaces and line
-        breaks, as the services do for names and addresses (notes keep their lines)."""
-        value = self.cells.get(key)
-        if value is None:
-            text = ""
-        elif isinstance(value, str):
-            text = " ".join(value.split()) if collapse else value.strip()
-        elif isinstance(value, bool):
-            text = _yes_no(value)
-        elif isinstance(value, float) and value.is_integer():
-            text = str(int(value))
-        elif isinstance(value, datetime | date):
-            text = value.strftime("%d/%m/%Y")
-        else:
-            text = str(value)
-        if required and not text:
-            self.error(key, _("Bắt buộc, không được để trống."))
-        elif max_length and len(text) > max_length:
-            self.error(key, _("Dài quá %(n)s ký tự.") % {"n": max_length})
-        return text
-
-    def date(self, key: str, *, required: bool = False) -> date | None:
-        value = self.cells.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error(key, _("Bắt buộc, không được để trống."))
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        text = str(value).strip()
-        match = DATE_RE.fullmatch(text)
-        if match:
-            try:
-                return date(int(match[3]), int(match[2]), int(match[1]))
-            except ValueError:
-                self.error(key, _("Ngày “%(v)s” không có thật.") % {"v": text})
-                return None
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            self.error(key, _("“%(v)s” không phải một ngày dạng dd/mm/yyyy.") % {"v": text[:40]})
-            return None
-
-    def integer(self, key: str, *, minimum: int = 0, maximum: int | None = None) -> int | None:
-        value = self.cells.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        number: int | None = None
-        if isinstance(value, int) and not isinstance(value, bool):
-            number = value
-        elif isinstance(value, float) and value.is_integer():
-            number = int(value)
-        elif isinstance(value, str) and value.strip().isdigit():
-            number = int(value.strip())
-        if number is None:
-            self.error(key, _("“%(v)s” không phải một số nguyên.") % {"v": str(value)[:40]})
-            return None
-        if number < minimum or (maximum is not None and number > maximum):
-            self.error(
-                key,
-                _("Phải từ %(a)s đến %(b)s.") % {"a": minimum, "b": maximum if maximum is not None else "…"},
-            )
-            return None
-        return number
-
-    def boolean(self, key: str, default: bool) -> bool:
-        text = normalize_search(self.text(key))
-        if not text:
-            return default
-        if text in YES:
-            return True
-        if text in NO:
-            return False
-        self.error(key, _("Ghi “Có” hoặc “Không”."))
-        return default
-
-    def choice(self, key: str, options: dict[str, str], *, required: bool = False) -> str:
-        text = self.text(key, required=required)
-        if not text:
-            return ""
-        code = options.get(normalize_search(text))
-        if code is None:
-            allowed = sorted({o for o in options.values()})
-            self.error(
-                key, _("“%(v)s” không hợp lệ (dùng: %(o)s).") % {"v": text[:40], "o": ", ".join(allowed)}
-            )
-            return ""
-        return code
-
-    def key(self, key: str) -> str:
-        return _canonical_key(self.text(key, max_length=60))
-
-    def keys(self, key: str) -> list[str]:
-        raw = self.text(key)
-        return [_canonical_key(p.strip()) for p in LIST_SPLIT.split(raw) if p.strip()]
-
-
 # --- import: checking every row and planning the writes ---------------------------------------
-
-
-@dataclass
-class Changes:
-    """New rows of one model, and changed existing ones with the fields that changed."""
-
-    new: list[Any] = field(default_factory=list)
-    changed: list[Any] = field(default_factory=list)
-    fields: set[str] = field(default_factory=set)
-    _seen: set[int] = field(default_factory=set)
-
-    def change(self, obj: Any, fields: Iterable[str]) -> None:
-        if id(obj) not in self._seen:
-            self._seen.add(id(obj))
-            self.changed.append(obj)
-        self.fields.update(fields)
 
 
 @dataclass
@@ -1322,17 +833,7 @@ class Plan:
     journals: set[int] = field(default_factory=set)
 
 
-def _same(obj: Model, name: str, value: Any) -> bool:
-    f = obj._meta.get_field(name)
-    if f.many_to_one:
-        current = getattr(obj, f.attname)  # type: ignore[union-attr]
-        if value is None:
-            return current is None
-        return value.pk is not None and current == value.pk
-    return getattr(obj, name) == value
-
-
-def _place_column(c: _Cells) -> str:
+def _place_column(c: wb.Cells) -> str:
     """Where a row says where it lives: "Nơi ở", or the old commune of an old address."""
     if c.has("area") and c.text("area"):
         return "area"
@@ -1384,7 +885,7 @@ def _team_area_problem(model_type: ModelType, home: Area, areas: list[Area]) -> 
 
 @dataclass
 class _PersonRow:
-    cells: _Cells
+    cells: wb.Cells
     person: Person
     values: dict[str, Any]
     new: bool
@@ -1425,10 +926,10 @@ class _Importer:
         self.db_households: dict[str, Household] = {}
         self.visible_teams: set[int] = set()
         self.team_areas: dict[int, list[Area]] = {}  # id(team) → its areas after the import
-        self.team_rows: dict[int, _Cells] = {}
+        self.team_rows: dict[int, wb.Cells] = {}
         self.head_of: dict[int, Household] = {}  # id(person) → the sheet household they head
         self.person_rows: list[_PersonRow] = []
-        self.new_history: dict[int, tuple[Team, list[tuple[date, str, _Cells]]]] = {}
+        self.new_history: dict[int, tuple[Team, list[tuple[date, str, wb.Cells]]]] = {}
 
     # progress and permissions -----------------------------------------------------------------
 
@@ -1478,10 +979,10 @@ class _Importer:
 
     # the run ----------------------------------------------------------------------------------
 
-    def run(self, sheets: dict[str, _SheetData]) -> Plan:
+    def run(self, sheets: dict[str, wb.SheetData]) -> Plan:
         self._rows_total = max(1, sum(len(d.rows) for d in sheets.values()))
         self._preload(sheets)
-        steps: list[tuple[str, Callable[[_SheetData], None]]] = [
+        steps: list[tuple[str, Callable[[wb.SheetData], None]]] = [
             ("villages", self.villages),
             ("types", self.model_types),
             ("teams", self.teams_sheet),
@@ -1494,7 +995,7 @@ class _Importer:
                 step(sheets[key])
         self.check_team_statuses()
         self.finish_people()
-        later: list[tuple[str, Callable[[_SheetData], None]]] = [
+        later: list[tuple[str, Callable[[wb.SheetData], None]]] = [
             ("memberships", self.memberships),
             ("team_households", self.team_households_sheet),
             ("commitments", self.commitments),
@@ -1504,13 +1005,12 @@ class _Importer:
         for key, step in later:
             if key in sheets:
                 step(sheets[key])
-        if "entries" in sheets or "aggregates" in sheets:
-            from tuquan.journal import io as journal_io
-
-            journal_io.check(self, sheets.get("entries"), sheets.get("aggregates"))
+        for part in wb.parts.registered():
+            if any(key in sheets for key in part.sheets):
+                part.check(self, sheets)
         return self.plan
 
-    def _uuids(self, sheets: dict[str, _SheetData], where: list[tuple[str, str]]) -> set[str]:
+    def _uuids(self, sheets: dict[str, wb.SheetData], where: list[tuple[str, str]]) -> set[str]:
         found: set[str] = set()
         for sheet_key, column in where:
             data = sheets.get(sheet_key)
@@ -1520,13 +1020,13 @@ class _Importer:
                 value = cells.get(column)
                 if value is None:
                     continue
-                for part in LIST_SPLIT.split(str(value)):
-                    parsed = _as_uuid(part.strip())
+                for part in wb.LIST_SPLIT.split(str(value)):
+                    parsed = wb.as_uuid(part.strip())
                     if parsed is not None:
                         found.add(str(parsed))
         return found
 
-    def _preload(self, sheets: dict[str, _SheetData]) -> None:
+    def _preload(self, sheets: dict[str, wb.SheetData]) -> None:
         """Every area, team, person and household the workbook names, in a few queries."""
         idents: set[str] = set()
         for sheet_key, column in [
@@ -1546,8 +1046,8 @@ class _Importer:
             for _number, cells in data.rows if data else ():
                 value = cells.get(column)
                 if value is not None:
-                    idents.update(p.strip() for p in LIST_SPLIT.split(str(value)) if p.strip())
-        for batch in _chunks(idents):
+                    idents.update(p.strip() for p in wb.LIST_SPLIT.split(str(value)) if p.strip())
+        for batch in wb.chunks(idents):
             for area in Area.objects.filter(ident__in=batch).select_related("parent", "province"):
                 self.areas[area.ident] = area
         self.types = {t.code: t for t in selectors.model_types_for(self.actor, include_inactive=True)}
@@ -1566,7 +1066,7 @@ class _Importer:
                 ("entries", "team"),
             ],
         )
-        for batch in _chunks(team_keys):
+        for batch in wb.chunks(team_keys):
             qs = Team.objects.filter(uid__in=batch).select_related("type", "home_area", "parent")
             for team in qs.prefetch_related("areas"):
                 self.db_teams[str(team.uid)] = team
@@ -1586,7 +1086,7 @@ class _Importer:
             ],
         )
         # Many records share few areas: each area is read once and attached, not joined per row.
-        for batch in _chunks(person_keys):
+        for batch in wb.chunks(person_keys):
             people = list(Person.objects.filter(uid__in=batch).defer("created_at", "updated_at"))
             for person in self._with_areas(people):
                 self.db_people[str(person.uid)] = person
@@ -1599,14 +1099,14 @@ class _Importer:
                 ("commitments", "household"),
             ],
         )
-        for batch in _chunks(household_keys):
+        for batch in wb.chunks(household_keys):
             households = list(Household.objects.filter(uid__in=batch).defer("created_at", "updated_at"))
             for household in self._with_areas(households):
                 self.db_households[str(household.uid)] = household
 
     def _with_areas(self, records: list[Any]) -> list[Any]:
         missing = {r.area_id for r in records} - self._area_cache.keys()
-        for batch in _chunks(missing):
+        for batch in wb.chunks(missing):
             self._area_cache.update(
                 (a.pk, a) for a in Area.objects.filter(pk__in=batch).select_related("province")
             )
@@ -1616,7 +1116,7 @@ class _Importer:
 
     # references -------------------------------------------------------------------------------
 
-    def team_ref(self, c: _Cells, column: str, *, required: bool = False) -> Team | None:
+    def team_ref(self, c: wb.Cells, column: str, *, required: bool = False) -> Team | None:
         key = c.key(column)
         if not key:
             if required:
@@ -1630,7 +1130,7 @@ class _Importer:
             return None
         return team
 
-    def person_ref(self, c: _Cells, column: str, key: str, *, required: bool = False) -> Person | None:
+    def person_ref(self, c: wb.Cells, column: str, key: str, *, required: bool = False) -> Person | None:
         if not key:
             if required:
                 c.error(column, _("Bắt buộc, không được để trống."))
@@ -1641,7 +1141,9 @@ class _Importer:
             return None
         return person
 
-    def household_ref(self, c: _Cells, column: str, key: str, *, required: bool = False) -> Household | None:
+    def household_ref(
+        self, c: wb.Cells, column: str, key: str, *, required: bool = False
+    ) -> Household | None:
         if not key:
             if required:
                 c.error(column, _("Bắt buộc, không được để trống."))
@@ -1652,7 +1154,7 @@ class _Importer:
             return None
         return household
 
-    def area_ref(self, c: _Cells, column: str, ident: str) -> Area | None:
+    def area_ref(self, c: wb.Cells, column: str, ident: str) -> Area | None:
         area = self.areas.get(ident)
         if area is None:
             c.error(column, _("Không có địa bàn mã “%(v)s”.") % {"v": ident[:40]})
@@ -1660,7 +1162,7 @@ class _Importer:
 
     def book(
         self,
-        c: _Cells,
+        c: wb.Cells,
         sheet_key: str,
         changes: Changes,
         obj: Model,
@@ -1685,7 +1187,7 @@ class _Importer:
             changes.new.append(obj)
             counts.created += 1
         else:
-            diff = [name for name, value in values.items() if not _same(obj, name, value)]
+            diff = [name for name, value in values.items() if not wb.same(obj, name, value)]
             if not diff:
                 counts.unchanged += 1
                 return False
@@ -1722,7 +1224,7 @@ class _Importer:
             or short == normalize_search(a.short_name)
         ]
 
-    def legacy_by_names(self, c: _Cells) -> Area | None:
+    def legacy_by_names(self, c: wb.Cells) -> Area | None:
         province_name, district_name = c.text("old_province"), c.text("old_district")
         commune_name = c.text("old_commune")
         if not province_name:
@@ -1774,7 +1276,7 @@ class _Importer:
             found = self._successors[legacy.pk] = [(link.kind, link.successor) for link in links]
         return found
 
-    def place(self, c: _Cells, *, required: bool) -> tuple[Area | None, Area | None, bool]:
+    def place(self, c: wb.Cells, *, required: bool) -> tuple[Area | None, Area | None, bool]:
         """The row's area, from "Nơi ở" or the old address columns: (area, the old commune when
         the record must wait in the queue because it was split, whether an old address was used)."""
         ident = c.text("area")
@@ -1816,7 +1318,7 @@ class _Importer:
 
     # villages -------------------------------------------------------------------------------------
 
-    def villages(self, data: _SheetData) -> None:
+    def villages(self, data: wb.SheetData) -> None:
         counts = self.summary.of("villages")
         commune_ids = {a.pk for a in self.areas.values() if a.level == Level.COMMUNE}
         known = list(
@@ -1835,9 +1337,9 @@ class _Importer:
             if village.valid_to is None:
                 active[village.parent_id][village.short_name.lower()] = village.ident  # type: ignore[index]
         seen: dict[str, int] = {}
-        rows: list[tuple[_Cells, Area | None, str, str, date | None, date | None, str]] = []
+        rows: list[tuple[wb.Cells, Area | None, str, str, date | None, date | None, str]] = []
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             ident = c.text("ident")
             commune_ident = c.text("commune", required=True)
@@ -1940,7 +1442,7 @@ class _Importer:
 
     def _village_existing(
         self,
-        c: _Cells,
+        c: wb.Cells,
         village: Area,
         kind: str,
         name: str,
@@ -1975,14 +1477,14 @@ class _Importer:
 
     # model types -----------------------------------------------------------------------------------
 
-    def model_types(self, data: _SheetData) -> None:
-        kinds, attaches = _options(TypeKind.choices), _options(AttachTo.choices)
-        journal = _options(JOURNAL_CHOICES)
+    def model_types(self, data: wb.SheetData) -> None:
+        kinds, attaches = wb.options(TypeKind.choices), wb.options(AttachTo.choices)
+        journal = wb.options(JOURNAL_CHOICES)
         codes = {str(cells.get("code") or "").strip() for _n, cells in data.rows}
         taken = {t.code: t for t in ModelType.objects.filter(code__in=codes).select_related("province")}
         seen: dict[str, int] = {}
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             code = c.text("code", required=True, max_length=60)
             if code and not re.fullmatch(r"[-a-zA-Z0-9_]+", code):
@@ -2004,7 +1506,7 @@ class _Importer:
                 for k, v in self._pairs_raw(c, "extra_indicators")
             ]
             journal_kinds: list[str] = []
-            for part in LIST_SPLIT.split(c.text("journal_kinds")):
+            for part in wb.LIST_SPLIT.split(c.text("journal_kinds")):
                 if part.strip():
                     found = journal.get(normalize_search(part))
                     if found is None:
@@ -2062,7 +1564,7 @@ class _Importer:
                 area=province,
             )
 
-    def _pairs_raw(self, c: _Cells, column: str) -> list[tuple[str, str]]:
+    def _pairs_raw(self, c: wb.Cells, column: str) -> list[tuple[str, str]]:
         pairs = []
         for part in c.text(column).split(";"):
             if not part.strip():
@@ -2074,16 +1576,16 @@ class _Importer:
             pairs.append((code.strip(), label.strip()))
         return pairs
 
-    def _pairs(self, c: _Cells, column: str) -> list[dict[str, str]]:
+    def _pairs(self, c: wb.Cells, column: str) -> list[dict[str, str]]:
         return [{"code": k, "label": v} for k, v in self._pairs_raw(c, column)]
 
     # teams and their history ------------------------------------------------------------------------
 
-    def teams_sheet(self, data: _SheetData) -> None:
-        statuses = _options(TeamStatus.choices)
-        rows: list[tuple[_Cells, Team, bool]] = []
+    def teams_sheet(self, data: wb.SheetData) -> None:
+        statuses = wb.options(TeamStatus.choices)
+        rows: list[tuple[wb.Cells, Team, bool]] = []
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             key = c.key("key")
             if key and key in self.teams:
                 c.error("key", _("Mã tổ trùng với một dòng trên."))
@@ -2092,11 +1594,11 @@ class _Importer:
             if existing is not None and existing.pk not in self.visible_teams:
                 c.error("key", _("Mã này đã được dùng cho một tổ ngoài phạm vi của bạn."))
                 continue
-            team = existing or Team(uid=_as_uuid(key) or uuid.uuid4())
+            team = existing or Team(uid=wb.as_uuid(key) or uuid.uuid4())
             self.teams[key or f"#{number}"] = team
             self.team_rows[id(team)] = c
             rows.append((c, team, existing is None))
-        parents: list[tuple[_Cells, Team, Team]] = []
+        parents: list[tuple[wb.Cells, Team, Team]] = []
         for c, team, new in rows:
             self.tick()
             model_type = self.types.get(c.text("type", required=True))
@@ -2191,8 +1693,8 @@ class _Importer:
                     break
                 ancestor = ancestor.parent
 
-    def history(self, data: _SheetData) -> None:
-        statuses = _options(TeamStatus.choices)
+    def history(self, data: wb.SheetData) -> None:
+        statuses = wb.options(TeamStatus.choices)
         known: dict[int, set[tuple[str, date, str]]] = defaultdict(set)
         db_ids = {t.pk for t in self.db_teams.values()}
         for change in TeamStatusChange.objects.filter(team_id__in=db_ids):
@@ -2200,7 +1702,7 @@ class _Importer:
         seen: dict[tuple[int, str, date, str], int] = {}
         counts = self.summary.of("history")
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             team = self.team_ref(c, "team", required=True)
             status = c.choice("status", statuses, required=True)
@@ -2263,7 +1765,7 @@ class _Importer:
                 continue
             message = _(
                 "Tình trạng khác với dòng mới nhất ở trang Lịch sử tình trạng (“%(s)s” từ %(d)s)."
-            ) % {"s": _label(TeamStatus.choices, last[1]), "d": last[0].strftime("%d/%m/%Y")}
+            ) % {"s": wb.label(TeamStatus.choices, last[1]), "d": last[0].strftime("%d/%m/%Y")}
             if row is not None and row.has("status"):
                 row.error("status", message)
             elif entries:
@@ -2271,12 +1773,12 @@ class _Importer:
 
     # people and households --------------------------------------------------------------------------
 
-    def people_sheet(self, data: _SheetData) -> None:
-        genders, educations = _options(Gender.choices), _options(Education.choices)
+    def people_sheet(self, data: wb.SheetData) -> None:
+        genders, educations = wb.options(Gender.choices), wb.options(Education.choices)
         today = timezone.localdate()
-        rows: list[tuple[_Cells, Person, bool, bool]] = []
+        rows: list[tuple[wb.Cells, Person, bool, bool]] = []
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             key = c.key("key")
             if key and key in self.people:
                 c.error("key", _("Mã người trùng với một dòng trên."))
@@ -2285,13 +1787,13 @@ class _Importer:
             if existing is not None and not self.may_read_record(existing.area):
                 c.error("key", _("Mã này đã được dùng cho một người ngoài phạm vi của bạn."))
                 continue
-            person = existing or Person(uid=_as_uuid(key) or uuid.uuid4())
+            person = existing or Person(uid=wb.as_uuid(key) or uuid.uuid4())
             self.people[key or f"#{number}"] = person
-            rows.append((c, person, existing is None, _as_uuid(key) is not None))
+            rows.append((c, person, existing is None, wb.as_uuid(key) is not None))
         # Likely duplicates of a row typed without a UUID: same name ignoring accents, birth year, place.
         likely: dict[tuple[str, int | None, int], str] = {}
         places = {a.pk for a in self.areas.values() if a.level in (Level.VILLAGE, Level.COMMUNE) and a.pk}
-        for batch in _chunks(places):
+        for batch in wb.chunks(places):
             for name, year, area_id in Person.objects.filter(area_id__in=batch).values_list(
                 "search_name", "birth_year", "area_id"
             ):
@@ -2357,10 +1859,10 @@ class _Importer:
             household_key = c.key("household") if c.has("household") else None
             self.person_rows.append(_PersonRow(c, person, values, new, household_key, area, pending))
 
-    def households_sheet(self, data: _SheetData) -> None:
-        rows: list[tuple[_Cells, Household, bool]] = []
+    def households_sheet(self, data: wb.SheetData) -> None:
+        rows: list[tuple[wb.Cells, Household, bool]] = []
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             key = c.key("key")
             if key and key in self.households:
                 c.error("key", _("Mã hộ trùng với một dòng trên."))
@@ -2369,7 +1871,7 @@ class _Importer:
             if existing is not None and not self.may_read_record(existing.area):
                 c.error("key", _("Mã này đã được dùng cho một hộ ngoài phạm vi của bạn."))
                 continue
-            household = existing or Household(uid=_as_uuid(key) or uuid.uuid4())
+            household = existing or Household(uid=wb.as_uuid(key) or uuid.uuid4())
             self.households[key or f"#{number}"] = household
             rows.append((c, household, existing is None))
         person_row = {id(r.person): r for r in self.person_rows}
@@ -2447,7 +1949,7 @@ class _Importer:
                 continue
             counts = self.summary.of("people")
             if not row.counted:
-                if c.failed or _same(person, "household", values.get("household")):
+                if c.failed or wb.same(person, "household", values.get("household")):
                     continue
                 # A head named only on the households sheet: counted there, written here.
                 if not self.covers(person.area.path):
@@ -2485,18 +1987,18 @@ class _Importer:
     def _communes_of_team(self, team: Team) -> set[str | None]:
         return {_commune(a) for a in self.team_areas.get(id(team), [])}
 
-    def _by_uid(self, model: type[Model], data: _SheetData, related: list[str]) -> dict[str, Any]:
+    def _by_uid(self, model: type[Model], data: wb.SheetData, related: list[str]) -> dict[str, Any]:
         uids = {
-            str(u) for u in (_as_uuid(str(cells.get("key") or "").strip()) for _n, cells in data.rows) if u
+            str(u) for u in (wb.as_uuid(str(cells.get("key") or "").strip()) for _n, cells in data.rows) if u
         }
         found: dict[str, Any] = {}
-        for batch in _chunks(uids):
+        for batch in wb.chunks(uids):
             for obj in model._default_manager.filter(uid__in=batch).select_related(*related):
                 found[str(obj.uid)] = obj  # type: ignore[attr-defined]
         return found
 
     def _existing_key(
-        self, c: _Cells, known: dict[str, Any], seen: set[str], visible: Callable[[Any], bool]
+        self, c: wb.Cells, known: dict[str, Any], seen: set[str], visible: Callable[[Any], bool]
     ) -> tuple[str, Any, bool]:
         """(key, the database row it names or None, whether the row may go on)."""
         key = c.key("key")
@@ -2515,7 +2017,7 @@ class _Importer:
             selectors.teams_visible(self.actor).filter(pk=team.pk).exists()
         )
 
-    def memberships(self, data: _SheetData) -> None:
+    def memberships(self, data: wb.SheetData) -> None:
         known = self._by_uid(Membership, data, ["team__home_area", "person__area"])
         db_teams = {t.pk for t in self.db_teams.values()}
         open_db: dict[tuple[int, int], str] = {
@@ -2527,7 +2029,7 @@ class _Importer:
         open_sheet: dict[tuple[int, int], int] = {}
         seen: set[str] = set()
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             key, existing, ok = self._existing_key(c, known, seen, lambda m: self._team_visible(m.team))
             if not ok:
@@ -2572,7 +2074,7 @@ class _Importer:
                     continue
                 membership = existing
             else:
-                membership = Membership(uid=_as_uuid(key) or uuid.uuid4(), team=team, person=person)
+                membership = Membership(uid=wb.as_uuid(key) or uuid.uuid4(), team=team, person=person)
                 if _area_of(person) is None:
                     continue  # the person's own row failed
                 if _commune(person.area) is None or _commune(person.area) not in self._communes_of_team(team):
@@ -2613,7 +2115,7 @@ class _Importer:
                 area=team.home_area,
             )
 
-    def team_households_sheet(self, data: _SheetData) -> None:
+    def team_households_sheet(self, data: wb.SheetData) -> None:
         db_teams = {t.pk for t in self.db_teams.values()}
         links = {
             (th.team_id, th.household_id, th.start_on): th
@@ -2622,7 +2124,7 @@ class _Importer:
         open_links = {(t, h) for (t, h, _s), th in links.items() if th.end_on is None}
         seen: dict[tuple[int, int, date], int] = {}
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             team = self.team_ref(c, "team", required=True)
             household = self.household_ref(c, "household", c.key("household"), required=True)
@@ -2666,7 +2168,7 @@ class _Importer:
                 area=team.home_area,
             )
 
-    def commitments(self, data: _SheetData) -> None:
+    def commitments(self, data: wb.SheetData) -> None:
         known = self._by_uid(Commitment, data, ["household__area", "team"])
         db_teams = {t.pk for t in self.db_teams.values()}
         taken = {
@@ -2679,7 +2181,7 @@ class _Importer:
         seen: dict[tuple[int, int, date], int] = {}
         today = timezone.localdate()
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             key, existing, ok = self._existing_key(
                 c, known, seen_keys, lambda x: self.may_read_record(x.household.area)
@@ -2716,7 +2218,7 @@ class _Importer:
                 c.error("household", _("Không đổi được hộ hoặc mô hình của một cam kết đã có."))
                 continue
             commitment = existing or Commitment(
-                uid=_as_uuid(key) or uuid.uuid4(), household=household, team=team
+                uid=wb.as_uuid(key) or uuid.uuid4(), household=household, team=team
             )
             self.book(
                 c,
@@ -2732,16 +2234,16 @@ class _Importer:
 
     # trainings and commendations ----------------------------------------------------------------------
 
-    def trainings(self, data: _SheetData) -> None:
+    def trainings(self, data: wb.SheetData) -> None:
         known = self._by_uid(Training, data, ["area", "team__home_area"])
         attended: dict[int, list[Person]] = defaultdict(list)
         through = Training.attendees.through
-        for batch in _chunks([t.pk for t in known.values()]):
+        for batch in wb.chunks([t.pk for t in known.values()]):
             for link in through.objects.filter(training_id__in=batch).select_related("person__area"):
                 attended[link.training_id].append(link.person)
         seen: set[str] = set()
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             key, existing, ok = self._existing_key(
                 c,
@@ -2774,7 +2276,7 @@ class _Importer:
             }
             if area is None or c.failed or (team is not None and team.home_area_id is None):
                 continue
-            training = existing or Training(uid=_as_uuid(key) or uuid.uuid4())
+            training = existing or Training(uid=wb.as_uuid(key) or uuid.uuid4())
             before = attended.get(training.pk, []) if existing is not None else []
             visible_before = [p for p in before if self.may_read_record(p.area)]
             attendees_change = c.has("attendees") and (
@@ -2815,12 +2317,12 @@ class _Importer:
                 hidden = [p for p in before if not self.may_read_record(p.area)]
                 self.plan.attendees.append((training, hidden + people))
 
-    def commendations(self, data: _SheetData) -> None:
+    def commendations(self, data: wb.SheetData) -> None:
         known = self._by_uid(Commendation, data, ["person__area", "team__home_area"])
-        levels = _options(CommendationLevel.choices)
+        levels = wb.options(CommendationLevel.choices)
         seen: set[str] = set()
         for number, cells in data.rows:
-            c = _Cells(self, data, number, cells)
+            c = wb.Cells(self, data, number, cells)
             self.tick()
             key, existing, ok = self._existing_key(
                 c,
@@ -2849,7 +2351,7 @@ class _Importer:
             subject = _area_of(person) if person is not None else team.home_area if team is not None else None
             if subject is None or c.failed:
                 continue
-            commendation = existing or Commendation(uid=_as_uuid(key) or uuid.uuid4())
+            commendation = existing or Commendation(uid=wb.as_uuid(key) or uuid.uuid4())
             self.book(
                 c,
                 "commendations",
@@ -2882,7 +2384,7 @@ def import_workbook(
     of records waiting to be placed and in the audit entry.
     """
     importer = _Importer(actor, source, progress)
-    plan = importer.run(_read(data))
+    plan = importer.run(wb.read_sheets(data, SHEETS))
     if importer.errors:
         raise WorkbookErrors(importer.errors)
     importer.summary.dry_run = dry_run

@@ -17,6 +17,7 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
+from tuquan.core.workbook.writing import bulk_create, bulk_update_changed
 from tuquan.registry import stocks
 from tuquan.registry.models import (
     EDUCATION_RANK,
@@ -824,22 +825,6 @@ def status_spans_refresh(*, team_ids: Iterable[int] | None = None) -> int:
     return changes.update(until=Subquery(following))
 
 
-def _bulk(model: Any, objs: list[Any]) -> None:
-    if objs:
-        model.objects.bulk_create(objs, batch_size=500)
-
-
-def _bulk_changed(model: Any, changes: Any, now: Any) -> None:
-    if not changes.changed:
-        return
-    fields = set(changes.fields)
-    if any(f.name == "updated_at" for f in model._meta.fields):
-        for obj in changes.changed:
-            obj.updated_at = now
-        fields.add("updated_at")
-    model.objects.bulk_update(changes.changed, sorted(fields), batch_size=500)
-
-
 def _common_area(paths: set[str]) -> Area | None:
     """The smallest area containing every area the import wrote (whose officers see its entry)."""
     if not paths:
@@ -902,18 +887,18 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
         for source, target, on in plan.village_merges:
             core_services.village_merge(actor=actor, sources=[source], target=target, on=on)
 
-        _bulk(ModelType, plan.types.new)
-        _bulk_changed(ModelType, plan.types, now)
+        bulk_create(ModelType, plan.types.new)
+        bulk_update_changed(ModelType, plan.types, now)
         waiting = list(plan.teams.new)
         while waiting:  # parents before their sub-teams
             ready = [t for t in waiting if t.parent is None or t.parent.pk is not None]
-            _bulk(Team, ready)
+            bulk_create(Team, ready)
             waiting = [t for t in waiting if t.pk is None]
-        _bulk_changed(Team, plan.teams, now)
+        bulk_update_changed(Team, plan.teams, now)
         for team, removed in plan.team_areas_removed:
             TeamArea.objects.filter(team=team, area_id__in=removed).delete()
-        _bulk(TeamArea, plan.team_areas_new)
-        _bulk(TeamStatusChange, plan.statuses_new)
+        bulk_create(TeamArea, plan.team_areas_new)
+        bulk_create(TeamStatusChange, plan.statuses_new)
         status_spans_refresh(team_ids={c.team_id for c in plan.statuses_new})
 
         # People and households point at each other. A new household's head is created first
@@ -933,17 +918,17 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
             else:
                 first.append(person)
         plain = _seal_sensitive(plan.people.new + plan.people.changed)
-        _bulk(Person, first)
-        _bulk(Household, plan.households.new)
-        _bulk(Person, later)
+        bulk_create(Person, first)
+        bulk_create(Household, plan.households.new)
+        bulk_create(Person, later)
         ids = [p.pk for p, _h in joining]
         newest = Household.objects.filter(head=OuterRef("pk")).order_by("-pk").values("pk")[:1]
         for start in range(0, len(ids), 500):
             Person.objects.filter(pk__in=ids[start : start + 500]).update(household=Subquery(newest))
         for person, household in joining:
             person.household = household
-        _bulk_changed(Person, plan.people, now)
-        _bulk_changed(Household, plan.households, now)
+        bulk_update_changed(Person, plan.people, now)
+        bulk_update_changed(Household, plan.households, now)
         for person, name, value in plain:
             setattr(person, name, value)
 
@@ -954,8 +939,8 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
             (Training, plan.trainings),
             (Commendation, plan.commendations),
         ):
-            _bulk(model, changes.new)
-            _bulk_changed(model, changes, now)
+            bulk_create(model, changes.new)
+            bulk_update_changed(model, changes, now)
         through = Training.attendees.through
         through.objects.filter(training_id__in=[t.pk for t, _p in plan.attendees]).delete()
         through.objects.bulk_create(

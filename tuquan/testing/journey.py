@@ -114,13 +114,13 @@ def collect_static() -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _collected_static() -> None:
+def collected_static() -> None:
     # Every test renders with the manifest storage, as production does: collect first.
     collect_static()
 
 
 @pytest.fixture(scope="session")
-def live_server(_collected_static: None) -> Iterator[LiveServer]:
+def live_server(collected_static: None) -> Iterator[LiveServer]:
     """Replaces pytest-django's: the app as production serves it (see the module's docstring)."""
     server = _ServedAsInProduction("127.0.0.1")
     yield server

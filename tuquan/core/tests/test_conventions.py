@@ -85,3 +85,42 @@ def test_a_phone_set_to_english_still_gets_vietnamese_until_the_user_switches() 
     assert "Đăng nhập" in client.get("/dang-nhap/").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
     assert "Log in" in client.get("/dang-nhap/").content.decode()
+
+
+def _imports(path: Any) -> list[tuple[str, str]]:
+    """Every (module, name) a file imports from the project, at its top or inside functions."""
+    import ast
+
+    found: list[tuple[str, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("tuquan"):
+            found += [(node.module, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names if alias.name.startswith("tuquan")]
+    return found
+
+
+def test_the_workbook_modules_point_down_and_share_no_private_names() -> None:
+    from pathlib import Path
+
+    import tuquan
+
+    root = Path(tuquan.__file__).parent
+    layers = ["core", "registry", "journal", "care"]  # each may import only those before it
+    problems = []
+    for app in layers[1:]:
+        for path in (root / app / "io.py", root / app / "workbook.py"):
+            if not path.exists():
+                continue
+            for module, name in _imports(path):
+                parts = module.split(".")
+                other = parts[1] if len(parts) > 1 else ""
+                if other in layers and layers.index(other) > layers.index(app):
+                    problems.append(f"{path.relative_to(root)} imports {module} (a later app)")
+                if name.startswith("_") and not module.startswith(f"tuquan.{app}"):
+                    problems.append(f"{path.relative_to(root)} imports the private {module}.{name}")
+    for path in root.rglob("*.py"):
+        for module, name in _imports(path):
+            if module.startswith("tuquan.core.workbook") and name.startswith("_"):
+                problems.append(f"{path.relative_to(root)} imports the private {module}.{name}")
+    assert problems == []

@@ -459,7 +459,9 @@ def test_a_sheet_or_column_the_template_does_not_have_is_refused_before_any_row(
         "Người / 1 / C: Cột “Ghi chú riêng” không có trong mẫu của trang này.",
         "Danh sách / 1 / -: Trang này không có trong mẫu (xem docs/import-format.md).",
     ]
-    assert refused(CONSOLE, b"not a workbook") == ["Không đọc được tệp: hãy dùng tệp Excel .xlsx."]
+    assert refused(CONSOLE, b"not a workbook") == [
+        "Không đọc được tệp: hãy dùng tệp Excel (.xlsx, .xls) hoặc bảng tính .ods."
+    ]
 
 
 def test_a_likely_duplicate_typed_without_a_code_is_refused_until_confirmed(world: Any) -> None:
@@ -489,10 +491,17 @@ def excel_file(shared: list[str], rows: str, *, prolog: str = "") -> bytes:
         return f"<si><t>{text}</t></si>"
 
     parts = {
+        "[Content_Types].xml": "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>"
+        "<Default Extension='xml' ContentType='application/xml'/><Override PartName='/xl/workbook.xml' "
+        "ContentType='application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml'/></Types>",
+        "_rels/.rels": "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/relationships'>"
+        "<Relationship Id='rId1' Type='http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+        "officeDocument' Target='xl/workbook.xml'/></Relationships>",
         "xl/workbook.xml": f"{prolog}<workbook xmlns='{MAIN}' xmlns:r='http://schemas.openxmlformats.org/"
         "officeDocument/2006/relationships'><sheets><sheet name='Nguoi' sheetId='1' r:id='rId1'/></sheets></workbook>",
         "xl/_rels/workbook.xml.rels": "<Relationships xmlns='http://schemas.openxmlformats.org/package/2006/"
-        "relationships'><Relationship Id='rId1' Target='worksheets/sheet1.xml' Type='x'/></Relationships>",
+        "relationships'><Relationship Id='rId1' Target='worksheets/sheet1.xml' Type='http://schemas.openxmlformats.org/"
+        "officeDocument/2006/relationships/worksheet'/></Relationships>",
         "xl/sharedStrings.xml": f"<sst xmlns='{MAIN}'>" + "".join(si(t) for t in shared) + "</sst>",
         "xl/styles.xml": f"<styleSheet xmlns='{MAIN}'><numFmts><numFmt numFmtId='164' formatCode='dd/mm/yyyy'/>"
         "</numFmts><cellXfs><xf numFmtId='0'/><xf numFmtId='164'/></cellXfs></styleSheet>",
@@ -551,7 +560,7 @@ def test_a_file_saved_by_excel_reads_shared_strings_real_dates_and_skipped_rows(
 def test_a_file_declaring_xml_entities_is_not_read() -> None:
     bomb = "<?xml version='1.0'?><!DOCTYPE workbook [<!ENTITY a 'aaaaaaaaaa'>]>"
     assert refused(CONSOLE, excel_file(["x"], "", prolog=bomb)) == [
-        "Không đọc được tệp: hãy dùng tệp Excel .xlsx."
+        "Không đọc được tệp: hãy dùng tệp Excel (.xlsx, .xls) hoặc bảng tính .ods."
     ]
 
 
@@ -894,3 +903,73 @@ def test_every_sheet_and_column_is_documented() -> None:
         assert f"## {sheet.title}" in text, sheet.title
         for column in sheet.columns:
             assert f"| {column.header} |" in text, f"{sheet.title}: {column.header}"
+
+
+# --- .xls and .ods, read like .xlsx ---------------------------------------------------------------
+
+
+def xls_file(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook saved in Excel 97–2003's format (.xls), as some offices still send."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    for title, rows in sheets.items():
+        ws = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                ws.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def ods_file(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A spreadsheet as LibreOffice saves it (.ods): numbers as floats, text as paragraphs."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    def cell(value: Any) -> str:
+        if isinstance(value, int | float):
+            return f"<table:table-cell office:value-type='float' office:value='{value}'><text:p>{value}</text:p></table:table-cell>"
+        return f"<table:table-cell office:value-type='string'><text:p>{escape(str(value))}</text:p></table:table-cell>"
+
+    tables = "".join(
+        f"<table:table table:name={quoteattr(title)}>"
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>"
+        for title, rows in sheets.items()
+    )
+    content = (
+        "<?xml version='1.0' encoding='UTF-8'?><office:document-content "
+        "xmlns:office='urn:oasis:names:tc:opendocument:xmlns:office:1.0' "
+        "xmlns:table='urn:oasis:names:tc:opendocument:xmlns:table:1.0' "
+        "xmlns:text='urn:oasis:names:tc:opendocument:xmlns:text:1.0' office:version='1.2'>"
+        f"<office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        "<?xml version='1.0' encoding='UTF-8'?><manifest:manifest "
+        "xmlns:manifest='urn:oasis:names:tc:opendocument:xmlns:manifest:1.0' manifest:version='1.2'>"
+        "<manifest:file-entry manifest:full-path='/' "
+        "manifest:media-type='application/vnd.oasis.opendocument.spreadsheet'/>"
+        "<manifest:file-entry manifest:full-path='content.xml' manifest:media-type='text/xml'/>"
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("saved_as", [xls_file, ods_file], ids=["xls", "ods"])
+def test_an_xls_or_ods_file_is_read_like_an_xlsx_one_with_its_cells_named(world: Any, saved_as: Any) -> None:
+    header = ["Mã người", "Họ và tên", "Năm sinh", "Ngày sinh", "Nơi ở"]
+    imported(
+        world.alice,
+        saved_as({"Người": [header, ["P1", "Quàng Văn Cũ", 1970, "09/03/1970", world.village.ident]]}),
+    )
+    person = Person.objects.get(full_name="Quàng Văn Cũ")
+    assert (person.birth_year, person.birth_date, person.area) == (1970, date(1970, 3, 9), world.village)
+    bad = saved_as({"Người": [header, [], ["P2", "Quàng Văn Sai", 1976, "31/02/1976", world.village.ident]]})
+    assert refused(world.alice, bad) == ["Người / 3 / D: Ngày “31/02/1976” không có thật."]
