@@ -109,7 +109,11 @@ def test_the_workbook_modules_point_down_and_share_no_private_names() -> None:
     layers = ["core", "registry", "journal", "care"]  # each may import only those before it
     problems = []
     for app in layers[1:]:
-        for path in (root / app / "io.py", root / app / "workbook.py"):
+        for path in [
+            root / app / "io.py",
+            root / app / "workbook.py",
+            *(root / app / "workbook").glob("*.py"),
+        ]:
             if not path.exists():
                 continue
             for module, name in _imports(path):
@@ -117,10 +121,24 @@ def test_the_workbook_modules_point_down_and_share_no_private_names() -> None:
                 other = parts[1] if len(parts) > 1 else ""
                 if other in layers and layers.index(other) > layers.index(app):
                     problems.append(f"{path.relative_to(root)} imports {module} (a later app)")
-                if name.startswith("_") and not module.startswith(f"tuquan.{app}"):
+                if name.startswith("_") and name != "__all__" and not module.startswith(f"tuquan.{app}"):
                     problems.append(f"{path.relative_to(root)} imports the private {module}.{name}")
     for path in root.rglob("*.py"):
         for module, name in _imports(path):
             if module.startswith("tuquan.core.workbook") and name.startswith("_"):
                 problems.append(f"{path.relative_to(root)} imports the private {module}.{name}")
     assert problems == []
+
+
+def test_no_workbook_module_is_past_600_lines() -> None:
+    from pathlib import Path
+
+    import tuquan
+
+    root = Path(tuquan.__file__).parent
+    modules = [*(root / "core" / "workbook").glob("*.py"), *(root / "registry" / "workbook").glob("*.py")]
+    assert len(modules) >= 10
+    long = [
+        str(p.relative_to(root)) for p in modules if len(p.read_text(encoding="utf-8").splitlines()) > 600
+    ]
+    assert long == []
