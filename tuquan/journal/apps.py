@@ -10,10 +10,10 @@ class JournalConfig(AppConfig):
         from tuquan.core.workbook import parts
         from tuquan.journal import (
             indicators,  # noqa: F401  (registers the journal's indicators)
-            io,
+            workbook,
         )
 
-        # The journal's sheets travel in the registry's workbook (registry.io).
+        # The journal's sheets travel in the registry's workbook (registry/workbook/), after its own.
         parts.register(
-            parts.Part("journal", ("entries", "aggregates"), export_rows=io.export_rows, check=io.check)
+            parts.Part("journal", workbook.SHEETS, export_rows=workbook.export_rows, check=workbook.check)
         )

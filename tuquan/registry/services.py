@@ -771,7 +771,7 @@ def force_settings_update(
 
 
 # --- the workbook: writing a checked import, and its background job ----------------------------
-# registry.io reads and checks every row; these write. Nothing above changes behaviour.
+# registry.workbook reads and checks every row; these write. Nothing above changes behaviour.
 
 
 def _seal_sensitive(people: list[Person]) -> list[tuple[Person, str, str]]:
@@ -839,7 +839,7 @@ def _common_area(paths: set[str]) -> Area | None:
 
 
 def workbook_apply(*, actor: Any, plan: Any) -> None:
-    """Write a workbook import that `registry.io.import_workbook` has checked (a `Plan`).
+    """Write a workbook import that `registry.workbook.import_workbook` has checked (a `Plan`).
 
     One transaction; rows go in with bulk inserts and updates. Villages go through the core
     services (their numbers and names are the commune's business) and are audited there;

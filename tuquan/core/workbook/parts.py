@@ -13,7 +13,7 @@ from typing import Any
 @dataclass(frozen=True)
 class Part:
     app: str
-    sheets: tuple[str, ...]  # the keys of the sheets it reads and writes
+    declared: tuple[Any, ...]  # its Sheets, added after the host workbook's own, in this order
     # (inside path, exported teams by id, exported people by id) → rows by sheet key
     export_rows: Callable[[str, dict[int, Any], dict[int, Any]], dict[str, list[dict[str, Any]]]]
     # (the import under way, its sheets by key) → checks the rows, plans the writes

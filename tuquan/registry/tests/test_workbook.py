@@ -899,7 +899,7 @@ def test_an_upload_that_is_not_a_workbook_gets_the_form_back_with_422(world: Any
 
 def test_every_sheet_and_column_is_documented() -> None:
     text = DOCS.read_text()
-    for sheet in workbook.SHEETS:
+    for sheet in workbook.sheets():
         assert f"## {sheet.title}" in text, sheet.title
         for column in sheet.columns:
             assert f"| {column.header} |" in text, f"{sheet.title}: {column.header}"

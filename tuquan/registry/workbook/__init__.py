@@ -19,11 +19,12 @@ from tuquan.core.workbook.writing import Changes
 from tuquan.registry.workbook.export import export_filename, export_workbook
 from tuquan.registry.workbook.format import (
     JOURNAL_CHOICES,
+    OWN_SHEETS,
     SENSITIVE,
-    SHEET,
-    SHEETS,
     STORED_ERRORS,
     ImportSummary,
+    sheet,
+    sheets,
 )
 from tuquan.registry.workbook.importer import (
     Importer,
@@ -35,9 +36,8 @@ from tuquan.registry.workbook.plan import Plan
 
 __all__ = [
     "JOURNAL_CHOICES",
+    "OWN_SHEETS",
     "SENSITIVE",
-    "SHEET",
-    "SHEETS",
     "STORED_ERRORS",
     "XLSX",
     "CellError",
@@ -54,4 +54,6 @@ __all__ = [
     "import_job_get_for_user",
     "import_jobs_for",
     "import_workbook",
+    "sheet",
+    "sheets",
 ]

@@ -43,10 +43,10 @@ from tuquan.registry.models import (
 from tuquan.registry.workbook.format import (
     JOURNAL_CHOICES,
     SENSITIVE,
-    SHEETS,
     extra_text,
     role_cell,
     roles_text,
+    sheets,
 )
 
 # --- export --------------------------------------------------------------------------------
@@ -447,7 +447,7 @@ class _Exporter:
 def _write_workbook(rows: dict[str, list[dict[str, Any]]], sensitive: bool) -> bytes:
     book = Workbook(write_only=True)
     bold = Font(bold=True)
-    for sheet in SHEETS:
+    for sheet in sheets():
         ws = book.create_sheet(sheet.title)
         columns = sheet.export_columns(sensitive)
         for index, column in enumerate(columns, start=1):

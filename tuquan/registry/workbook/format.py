@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tuquan.core import workbook as wb
 from tuquan.core.text import normalize_search
 from tuquan.core.workbook import Column, Sheet, SheetCounts
 from tuquan.registry.models import (
@@ -29,7 +30,8 @@ def _legacy_columns() -> tuple[Column, ...]:
     )
 
 
-SHEETS: tuple[Sheet, ...] = (
+# The registry's own sheets; later apps add theirs (the journal's) through core.workbook.parts.
+OWN_SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "villages",
         "Thôn, tổ dân phố",
@@ -194,61 +196,16 @@ SHEETS: tuple[Sheet, ...] = (
             Column("reason", "Thành tích", width=30),
         ),
     ),
-    # The journal's sheets (issue 4): checked and written by `tuquan.journal.io`.
-    Sheet(
-        "entries",
-        "Nhật ký",
-        (
-            Column("key", "Mã", width=38),
-            Column("team", "Mã tổ", required=True, width=38),
-            Column("village", "Thôn", required=True, width=10),
-            Column("kind", "Loại hoạt động", required=True, width=16),
-            Column("occurred_on", "Ngày", "date", required=True),
-            Column("participants", "Người tham gia", "list", width=40),
-            Column("other_participants", "Người khác tham gia", "int", width=10),
-            Column("started_at", "Bắt đầu", width=17),
-            Column("ended_at", "Kết thúc", width=17),
-            Column("member_turns", "Lượt người", "int", width=10),
-            Column("attendance_persons", "Số người dự", "int", width=10),
-            Column("attendance_households", "Số hộ dự", "int", width=10),
-            Column("subject", "Nội dung hoà giải", width=24),
-            Column("parties", "Số bên", "int", width=8),
-            Column("outcome", "Kết quả hoà giải", width=16),
-            Column("tip_category", "Loại thông tin", width=16),
-            Column("tip_valuable", "Có giá trị (để đọc)", imported=False, width=10),
-            Column("cases", "Số vụ", "int", width=8),
-            Column("suspects", "Số đối tượng", "int", width=8),
-            Column("offence", "Hành vi", width=20),
-            Column("homemade_guns", "Súng tự chế", "int", width=8),
-            Column("guns", "Súng", "int", width=8),
-            Column("bullets", "Đạn", "int", width=8),
-            Column("explosives", "Vật liệu nổ", "int", width=8),
-            Column("knives", "Dao, kiếm", "int", width=8),
-            Column("other_items", "Vật khác", "int", width=8),
-            Column("incident_kind", "Loại sự việc", width=16),
-            Column("poppy_m2", "Diện tích thuốc phiện phá (m²)", width=12),
-            Column("migration_cases", "Số trường hợp di cư tự do được ngăn", "int", width=10),
-            Column("extra", "Chỉ tiêu riêng", width=24),
-            Column("note", "Ghi chú", width=24),
-            Column("status", "Trạng thái (để đọc)", imported=False, width=14),
-            Column("review_comment", "Nhận xét (để đọc)", imported=False, width=24),
-        ),
-    ),
-    Sheet(
-        "aggregates",
-        "Tổng hợp kỳ",
-        (
-            Column("key", "Mã", width=38),
-            Column("area", "Địa bàn", required=True, width=14),
-            Column("indicator", "Chỉ tiêu", required=True, width=24),
-            Column("period_kind", "Kỳ", required=True, width=8),
-            Column("period_start", "Từ ngày", "date", required=True),
-            Column("value", "Giá trị", required=True, width=10),
-            Column("note", "Ghi chú", width=24),
-        ),
-    ),
 )
-SHEET = {s.key: s for s in SHEETS}
+
+
+def sheets() -> tuple[Sheet, ...]:
+    """Every sheet of the workbook, in its order: the registry's, then the registered parts'."""
+    return OWN_SHEETS + tuple(s for part in wb.parts.registered() for s in part.declared)
+
+
+def sheet(key: str) -> Sheet:
+    return next(s for s in sheets() if s.key == key)
 
 
 # --- errors and the summary ----------------------------------------------------------------
@@ -258,11 +215,11 @@ SHEET = {s.key: s for s in SHEETS}
 class ImportSummary:
     """What an import created, changed and left alone, sheet by sheet (workbook order)."""
 
-    sheets: dict[str, SheetCounts] = field(default_factory=lambda: {s.title: SheetCounts() for s in SHEETS})
+    sheets: dict[str, SheetCounts] = field(default_factory=lambda: {s.title: SheetCounts() for s in sheets()})
     dry_run: bool = False
 
     def of(self, key: str) -> SheetCounts:
-        return self.sheets[SHEET[key].title]
+        return self.sheets[sheet(key).title]
 
     @property
     def created(self) -> int:

@@ -13,7 +13,7 @@ from tuquan.core import workbook as wb
 from tuquan.core.workbook import CellError, WorkbookErrors
 from tuquan.registry import services
 from tuquan.registry.models import ImportJob
-from tuquan.registry.workbook.format import SHEETS, ImportSummary
+from tuquan.registry.workbook.format import ImportSummary, sheets
 from tuquan.registry.workbook.people import PeopleSheets
 from tuquan.registry.workbook.places import PlaceSheets
 from tuquan.registry.workbook.plan import Plan
@@ -51,7 +51,7 @@ class Importer(PlaceSheets, TeamSheets, PeopleSheets, RecordSheets):
             if key in sheets:
                 step(sheets[key])
         for part in wb.parts.registered():
-            if any(key in sheets for key in part.sheets):
+            if any(declared.key in sheets for declared in part.declared):
                 part.check(self, sheets)
         return self.plan
 
@@ -75,7 +75,7 @@ def import_workbook(
     of records waiting to be placed and in the audit entry.
     """
     importer = Importer(actor, source, progress)
-    plan = importer.run(wb.read_sheets(data, SHEETS))
+    plan = importer.run(wb.read_sheets(data, sheets()))
     if importer.errors:
         raise WorkbookErrors(importer.errors)
     importer.summary.dry_run = dry_run

@@ -1,11 +1,5 @@
-"""The journal's sheets of the registry workbook: "Nhật ký" (entries) and "Tổng hợp kỳ"
-(period totals). The sheets are declared with the others in `registry.io.SHEETS`; this
-module writes their rows and checks them with the journal's own rules (`services`), so an
-import is refused, cell by cell, wherever the UI or the API would refuse the same record:
-an impossible value, a village-month that is approved, a figure that records and totals
-would both count. Accepted rows are written in the registry import's transaction, whose
-audit entry counts them; the rollups of every village-month touched are refreshed there.
-"""
+"""The journal's rows: exported with the registry's, checked after them and written in the
+registry import's transaction (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -41,9 +35,10 @@ from tuquan.journal.models import (
     PeriodKind,
     TipCategory,
 )
+from tuquan.journal.workbook.sheets import ENTRIES
 from tuquan.registry import stocks
-from tuquan.registry.io import JOURNAL_CHOICES, SHEET
 from tuquan.registry.models import Membership, Person, Team
+from tuquan.registry.workbook import JOURNAL_CHOICES
 
 DATETIME_RE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2}):(\d{2})")
 CHOICES: dict[str, Any] = {
@@ -284,7 +279,7 @@ def _entries(imp: Any, data: Any, writes: _Writes) -> None:
     members = _Members(imp)
     kinds = wb.options(JOURNAL_CHOICES)
     options = {name: wb.options(choices) for name, choices in CHOICES.items()}
-    columns = {c.key for c in SHEET["entries"].columns}
+    columns = {c.key for c in ENTRIES.columns}
     seen: set[str] = set()
     for number, cells in data.rows:
         c = wb.Cells(imp, data, number, cells)
