@@ -53,6 +53,7 @@ def test_the_walk_covers_every_route() -> None:
 
 
 # One case per persona, so a leak names who saw it and the walk spreads over the test processes.
+# The system administrator's walk is the longest (7–11 s): every page it fetches has data.
 @pytest.mark.parametrize("persona", LOGGED_IN)
 def test_no_page_export_or_api_shows_a_supervised_person_outside_the_circle(world: Any, persona: str) -> None:
     from tuquan.reports import services as reports
