@@ -973,3 +973,49 @@ def test_an_xls_or_ods_file_is_read_like_an_xlsx_one_with_its_cells_named(world:
     assert (person.birth_year, person.birth_date, person.area) == (1970, date(1970, 3, 9), world.village)
     bad = saved_as({"Người": [header, [], ["P2", "Quàng Văn Sai", 1976, "31/02/1976", world.village.ident]]})
     assert refused(world.alice, bad) == ["Người / 3 / D: Ngày “31/02/1976” không có thật."]
+
+
+def test_a_misspelt_kind_of_model_type_is_refused_at_its_cell_even_with_teams_and_entries_of_that_type(
+    world: Any,
+) -> None:
+    """A province officer's file: a model type whose "Dạng" is misspelt, a team of that type
+    and a journal row for that team. Every problem is a named cell; no traceback."""
+    province = world.province.ident
+    data = sheet_file(
+        {
+            "Loại mô hình": [
+                ["Mã loại", "Tỉnh", "Tên", "Tên ngắn", "Dạng", "Gắn với", "Vai trò", "Loại hoạt động"],
+                [
+                    "tu-quan-moi",
+                    province,
+                    "Tổ tự quản mới",
+                    "Tự quản mới",
+                    "Tổ, nhóm đội",
+                    "Thôn",
+                    "leader=Tổ trưởng; member=Thành viên",
+                    "Tuần tra",
+                ],
+            ],
+            "Tổ, nhóm": [
+                ["Mã tổ", "Loại mô hình", "Tên tổ", "Xã quản lý", "Địa bàn", "Tình trạng"],
+                [
+                    "T1",
+                    "tu-quan-moi",
+                    "Tổ tự quản bản Nà Khoang",
+                    world.commune.ident,
+                    world.village.ident,
+                    "Đang hoạt động",
+                ],
+            ],
+            "Nhật ký": [
+                ["Mã tổ", "Thôn", "Loại hoạt động", "Ngày", "Lượt người"],
+                ["T1", world.village.ident, "Tuần tra", "02/01/2025", 2],
+            ],
+        }
+    )
+    teams_before = Team.objects.count()
+    errors = refused(world.charlie, data)
+    kind_letter = "E"
+    assert any(e.startswith(f"Loại mô hình / 2 / {kind_letter}: ") for e in errors), errors
+    assert any(e.startswith("Nhật ký / 2 / A: ") for e in errors), errors
+    assert Team.objects.count() == teams_before

@@ -237,6 +237,15 @@ class ImporterBase:
         ):
             c.error(column, _("Không có tổ mã “%(k)s” trong tệp hoặc trong phạm vi của bạn.") % {"k": key})
             return None
+        row = self.team_rows.get(id(team))
+        if team.pk is None and row is not None and row.failed:
+            # A new team whose own row was refused (its type or commune unknown): the rows that
+            # name it cannot be checked against it, and say why at their own cell.
+            c.error(
+                column,
+                _("Tổ mã “%(k)s” chưa nhận được vì dòng của nó ở trang “Tổ, nhóm” có lỗi.") % {"k": key},
+            )
+            return None
         return team
 
     def person_ref(self, c: wb.Cells, column: str, key: str, *, required: bool = False) -> Person | None:
