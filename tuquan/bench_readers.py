@@ -189,7 +189,7 @@ def run(data: bytes, label: str) -> None:
     rows: dict[str, int] = {}
     for name, reader in (
         ("openpyxl read-only", _openpyxl_read_only),
-        ("hand-written XML reader (until 2026-12-03)", _hand_written),
+        ("own XML reader (replaced 2026-12-03)", _hand_written),
         ("python-calamine (in use)", _calamine),
     ):
         best = float("inf")
