@@ -511,7 +511,7 @@ def period_bounds(kind: str, start: date) -> tuple[date, date]:
     return date(start.year, 1, 1), date(start.year, 12, 31)
 
 
-def _overlapping(area: Area) -> tuple[Q, Q]:
+def overlapping_totals(area: Area) -> tuple[Q, Q]:
     """Where a total for `area` would overlap other totals, and entries: its subtree and
     ancestors, and across the 2025 reform its successors' or predecessors' units."""
     from tuquan.core.models import LEGACY_LEVELS
@@ -533,7 +533,7 @@ def _overlapping(area: Area) -> tuple[Q, Q]:
     return units, villages
 
 
-def _may_enter_totals(actor: Any, area: Area) -> bool:
+def may_enter_totals(actor: Any, area: Area) -> bool:
     """Current units by scope; a pre-2025 unit by whoever covers its province, or a commune
     it went into wholly (history is entered where it is known)."""
     if not area.is_legacy:
@@ -555,7 +555,7 @@ def aggregate_record(
     note: str = "",
 ) -> Aggregate:
     """Enter a period total. Refused where records or another total already cover it."""
-    if not _may_enter_totals(actor, area):
+    if not may_enter_totals(actor, area):
         raise PermissionDenied(_("Bạn không nhập số tổng hợp cho địa bàn này."))
     if indicator not in INDICATOR_KIND:
         raise ValidationError(
@@ -573,7 +573,7 @@ def aggregate_record(
     if end >= timezone.localdate():
         raise ValidationError({"period_start": _("Chỉ nhập tổng hợp cho kỳ đã kết thúc.")})
     kind = INDICATOR_KIND[indicator]
-    related, recorded_at = _overlapping(area)
+    related, recorded_at = overlapping_totals(area)
     with transaction.atomic():
         if Entry.objects.filter(
             recorded_at, kind=kind, occurred_on__gte=start, occurred_on__lte=end

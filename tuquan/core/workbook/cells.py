@@ -50,7 +50,12 @@ def same(obj: Model, name: str, value: Any) -> bool:
         if value is None:
             return current is None
         return value.pk is not None and current == value.pk
-    return getattr(obj, name) == value
+    current = getattr(obj, name)
+    if isinstance(current, str) and isinstance(value, str):
+        # A cell is read stripped; what the form or the API stored with a trailing space or
+        # line break is the same text, not a change at every import.
+        return current.strip() == value
+    return current == value
 
 
 def parse_date(value: Any) -> date | None:

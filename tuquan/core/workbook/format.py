@@ -26,6 +26,8 @@ class Column:
     exported: bool = True  # False: read on import only ("Vẫn thêm")
     imported: bool = True  # False: written for people to read, ignored on import ("(để đọc)")
     sensitive: bool = False
+    # Headers this column had before (a file exported then still imports).
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def read_sheets(data: bytes, sheets: Iterable[Sheet], max_rows: int | None = Non
         if sheet.key in found:
             errors.append(CellError(title, 1, "", _("Trang “%(s)s” có hai lần.") % {"s": sheet.title}))
             continue
-        by_header = {normalize_search(c.header): c for c in sheet.columns}
+        by_header = {normalize_search(h): c for c in sheet.columns for h in (c.header, *c.aliases)}
         letters: dict[str, str] = {}
         positions: list[tuple[int, str]] = []
         for index, value in enumerate(header):

@@ -1,10 +1,11 @@
-"""The journal's two sheets: "Nhật ký" (entries) and "Tổng hợp kỳ" (period totals)."""
+"""The journal's sheets: "Nhật ký" (entries, with their checks), "Tổng hợp kỳ" (period
+totals) and "Duyệt tháng" (the months approved by the commune and accepted by the province)."""
 
 from __future__ import annotations
 
 from tuquan.core.workbook import Column, Sheet
 
-# The journal's two sheets, in the registry's workbook after its own (registered in apps.py).
+# The journal's sheets, in the registry's workbook after its own (registered in apps.py).
 ENTRIES = Sheet(
     "entries",
     "Nhật ký",
@@ -25,7 +26,7 @@ ENTRIES = Sheet(
         Column("parties", "Số bên", "int", width=8),
         Column("outcome", "Kết quả hoà giải", width=16),
         Column("tip_category", "Loại thông tin", width=16),
-        Column("tip_valuable", "Có giá trị (để đọc)", imported=False, width=10),
+        Column("tip_valuable", "Có giá trị", width=10, aliases=("Có giá trị (để đọc)",)),
         Column("cases", "Số vụ", "int", width=8),
         Column("suspects", "Số đối tượng", "int", width=8),
         Column("offence", "Hành vi", width=20),
@@ -40,8 +41,8 @@ ENTRIES = Sheet(
         Column("migration_cases", "Số trường hợp di cư tự do được ngăn", "int", width=10),
         Column("extra", "Chỉ tiêu riêng", width=24),
         Column("note", "Ghi chú", width=24),
-        Column("status", "Trạng thái (để đọc)", imported=False, width=14),
-        Column("review_comment", "Nhận xét (để đọc)", imported=False, width=24),
+        Column("status", "Trạng thái", width=14, aliases=("Trạng thái (để đọc)",)),
+        Column("review_comment", "Nhận xét", width=24, aliases=("Nhận xét (để đọc)",)),
     ),
 )
 AGGREGATES = Sheet(
@@ -57,4 +58,15 @@ AGGREGATES = Sheet(
         Column("note", "Ghi chú", width=24),
     ),
 )
-SHEETS = (ENTRIES, AGGREGATES)
+APPROVALS = Sheet(
+    "approvals",
+    "Duyệt tháng",
+    (
+        Column("village", "Thôn", required=True, width=10),
+        Column("village_name", "Tên thôn (để đọc)", imported=False, width=24),
+        Column("month", "Tháng", required=True, width=10),
+        Column("status", "Trạng thái", required=True, width=18),
+        Column("reopen_reason", "Lý do mở lại", width=30),
+    ),
+)
+SHEETS = (ENTRIES, AGGREGATES, APPROVALS)

@@ -320,6 +320,21 @@ class ImporterBase:
             self.wrote(area)
         return True
 
+    def book_links(
+        self, c: wb.Cells, sheet_key: str, column: str, may_write: Callable[[], bool], area: Area | None
+    ) -> bool:
+        """A row whose only change is a list it links (an entry's participants, a training's
+        attendees, a team's areas): still a change of the row, needing the right to write it."""
+        if not may_write():
+            c.error(column, _("Bạn không có quyền sửa hồ sơ này."))
+            return False
+        counts = self.summary.of(sheet_key)
+        counts.unchanged -= 1
+        counts.changed += 1
+        if area is not None:
+            self.wrote(area)
+        return True
+
     # legacy addresses ----------------------------------------------------------------------------
 
     def _legacy(self, level: str, parent_id: int | None) -> list[Area]:
@@ -439,7 +454,7 @@ class ImporterBase:
     def _communes_of_team(self, team: Team) -> set[str | None]:
         return {commune_of(a) for a in self.team_areas.get(id(team), [])}
 
-    def _by_uid(self, model: type[Model], data: wb.SheetData, related: list[str]) -> dict[str, Any]:
+    def by_uid(self, model: type[Model], data: wb.SheetData, related: list[str]) -> dict[str, Any]:
         uids = {
             str(u) for u in (wb.as_uuid(str(cells.get("key") or "").strip()) for _n, cells in data.rows) if u
         }
@@ -449,7 +464,7 @@ class ImporterBase:
                 found[str(obj.uid)] = obj  # type: ignore[attr-defined]
         return found
 
-    def _existing_key(
+    def existing_key(
         self, c: wb.Cells, known: dict[str, Any], seen: set[str], visible: Callable[[Any], bool]
     ) -> tuple[str, Any, bool]:
         """(key, the database row it names or None, whether the row may go on)."""
@@ -464,7 +479,7 @@ class ImporterBase:
             return key, None, False
         return key, existing, True
 
-    def _team_visible(self, team: Team) -> bool:
+    def team_visible(self, team: Team) -> bool:
         return team.pk in self.visible_teams or bool(
             selectors.teams_visible(self.actor).filter(pk=team.pk).exists()
         )

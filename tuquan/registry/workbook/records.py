@@ -28,7 +28,7 @@ from tuquan.registry.workbook.plan import area_of
 
 class RecordSheets(ImporterBase):
     def commitments(self, data: wb.SheetData) -> None:
-        known = self._by_uid(Commitment, data, ["household__area", "team"])
+        known = self.by_uid(Commitment, data, ["household__area", "team"])
         db_teams = {t.pk for t in self.db_teams.values()}
         taken = {
             (h, t, s): str(u)
@@ -42,7 +42,7 @@ class RecordSheets(ImporterBase):
         for number, cells in data.rows:
             c = wb.Cells(self, data, number, cells)
             self.tick()
-            key, existing, ok = self._existing_key(
+            key, existing, ok = self.existing_key(
                 c, known, seen_keys, lambda x: self.may_read_record(x.household.area)
             )
             if not ok:
@@ -94,7 +94,7 @@ class RecordSheets(ImporterBase):
     # trainings and commendations ----------------------------------------------------------------------
 
     def trainings(self, data: wb.SheetData) -> None:
-        known = self._by_uid(Training, data, ["area", "team__home_area"])
+        known = self.by_uid(Training, data, ["area", "team__home_area"])
         attended: dict[int, list[Person]] = defaultdict(list)
         through = Training.attendees.through
         for batch in wb.chunks([t.pk for t in known.values()]):
@@ -104,13 +104,13 @@ class RecordSheets(ImporterBase):
         for number, cells in data.rows:
             c = wb.Cells(self, data, number, cells)
             self.tick()
-            key, existing, ok = self._existing_key(
+            key, existing, ok = self.existing_key(
                 c,
                 known,
                 seen,
                 lambda t: (
                     self.covers(t.area.path, Cap.TEAM_READ)
-                    or (t.team_id is not None and self._team_visible(t.team))
+                    or (t.team_id is not None and self.team_visible(t.team))
                 ),
             )
             if not ok:
@@ -163,33 +163,28 @@ class RecordSheets(ImporterBase):
                 area=area,
             )
             if not booked and attendees_change and not c.failed:
-                if not may_write():
-                    c.error("attendees", _("Bạn không có quyền sửa hồ sơ này."))
+                booked = self.book_links(c, "trainings", "attendees", may_write, area)
+                if not booked:
                     continue
-                counts = self.summary.of("trainings")
-                counts.unchanged -= 1
-                counts.changed += 1
-                self.wrote(area)
-                booked = True
             if booked and (attendees_change or existing is None) and people:
                 # People the actor cannot see stay on the list: the file could not have shown them.
                 hidden = [p for p in before if not self.may_read_record(p.area)]
                 self.plan.attendees.append((training, hidden + people))
 
     def commendations(self, data: wb.SheetData) -> None:
-        known = self._by_uid(Commendation, data, ["person__area", "team__home_area"])
+        known = self.by_uid(Commendation, data, ["person__area", "team__home_area"])
         levels = wb.options(CommendationLevel.choices)
         seen: set[str] = set()
         for number, cells in data.rows:
             c = wb.Cells(self, data, number, cells)
             self.tick()
-            key, existing, ok = self._existing_key(
+            key, existing, ok = self.existing_key(
                 c,
                 known,
                 seen,
                 lambda x: (
                     (x.person is not None and self.may_read_record(x.person.area))
-                    or (x.team is not None and self._team_visible(x.team))
+                    or (x.team is not None and self.team_visible(x.team))
                 ),
             )
             if not ok:

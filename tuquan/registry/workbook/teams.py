@@ -111,15 +111,10 @@ class TeamSheets(ImporterBase):
             )
             if areas_changed and not new and not booked and not c.failed:
                 # Only the areas changed: still a change of the team.
-                if not may_write():
-                    c.error("home", _("Bạn không có quyền sửa hồ sơ này."))
+                booked = self.book_links(c, "teams", "home", may_write, home)
+                if not booked:
                     continue
-                counts = self.summary.of("teams")
-                counts.unchanged -= 1
-                counts.changed += 1
                 self.plan.teams.change(team, ["updated_at"])
-                self.wrote(home)
-                booked = True
             if booked and areas_changed:
                 wanted = {a.pk for a in areas if a.pk is not None}
                 removed = {a.pk for a in before} - wanted
@@ -225,7 +220,7 @@ class TeamSheets(ImporterBase):
     # people and households --------------------------------------------------------------------------
 
     def memberships(self, data: wb.SheetData) -> None:
-        known = self._by_uid(Membership, data, ["team__home_area", "person__area"])
+        known = self.by_uid(Membership, data, ["team__home_area", "person__area"])
         db_teams = {t.pk for t in self.db_teams.values()}
         open_db: dict[tuple[int, int], str] = {
             (t, p): str(u)
@@ -238,7 +233,7 @@ class TeamSheets(ImporterBase):
         for number, cells in data.rows:
             c = wb.Cells(self, data, number, cells)
             self.tick()
-            key, existing, ok = self._existing_key(c, known, seen, lambda m: self._team_visible(m.team))
+            key, existing, ok = self.existing_key(c, known, seen, lambda m: self.team_visible(m.team))
             if not ok:
                 continue
             team = self.team_ref(c, "team", required=True)
