@@ -40,7 +40,7 @@ typecheck: $(VENV)/.dev-installed
 # Across the cores (pytest-xdist; a database per worker): PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) --dist loadgroup --durations=10 $(PYTEST_ARGS)
 
 # Lint, types, then the whole suite; SQLite unless DATABASE_URL names another database.
 test: lint typecheck pytest

@@ -48,13 +48,22 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'tuquan.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # Persistent connections in production (a new PostgreSQL connection per request cost
+        # more than most pages), checked before each request reuses one.
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0" if DEBUG else "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the worker and the web server write the same file without "database is locked".
+    # WAL: readers never wait for the writer. IMMEDIATE: a transaction takes the write lock
+    # when it begins, where the busy timeout queues it behind the other writers; a deferred
+    # one upgraded its read lock mid-transaction and failed at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Report queries are many short grouped reads: compiling them (JIT) cost more than it
@@ -189,6 +198,8 @@ TUQUAN_MASTER_KEY_FILE = os.environ.get(
 )
 # Only a development machine may create its own key file on first use.
 TUQUAN_MASTER_KEY_AUTOCREATE = DEBUG
+# A background worker silent this long is dead: its tasks are retried or failed (core/jobs.py).
+TUQUAN_JOB_LEASE = int(os.environ.get("TUQUAN_JOB_LEASE", "120"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

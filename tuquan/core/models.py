@@ -269,3 +269,17 @@ class PendingPlacement(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class WorkerBeat(models.Model):
+    """A background worker's lease (`tuquan worker`): renewed every few seconds while it
+    lives. A task running on a worker whose lease has lapsed is a task nobody runs any more
+    (core/jobs.py gives it an outcome)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.PositiveIntegerField(default=0)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.beat_at:%H:%M:%S}"

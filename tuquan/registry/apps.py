@@ -7,10 +7,13 @@ class RegistryConfig(AppConfig):
     verbose_name = "Sổ theo dõi mô hình, tổ, thành viên, hộ"
 
     def ready(self) -> None:
+        from tuquan.core import jobs
         from tuquan.core import services as core_services
         from tuquan.registry import (
             indicators,  # noqa: F401  (registers the registry's indicators)
+            services,
             stocks,
         )
 
         core_services.VILLAGE_LIFE_WATCHERS.append(stocks.villages_changing)
+        jobs.on_lost(services.import_jobs_lost)

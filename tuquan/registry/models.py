@@ -457,6 +457,9 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
+    # Runs started: a run whose worker died is retried once (core/jobs.py), then failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)  # why it failed, for the uploader
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -993,6 +994,42 @@ def import_job_create(*, actor: Any, filename: str, data: bytes, dry_run: bool =
     return job
 
 
+# A run is retried once after its worker died (the import is one transaction: nothing of the
+# lost run was written); a second loss is a file the worker cannot get through.
+IMPORT_RUNS = 2
+
+
+def import_jobs_lost(task_ids: list[str]) -> None:
+    """Jobs whose task's worker died (core/jobs.py, inside its transaction): run again once,
+    then failed with a message for the uploader and the upload deleted."""
+    from tuquan.registry.models import ImportJob, ImportStatus
+    from tuquan.registry.tasks import registry_import
+
+    lost = ImportJob.objects.select_for_update().filter(
+        task_id__in=task_ids, status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING]
+    )
+    for job in lost.defer("data"):
+        if job.attempts < IMPORT_RUNS:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED, progress=0)
+
+            def enqueue(pk: int = job.pk) -> None:
+                result = registry_import.enqueue(pk)
+                ImportJob.objects.filter(pk=pk).update(task_id=str(result.id))
+
+            transaction.on_commit(enqueue)
+        else:
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED,
+                finished_at=timezone.now(),
+                data=b"",
+                message=_(
+                    "Tiến trình xử lý dừng giữa chừng %(n)s lần (máy chủ khởi động lại hoặc hết bộ nhớ); "
+                    "không có gì được ghi. Hãy thử lại với tệp nhỏ hơn hoặc báo quản trị hệ thống."
+                )
+                % {"n": job.attempts},
+            )
+
+
 def import_job_run(*, job_id: int) -> dict[str, Any]:
     """Run a queued import as the user who uploaded it, recording progress, counts or errors."""
     from tuquan.registry import io
@@ -1002,7 +1039,7 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     if job.is_finished:
         return {"status": job.status}
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportStatus.RUNNING, started_at=timezone.now(), progress=0
+        status=ImportStatus.RUNNING, started_at=timezone.now(), progress=0, attempts=F("attempts") + 1
     )
 
     def progress(percent: int) -> None:
@@ -1026,7 +1063,10 @@ def import_job_run(*, job_id: int) -> dict[str, Any]:
     except Exception:
         # Recorded on the job without the exception text, which may quote the file's values.
         ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, finished_at=timezone.now(), data=b""
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            data=b"",
+            message=_("Có lỗi hệ thống khi nhập; không có gì được ghi. Hãy báo quản trị hệ thống."),
         )
         raise
     else:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tuquan.core import scoping
+from tuquan.core import jobs, scoping
 from tuquan.core import selectors as core_selectors
 from tuquan.core.roles import Cap
 from tuquan.core.ui import redirect_after_post, render_form_error, render_page
@@ -73,6 +73,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """An import's progress; the status block asks again every two seconds until it is done."""
+    jobs.reap_quietly()  # a job whose worker died is settled here, even with no worker left
     found = io.import_job_get_for_user(request.user, pk)
     summary = io.ImportSummary.from_dict(found.counts) if found.counts else None
     context = {

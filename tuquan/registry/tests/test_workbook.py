@@ -885,6 +885,46 @@ def test_a_refused_upload_lists_every_error_on_its_page(world: Any) -> None:
     assert ImportJob.objects.get(pk=job.pk).error_count == 1
 
 
+def test_a_job_whose_worker_died_runs_once_more_then_fails_with_a_message_and_no_upload(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tuquan.core import jobs
+
+    data = workbook.export_workbook(actor=world.alice, area=world.commune)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(actor=world.alice, filename="so.xlsx", data=data)
+
+    def dies_while_running() -> None:
+        # What a worker killed mid-import leaves: its task and the job "running", no lease.
+        job.refresh_from_db()
+        long_ago = timezone.now() - jobs.lease() - timedelta(seconds=1)
+        DBTaskResult.objects.filter(id=job.task_id).update(
+            status="RUNNING", worker_ids=["gone"], started_at=long_ago
+        )
+        ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=job.attempts + 1, progress=42)
+
+    dies_while_running()
+    with django_capture_on_commit_callbacks(execute=True):
+        page = logged_in(world.alice).get(f"/so-theo-doi/nhap/{job.pk}/")  # someone looks: it is settled
+    job.refresh_from_db()
+    assert (job.status, job.progress, bytes(job.data) == data) == ("queued", 0, True)  # queued again
+    assert DBTaskResult.objects.filter(id=job.task_id, status="READY").exists()
+    assert page.status_code == 200
+
+    dies_while_running()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.reap() == [job.task_id]
+    job.refresh_from_db()
+    assert (job.status, bytes(job.data), job.attempts) == ("failed", b"", 2)
+    page = logged_in(world.alice).get(f"/so-theo-doi/nhap/{job.pk}/").content.decode()
+    assert "dừng giữa chừng 2 lần" in page and "không có gì được ghi" in page
+
+
 def test_an_upload_that_is_not_a_workbook_gets_the_form_back_with_422(world: Any) -> None:
     upload = io.BytesIO(b"STT,Ho ten\n1,A\n")
     upload.name = "danh-sach.csv"
