@@ -921,8 +921,8 @@ def test_a_job_whose_worker_died_runs_once_more_then_fails_with_a_message_and_no
         assert jobs.reap() == [job.task_id]
     job.refresh_from_db()
     assert (job.status, bytes(job.data), job.attempts) == ("failed", b"", 2)
-    page = logged_in(world.alice).get(f"/so-theo-doi/nhap/{job.pk}/").content.decode()
-    assert "dừng giữa chừng 2 lần" in page and "không có gì được ghi" in page
+    html = logged_in(world.alice).get(f"/so-theo-doi/nhap/{job.pk}/").content.decode()
+    assert "dừng giữa chừng 2 lần" in html and "không có gì được ghi" in html
 
 
 def test_an_upload_that_is_not_a_workbook_gets_the_form_back_with_422(world: Any) -> None:
