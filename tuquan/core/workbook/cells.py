@@ -179,7 +179,8 @@ class Cells:
             return ""
         code = options.get(normalize_search(text))
         if code is None:
-            allowed = sorted({o for o in options.values()})
+            # The labels the file uses ("Chờ kiểm tra"), not the codes behind them.
+            allowed = getattr(options, "labels", None) or sorted(set(options.values()))
             self.error(
                 key, _("“%(v)s” không hợp lệ (dùng: %(o)s).") % {"v": text[:40], "o": ", ".join(allowed)}
             )

@@ -75,13 +75,21 @@ def yes_no(value: bool) -> str:
     return _("Có") if value else _("Không")
 
 
-def options(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+class Options(dict[str, str]):
+    """Normalised code and Vietnamese label → code; `labels` are what a message lists."""
+
+    labels: list[str]
+
+
+def options(choices: Iterable[tuple[str, Any]]) -> Options:
     """Normalised code and Vietnamese label → code: a cell may hold either."""
-    found: dict[str, str] = {}
+    found = Options()
+    found.labels = []
     with translation.override("vi"):
         for code, label in choices:
             found[normalize_search(str(label))] = code
             found[normalize_search(code)] = code
+            found.labels.append(str(label))
     return found
 
 

@@ -27,6 +27,7 @@ from tuquan.registry.tests.test_workbook import (
     empty_the_registry,
     imported,
     refused,
+    sheet_file,
 )
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_the_commune_officer_checks_and_returns_entries_by_file_and_each_check_i
 
     errors = refused(world.alice, returned)  # returned without saying why
     assert errors == [
-        f"Nhật ký / {second} / {column_letter(data, 'Nhật ký', 'Nhận xét')}: Ghi lý do trả lại."
+        f"Nhật ký / {second} / {column_letter(data, 'Nhật ký', 'Nhận xét')}: Ghi lý do trả lại (cột “Nhận xét”)."
     ]
 
     summary = imported(world.alice, edited(returned, "Nhật ký", second, "Nhận xét", "Thiếu giờ kết thúc"))
@@ -258,3 +259,28 @@ def test_what_the_file_cannot_show_exactly_is_not_a_change_at_each_import(world:
     assert summary.changed == 0 and AuditEntry.objects.count() == audits
     kept = Entry.objects.get(pk=world.entry.pk).started_at
     assert kept is not None and kept.second == 15
+
+
+def test_an_approval_file_alone_names_its_villages_and_lists_the_labels_it_accepts(world: Any) -> None:
+    """Found trying it from outside: a file with only "Duyệt tháng" did not know its village,
+    and a misspelt status was answered with the codes behind the labels."""
+    month = world.entry.occurred_on.replace(day=1)
+    services.entry_review(actor=world.alice, entry=world.entry, verdict="verified")
+    alone = sheet_file(
+        {
+            "Duyệt tháng": [
+                ["Thôn", "Tháng", "Trạng thái"],
+                [world.village.ident, f"{month:%m/%Y}", "Xã đã duyệt"],
+            ]
+        }
+    )
+
+    assert imported(world.alice, alone).of("approvals").created == 1
+
+    misspelt = edited(alone, "Duyệt tháng", 2, "Trạng thái", "Xã duyệt rồi")
+    assert refused(world.alice, misspelt) == [
+        "Duyệt tháng / 2 / C: “Xã duyệt rồi” không hợp lệ (dùng: Xã đã duyệt, Tỉnh đã chấp nhận, Đã mở lại)."
+    ]
+    assert refused(world.alice, edited(alone, "Duyệt tháng", 2, "Tháng", "tháng 11")) == [
+        "Duyệt tháng / 2 / B: “tháng 11” không phải một tháng dạng mm/yyyy."
+    ]

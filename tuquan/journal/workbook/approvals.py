@@ -32,8 +32,11 @@ def month_cell(c: wb.Cells, key: str) -> date | None:
         return None
     match = MONTH_RE.fullmatch(text)
     if match is None:
-        day = c.date(key)
-        return date(day.year, day.month, 1) if day is not None else None
+        if text.count("/") == 2 or text.count("-") == 2:  # a whole date: its month
+            day = c.date(key)
+            return date(day.year, day.month, 1) if day is not None else None
+        c.error(key, _("“%(v)s” không phải một tháng dạng mm/yyyy.") % {"v": text[:40]})
+        return None
     month, year = int(match[1]), int(match[2])
     if not 1 <= month <= 12 or year < 1900:
         c.error(key, _("“%(v)s” không phải một tháng dạng mm/yyyy.") % {"v": text[:40]})

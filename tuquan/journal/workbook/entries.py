@@ -97,7 +97,10 @@ def _review(
     else:
         target = wanted or current
     if target == EntryStatus.RETURNED and not comment:
-        c.error("review_comment", _("Ghi lý do trả lại."))
+        c.error(
+            "review_comment" if c.has("review_comment") else "status",
+            _("Ghi lý do trả lại (cột “Nhận xét”)."),
+        )
     review: dict[str, Any] = {"status": target, "review_comment": comment, "tip_valuable": valuable}
     checked = target != EntryStatus.SUBMITTED and (
         edited or target != current or comment != current_comment or valuable != current_valuable
@@ -202,7 +205,12 @@ def check_entries(imp: Any, data: Any, writes: Writes) -> None:
             imp.summary.of("entries").unchanged += 1
             continue
         # The row writes: the journal's rules, as on the form and the API.
-        places = [(village, day)] + ([(existing.village, existing.occurred_on)] if existing else [])
+        places = [(village, day)]
+        if existing is not None and (existing.village_id, existing.occurred_on.replace(day=1)) != (
+            village.pk,
+            day.replace(day=1),
+        ):
+            places.append((existing.village, existing.occurred_on))  # moved out of another month
         for area, when in places:
             if area.pk is not None and (area.pk, when.replace(day=1)) in locked:
                 c.error(

@@ -150,6 +150,7 @@ class ImporterBase:
             ("trainings", "area"),
             ("entries", "village"),
             ("aggregates", "area"),
+            ("approvals", "village"),
         ]:
             data = sheets.get(sheet_key)
             for _number, cells in data.rows if data else ():
