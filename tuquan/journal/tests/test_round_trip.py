@@ -284,3 +284,32 @@ def test_an_approval_file_alone_names_its_villages_and_lists_the_labels_it_accep
     assert refused(world.alice, edited(alone, "Duyệt tháng", 2, "Tháng", "tháng 11")) == [
         "Duyệt tháng / 2 / B: “tháng 11” không phải một tháng dạng mm/yyyy."
     ]
+
+
+def test_rows_typed_without_a_code_are_not_recorded_twice_when_the_file_comes_back(world: Any) -> None:
+    day = world.entry.occurred_on - timedelta(days=2)
+    typed = sheet_file(
+        {
+            "Nhật ký": [
+                ["Mã tổ", "Thôn", "Loại hoạt động", "Ngày", "Người khác tham gia", "Lượt người"],
+                [str(world.team.uid), world.village.ident, "Tuần tra", day.strftime("%d/%m/%Y"), 2, 2],
+            ]
+        }
+    )
+    assert imported(world.linh, typed).of("entries").created == 1
+
+    errors = refused(world.linh, typed)  # the same file sent again
+
+    assert errors == [
+        "Nhật ký / 2 / D: Có thể trùng với một hoạt động đã ghi (cùng tổ, thôn, loại, ngày). "
+        "Nếu đúng là hoạt động khác, ghi “Có” ở cột “Vẫn thêm”."
+    ]
+    confirmed = sheet_file(
+        {
+            "Nhật ký": [
+                ["Mã tổ", "Thôn", "Loại hoạt động", "Ngày", "Người khác tham gia", "Lượt người", "Vẫn thêm"],
+                [str(world.team.uid), world.village.ident, "Tuần tra", day.strftime("%d/%m/%Y"), 2, 2, "Có"],
+            ]
+        }
+    )
+    assert imported(world.linh, confirmed).of("entries").created == 1

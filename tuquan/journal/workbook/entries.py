@@ -124,6 +124,7 @@ def check_entries(imp: Any, data: Any, writes: Writes) -> None:
     options = {name: wb.options(choices) for name, choices in CHOICES.items()}
     columns = {c.key for c in ENTRIES.columns}
     seen: set[str] = set()
+    likely: dict[tuple[int, str, str, Any], str] = {}
     for number, cells in data.rows:
         c = wb.Cells(imp, data, number, cells)
         imp.tick()
@@ -220,6 +221,21 @@ def check_entries(imp: Any, data: Any, writes: Writes) -> None:
                 )
         if c.failed:
             continue
+        if existing is None and wb.as_uuid(key) is None and not c.boolean("confirm", False):
+            # A row typed without a UUID, imported twice, would record the activity twice.
+            spot = (id(team), village.ident, kind, day)
+            twin = likely.get(spot) or _recorded_twin(team, village, kind, day)
+            if twin:
+                c.error(
+                    "key" if c.has("key") else "occurred_on",
+                    _(
+                        "Có thể trùng với %(w)s (cùng tổ, thôn, loại, ngày). Nếu đúng là hoạt động khác, "
+                        "ghi “Có” ở cột “Vẫn thêm”."
+                    )
+                    % {"w": twin},
+                )
+                continue
+            likely[spot] = _("dòng %(n)s") % {"n": number}
         if edited:
             if not _valid(imp, c, existing, key, values, people, team, village, day, members, columns):
                 continue
@@ -257,6 +273,13 @@ def check_entries(imp: Any, data: Any, writes: Writes) -> None:
             )
             writes.participants.append((entry, hidden + people))
         writes.touched.extend(places)
+
+
+def _recorded_twin(team: Team, village: Area, kind: str, day: Any) -> str:
+    if team.pk is None or village.pk is None:
+        return ""
+    found = Entry.objects.filter(team=team, village=village, kind=kind, occurred_on=day).exists()
+    return _("một hoạt động đã ghi") if found else ""
 
 
 def _valid(

@@ -43,6 +43,7 @@ ENTRIES = Sheet(
         Column("note", "Ghi chú", width=24),
         Column("status", "Trạng thái", width=14, aliases=("Trạng thái (để đọc)",)),
         Column("review_comment", "Nhận xét", width=24, aliases=("Nhận xét (để đọc)",)),
+        Column("confirm", "Vẫn thêm", "bool", exported=False),
     ),
 )
 AGGREGATES = Sheet(
