@@ -102,10 +102,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "tuquan.core.input_guard.InputGuardMiddleware",  # limits and control characters, before any view
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Request limits (core/input_guard.py, docs/security.md): forms and JSON, and file uploads.
+TUQUAN_MAX_BODY_MB = int(os.environ.get("TUQUAN_MAX_BODY_MB", "2"))
+TUQUAN_MAX_UPLOAD_MB = int(os.environ.get("TUQUAN_MAX_UPLOAD_MB", "64"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = TUQUAN_MAX_BODY_MB * 1024 * 1024
 
 ROOT_URLCONF = "tuquan.urls"
 WSGI_APPLICATION = "tuquan.wsgi.application"

@@ -22,7 +22,7 @@ supervised_router = Router(tags=["Người được giúp đỡ"])
 funds_router = Router(tags=["Quỹ tổ"])
 
 
-class PersonOut(Schema):
+class SupervisedPersonOut(Schema):
     uid: UUID
     ref: str
     category: str
@@ -40,8 +40,8 @@ class PersonOut(Schema):
     reoffended_on: date | None
 
     @staticmethod
-    def of(p: SupervisedPerson) -> PersonOut:
-        return PersonOut(
+    def of(p: SupervisedPerson) -> SupervisedPersonOut:
+        return SupervisedPersonOut(
             uid=p.uid,
             ref=p.ref,
             category=p.category,
@@ -109,7 +109,7 @@ class ReferralPatch(Schema):
     outcome_on: date | None = None
 
 
-class PersonDetail(PersonOut):
+class PersonDetail(SupervisedPersonOut):
     checkins: list[CheckInOut]
     referrals: list[ReferralOut]
 
@@ -130,8 +130,8 @@ class ImportRefused(Schema):
     errors: list[ImportError_]
 
 
-class PersonList(Schema):
-    items: list[PersonOut]
+class SupervisedPersonList(Schema):
+    items: list[SupervisedPersonOut]
     count: int
     counts: dict[str, int]
 
@@ -141,11 +141,13 @@ class CheckInIn(Schema):
     note: str = ""
 
 
-@supervised_router.get("", response=PersonList, summary="Người được giúp đỡ (người được giao) và số liệu")
+@supervised_router.get(
+    "", response=SupervisedPersonList, summary="Người được giúp đỡ (người được giao) và số liệu"
+)
 def person_list(request: HttpRequest) -> dict[str, Any]:
     rows = selectors.person_list(request.user)
     return {
-        "items": [PersonOut.of(p) for p in rows],
+        "items": [SupervisedPersonOut.of(p) for p in rows],
         "count": len(rows),
         "counts": selectors.person_counts(request.user),
     }
@@ -177,7 +179,7 @@ def person_import(request: HttpRequest, file: UploadedFile | None = File(None)) 
 def person_get(request: HttpRequest, uid: UUID) -> PersonDetail:
     person = selectors.person_get_for_user(request.user, uid)
     identity = selectors.person_read(request.user, person)
-    base = PersonOut.of(person).dict()
+    base = SupervisedPersonOut.of(person).dict()
     return PersonDetail(
         **base,
         checkins=[CheckInOut.of(c) for c in identity["checkins"]],
@@ -218,7 +220,7 @@ def person_checkin(request: HttpRequest, uid: UUID, payload: CheckInIn) -> Statu
     return Status(201, CheckInOut.of(checkin))
 
 
-class EntryOut(Schema):
+class FundEntryOut(Schema):
     uid: UUID
     kind: str
     occurred_on: date
@@ -232,9 +234,9 @@ class EntryOut(Schema):
     closed: bool
 
     @staticmethod
-    def of(row: selectors.LedgerRow) -> EntryOut:
+    def of(row: selectors.LedgerRow) -> FundEntryOut:
         e: FundEntry = row.entry
-        return EntryOut(
+        return FundEntryOut(
             uid=e.uid,
             kind=e.kind,
             occurred_on=e.occurred_on,
@@ -254,10 +256,10 @@ class Ledger(Schema):
     balance: str
     contributions: str
     expenses: str
-    entries: list[EntryOut]
+    entries: list[FundEntryOut]
 
 
-class EntryIn(Schema):
+class FundEntryIn(Schema):
     kind: str
     amount: Decimal
     occurred_on: date
@@ -277,14 +279,14 @@ def fund_get(request: HttpRequest, team: UUID) -> dict[str, Any]:
         "balance": str(rows[-1].balance if rows else Decimal(0)),
         "contributions": str(totals["contribution"]),
         "expenses": str(totals["expense"]),
-        "entries": [EntryOut.of(r) for r in rows],
+        "entries": [FundEntryOut.of(r) for r in rows],
     }
 
 
 @funds_router.post(
-    "/{team}/entries", response={201: EntryOut}, summary="Ghi một bút toán (không sửa, không xoá)"
+    "/{team}/entries", response={201: FundEntryOut}, summary="Ghi một bút toán (không sửa, không xoá)"
 )
-def fund_entry(request: HttpRequest, team: UUID, payload: EntryIn) -> Status[EntryOut]:
+def fund_entry(request: HttpRequest, team: UUID, payload: FundEntryIn) -> Status[FundEntryOut]:
     from tuquan.registry.models import Household
 
     obj = selectors.fund_team_get(request.user, team, write=True)
@@ -306,4 +308,4 @@ def fund_entry(request: HttpRequest, team: UUID, payload: EntryIn) -> Status[Ent
         corrects=corrects,
     )
     balance = selectors.fund_balance(obj)
-    return Status(201, EntryOut.of(selectors.LedgerRow(entry, entry.amount, balance, False)))
+    return Status(201, FundEntryOut.of(selectors.LedgerRow(entry, entry.amount, balance, False)))

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
@@ -73,3 +75,24 @@ def area_get(request: HttpRequest, ident: str) -> AreaOut:
 def area_children(request: HttpRequest, ident: str, limit: int = 1000, offset: int = 0) -> AreaList:
     area = selectors.area_get_for_user(request.user, ident)
     return _page(selectors.area_children(request.user, area).select_related("parent"), limit, offset)
+
+
+# --- shared by every app's API ------------------------------------------------------------
+
+
+class Page(Schema):
+    limit: int = Field(100, ge=1, le=1000)
+    offset: int = Field(0, ge=0)
+
+
+def page_of(qs: QuerySet[Any], page: Page, out: Any) -> dict[str, Any]:
+    rows = list(qs[page.offset : page.offset + page.limit])
+    return {"items": [out(r) for r in rows], "count": qs.count()}
+
+
+def area_of(request: HttpRequest, ident: str) -> Area:
+    return selectors.area_get_for_user(request.user, ident)
+
+
+def area_or_none(request: HttpRequest, ident: str) -> Area | None:
+    return area_of(request, ident) if ident else None

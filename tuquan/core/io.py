@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from tuquan.core import services, workbook
 from tuquan.core.models import VILLAGE_KINDS, Area, Level
 from tuquan.core.text import normalize_search
+from tuquan.core.workbook.writing import append
 
 HEADERS = ["Loại", "Tên", "Thành lập từ ngày"]
 MAX_ROWS = 2000
@@ -83,11 +84,11 @@ def villages_workbook(villages: list[Area]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Thôn, tổ dân phố"
-    ws.append([*HEADERS, "Mã"])
+    append(ws, [*HEADERS, "Mã"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for v in villages:
-        ws.append([v.kind, v.short_name, v.valid_from.strftime("%d/%m/%Y") if v.valid_from else "", v.ident])
+        append(ws, [v.kind, v.short_name, v.valid_from.strftime("%d/%m/%Y") if v.valid_from else "", v.ident])
     for col, width in zip(range(1, 5), (14, 32, 18, 12), strict=True):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -18,3 +19,19 @@ def normalize_search(value: str | None) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
+
+
+# Control characters no field holds: NUL breaks exports (a workbook cannot carry it) and
+# PostgreSQL refuses it in text; the others are invisible and only ever arrive by accident
+# or on purpose. Tab, line feed and carriage return are kept: notes have lines.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_control(value: str) -> bool:
+    return CONTROL.search(value) is not None
+
+
+def nfc(value: str) -> str:
+    """Vietnamese typed on one keyboard is composed (NFC), on another decomposed: stored one
+    way, the same name compares equal and sorts together."""
+    return unicodedata.normalize("NFC", value)

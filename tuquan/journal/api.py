@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +22,9 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator
 
 from tuquan.core import indicators, scoping
+from tuquan.core.api import Page, area_of, area_or_none, page_of
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
-from tuquan.core.selectors import area_get_for_user
 from tuquan.journal import selectors, services
 from tuquan.journal.models import (
     Aggregate,
@@ -58,24 +57,6 @@ def _as_month(value: Any) -> Any:
 
 
 Month = Annotated[date, BeforeValidator(_as_month)]
-
-
-class Page(Schema):
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
-
-
-def _page(qs: QuerySet[Any], page: Page, out: Any) -> dict[str, Any]:
-    rows = list(qs[page.offset : page.offset + page.limit])
-    return {"items": [out(r) for r in rows], "count": qs.count()}
-
-
-def _area(request: HttpRequest, ident: str) -> Area:
-    return area_get_for_user(request.user, ident)
-
-
-def _area_or_none(request: HttpRequest, ident: str) -> Area | None:
-    return _area(request, ident) if ident else None
 
 
 def _require(request: HttpRequest, area: Area, caps: list[str], message: str) -> None:
@@ -316,13 +297,13 @@ def entry_list(request: HttpRequest, filters: Query[EntryFilter]) -> dict[str, A
     qs = selectors.entry_list(
         request.user,
         team=team,
-        area=_area_or_none(request, filters.area),
+        area=area_or_none(request, filters.area),
         kind=filters.kind,
         status=filters.status or "",
         start=filters.start,
         end=filters.end,
     )
-    return _page(qs, filters, EntryOut.of)
+    return page_of(qs, filters, EntryOut.of)
 
 
 @entries_router.get("/{uid}", response=EntryOut, summary="Một hoạt động")
@@ -335,7 +316,7 @@ def entry_get(request: HttpRequest, uid: UUID) -> EntryOut:
 )
 def entry_create(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
     team = registry_selectors.team_get_for_user(request.user, payload.team)
-    village = _area(request, payload.village_id)
+    village = area_of(request, payload.village_id)
     participants = selectors.participants_for(request.user, payload.participants)
     entry = services.entry_record(
         actor=request.user,
@@ -363,7 +344,7 @@ def entry_update(request: HttpRequest, uid: UUID, payload: EntryPatch) -> EntryO
     if "village_id" in sent:
         if sent["village_id"] is None:
             raise ValidationError({"village_id": [_("Cần nhập.")]})
-        fields["village"] = _area(request, sent["village_id"])
+        fields["village"] = area_of(request, sent["village_id"])
     # A null date or count is refused by the service; a null note or extra clears it.
     for name, blank in (("occurred_on", None), ("other_participants", None), ("extra", {}), ("note", "")):
         if name in sent:
@@ -467,18 +448,18 @@ ACTION_CAPS = {"approve": [Cap.JOURNAL_REVIEW], "accept": [Cap.JOURNAL_ACCEPT], 
     "", response=ApprovalList, summary="Tình trạng duyệt số liệu tháng của các thôn (cán bộ xã, tỉnh)"
 )
 def approval_list(request: HttpRequest, filters: Query[ApprovalFilter]) -> dict[str, Any]:
-    area = _area(request, filters.area)
+    area = area_of(request, filters.area)
     _require(request, area, APPROVERS, _("Chỉ cán bộ xã và tỉnh xem tình trạng duyệt số liệu."))
     month = filters.month or _last_month()
     qs = selectors.village_approvals(request.user, area, month)
-    return _page(qs, filters, lambda v: ApprovalOut.of(v, month))
+    return page_of(qs, filters, lambda v: ApprovalOut.of(v, month))
 
 
 @approvals_router.post(
     "", response=ApprovalOut, summary="Duyệt, chấp nhận hoặc mở lại số liệu tháng của một thôn"
 )
 def approval_act(request: HttpRequest, payload: ApprovalIn) -> ApprovalOut:
-    village = _area(request, payload.village_id)
+    village = area_of(request, payload.village_id)
     _require(request, village, ACTION_CAPS[payload.action], _("Bạn không duyệt số liệu của thôn này."))
     if village.level != Level.VILLAGE:
         raise ValidationError({"village_id": [_("Chọn một thôn, tổ dân phố.")]})
@@ -544,17 +525,17 @@ class AggregateIn(Schema):
 
 @aggregates_router.get("", response=AggregateList, summary="Số tổng hợp nhập tay của một địa bàn")
 def aggregate_list(request: HttpRequest, filters: Query[AggregateFilter]) -> dict[str, Any]:
-    area = _area(request, filters.area)
+    area = area_of(request, filters.area)
     _require(request, area, [Cap.AGGREGATE_WRITE], _("Bạn không nhập số tổng hợp cho địa bàn này."))
     qs = selectors.aggregate_list(request.user, area, indicator=filters.indicator)
-    return _page(qs, filters, AggregateOut.of)
+    return page_of(qs, filters, AggregateOut.of)
 
 
 @aggregates_router.post(
     "", response={201: AggregateOut}, summary="Nhập số tổng hợp của một kỳ (năm trước khi có hệ thống)"
 )
 def aggregate_create(request: HttpRequest, payload: AggregateIn) -> Status[AggregateOut]:
-    area = _area(request, payload.area_id)
+    area = area_of(request, payload.area_id)
     aggregate = services.aggregate_record(
         actor=request.user,
         area=area,
@@ -605,7 +586,7 @@ class IndicatorFilter(Schema):
     summary="Mọi chỉ tiêu của một địa bàn trong một kỳ, trong phạm vi bạn được xem",
 )
 def indicator_values(request: HttpRequest, filters: Query[IndicatorFilter]) -> dict[str, Any]:
-    area = _area(request, filters.area)
+    area = area_of(request, filters.area)
     if filters.end < filters.start:
         raise ValidationError({"to": [_("Ngày cuối kỳ trước ngày đầu kỳ.")]})
     try:

@@ -12,12 +12,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from tuquan.core.models import Area
-from tuquan.core.selectors import area_get_for_user
+from tuquan.core.api import Page, area_of, area_or_none, page_of
 from tuquan.registry import selectors, services
 from tuquan.registry.models import (
     AttachTo,
@@ -41,24 +39,6 @@ MEMBERSHIP_TAGS = ["Thành viên tổ"]
 COMMITMENT_TAGS = ["Cam kết"]
 
 AREA_ID = 'Định danh địa bàn theo hợp đồng chung: xã "04099", thôn "04099.1"'
-
-
-class Page(Schema):
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
-
-
-def _page(qs: QuerySet[Any], page: Page, out: Any) -> dict[str, Any]:
-    rows = list(qs[page.offset : page.offset + page.limit])
-    return {"items": [out(r) for r in rows], "count": qs.count()}
-
-
-def _area(request: HttpRequest, ident: str) -> Area:
-    return area_get_for_user(request.user, ident)
-
-
-def _area_or_none(request: HttpRequest, ident: str) -> Area | None:
-    return _area(request, ident) if ident else None
 
 
 # --- model types -------------------------------------------------------------------------
@@ -148,7 +128,7 @@ def model_type_list(request: HttpRequest, filters: Query[ModelTypeFilter]) -> di
     qs = selectors.model_type_list(
         request.user, q=filters.q, kind=filters.kind or "", include_inactive=filters.include_inactive
     )
-    return _page(qs, filters, ModelTypeOut.of)
+    return page_of(qs, filters, ModelTypeOut.of)
 
 
 @model_types_router.get("/{code}", response=ModelTypeOut, summary="Một loại mô hình theo mã")
@@ -158,7 +138,7 @@ def model_type_get(request: HttpRequest, code: str) -> ModelTypeOut:
 
 @model_types_router.post("", response={201: ModelTypeOut}, summary="Thêm loại mô hình (quản trị tỉnh)")
 def model_type_create(request: HttpRequest, payload: ModelTypeIn) -> Status[ModelTypeOut]:
-    province = _area_or_none(request, payload.province_id or "")
+    province = area_or_none(request, payload.province_id or "")
     data = payload.model_dump(exclude={"province_id"})
     created = services.model_type_create(actor=request.user, province=province, **data)
     return Status(201, ModelTypeOut.of(created))
@@ -262,12 +242,12 @@ def _team_out(request: HttpRequest, team: Team) -> TeamOut:
 def team_list(request: HttpRequest, filters: Query[TeamFilter]) -> dict[str, Any]:
     qs = selectors.team_list(
         request.user,
-        area=_area_or_none(request, filters.area),
+        area=area_or_none(request, filters.area),
         type_code=filters.type,
         status=filters.status or "",
         q=filters.q,
     ).select_related("parent")
-    return _page(qs, filters, TeamOut.of)
+    return page_of(qs, filters, TeamOut.of)
 
 
 @teams_router.get("/{uid}", response=TeamOut, summary="Một tổ, nhóm")
@@ -277,8 +257,8 @@ def team_get(request: HttpRequest, uid: UUID) -> TeamOut:
 
 @teams_router.post("", response={201: TeamOut}, summary="Lập tổ (cán bộ xã quản lý)")
 def team_create(request: HttpRequest, payload: TeamIn) -> Status[TeamOut]:
-    home = _area(request, payload.home_area_id)
-    areas = [_area(request, ident) for ident in payload.area_ids]
+    home = area_of(request, payload.home_area_id)
+    areas = [area_of(request, ident) for ident in payload.area_ids]
     model_type = selectors.model_type_get_for_user(request.user, payload.type)
     parent = selectors.team_get_for_user(request.user, payload.parent) if payload.parent else None
     data = payload.model_dump(exclude={"type", "home_area_id", "area_ids", "parent"})
@@ -293,7 +273,7 @@ def team_update(request: HttpRequest, uid: UUID, payload: TeamPatch) -> TeamOut:
     team = selectors.team_get_for_user(request.user, uid, write=True)
     fields = payload.model_dump(exclude_unset=True)
     idents = fields.pop("area_ids", None)
-    areas = [_area(request, ident) for ident in idents] if idents is not None else None
+    areas = [area_of(request, ident) for ident in idents] if idents is not None else None
     services.team_update(actor=request.user, team=team, areas=areas, **fields)
     return _team_out(request, team)
 
@@ -401,8 +381,8 @@ class PersonPatch(Schema):
     "", response=PersonList, summary="Tìm người (không có số định danh, dân tộc, tôn giáo, điện thoại)"
 )
 def person_list(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str, Any]:
-    qs = selectors.person_list(request.user, area=_area_or_none(request, filters.area), q=filters.q)
-    return _page(qs, filters, PersonOut.of)
+    qs = selectors.person_list(request.user, area=area_or_none(request, filters.area), q=filters.q)
+    return page_of(qs, filters, PersonOut.of)
 
 
 @people_router.get(
@@ -422,7 +402,7 @@ def person_get(request: HttpRequest, uid: UUID) -> PersonDetailOut:
 
 @people_router.post("", response={201: PersonOut}, summary="Thêm người")
 def person_create(request: HttpRequest, payload: PersonIn) -> Status[PersonOut]:
-    area = _area(request, payload.area_id)
+    area = area_of(request, payload.area_id)
     household = (
         selectors.household_get_for_user(request.user, payload.household) if payload.household else None
     )
@@ -442,7 +422,7 @@ def person_create(request: HttpRequest, payload: PersonIn) -> Status[PersonOut]:
 def person_update(request: HttpRequest, uid: UUID, payload: PersonPatch) -> PersonOut:
     person = selectors.person_get_for_user(request.user, uid, write=True)
     fields = payload.model_dump(exclude_unset=True)
-    area = _area(request, fields.pop("area_id")) if "area_id" in fields else None
+    area = area_of(request, fields.pop("area_id")) if "area_id" in fields else None
     household: Any = ...
     if "household" in fields:
         wanted = fields.pop("household")
@@ -509,8 +489,8 @@ class HouseholdPatch(Schema):
 
 @households_router.get("", response=HouseholdList, summary="Tìm hộ gia đình")
 def household_list(request: HttpRequest, filters: Query[HouseholdFilter]) -> dict[str, Any]:
-    qs = selectors.household_list(request.user, area=_area_or_none(request, filters.area), q=filters.q)
-    return _page(qs, filters, HouseholdOut.of)
+    qs = selectors.household_list(request.user, area=area_or_none(request, filters.area), q=filters.q)
+    return page_of(qs, filters, HouseholdOut.of)
 
 
 @households_router.get("/{uid}", response=HouseholdDetailOut, summary="Một hộ gia đình, với các thành viên")
@@ -525,7 +505,7 @@ def household_get(request: HttpRequest, uid: UUID) -> HouseholdDetailOut:
 
 @households_router.post("", response={201: HouseholdOut}, summary="Thêm hộ gia đình")
 def household_create(request: HttpRequest, payload: HouseholdIn) -> Status[HouseholdOut]:
-    area = _area(request, payload.area_id)
+    area = area_of(request, payload.area_id)
     head = selectors.person_get_for_user(request.user, payload.head) if payload.head else None
     members = [selectors.person_get_for_user(request.user, uid) for uid in payload.members]
     household = services.household_create(
@@ -618,7 +598,7 @@ class MembershipEnd(Schema):
 )
 def membership_list(request: HttpRequest, uid: UUID, page: Query[Page]) -> dict[str, Any]:
     team = selectors.team_get_for_user(request.user, uid)
-    return _page(selectors.team_memberships(request.user, team), page, MembershipOut.of)
+    return page_of(selectors.team_memberships(request.user, team), page, MembershipOut.of)
 
 
 @teams_router.post(
@@ -683,7 +663,7 @@ class CommitmentIn(Schema):
 )
 def commitment_list(request: HttpRequest, uid: UUID, page: Query[Page]) -> dict[str, Any]:
     household = selectors.household_get_for_user(request.user, uid)
-    return _page(selectors.household_commitments(request.user, household), page, CommitmentOut.of)
+    return page_of(selectors.household_commitments(request.user, household), page, CommitmentOut.of)
 
 
 @households_router.post(

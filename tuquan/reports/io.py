@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tuquan.core.indicators import INDICATORS
+from tuquan.core.workbook.writing import append
 
 SHEETS = {"child": "Theo đơn vị", "type": "Theo loại mô hình", "legacy": "Theo đơn vị cũ"}
 INT = "#,##0"
@@ -63,33 +64,34 @@ def workbook(report: dict[str, Any]) -> bytes:
     ws = wb.active
     ws.title = "Tổng hợp"
     area, period = report["area"], f"{report['from']} – {report['to']}"
-    ws.append(["Chỉ tiêu", "Giá trị", "Kỳ trước", "Cùng kỳ năm trước", "Mã"])
+    append(ws, ["Chỉ tiêu", "Giá trị", "Kỳ trước", "Cùng kỳ năm trước", "Mã"])
     previous = report.get("comparison", {}).get("previous", {}).get("indicators", {})
     year = report.get("comparison", {}).get("year_before", {}).get("indicators", {})
     for code in scalar_codes(report["indicators"]):
         value = report["indicators"][code]
-        ws.append(
+        append(
+            ws,
             [
                 label(code).rsplit(" (", 1)[0],
                 cell_value(value),
                 cell_value(previous.get(code)),
                 cell_value(year.get(code)),
                 code,
-            ]
+            ],
         )
         for col in (2, 3, 4):
             ws.cell(row=ws.max_row, column=col).number_format = _format(value)
-    ws.append([])
-    ws.append([f"{area['name']} ({area['id']}), {period}"])
+    append(ws, [])
+    append(ws, [f"{area['name']} ({area['id']}), {period}"])
     _finish(ws, [48, 16, 16, 18, 30])
     for dimension, members in report.get("breakdowns", {}).items():
         sheet = wb.create_sheet(SHEETS.get(dimension, dimension)[:31])
         codes = scalar_codes(report["indicators"])
-        sheet.append(["Đơn vị", "Mã", *[label(c) for c in codes]])
+        append(sheet, ["Đơn vị", "Mã", *[label(c) for c in codes]])
         for member, values in members.items():
             row = [report.get("labels", {}).get(member, member), member]
             row += [cell_value(values.get(c)) for c in codes]
-            sheet.append(row)
+            append(sheet, row)
             for i, code in enumerate(codes, start=3):
                 sheet.cell(row=sheet.max_row, column=i).number_format = _format(report["indicators"][code])
         _finish(sheet, [34, 14, *[14] * len(codes)])

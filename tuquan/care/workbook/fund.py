@@ -22,6 +22,7 @@ from tuquan.care.models import (
 from tuquan.care.selectors import LedgerRow
 from tuquan.core import workbook
 from tuquan.core.text import normalize_search
+from tuquan.core.workbook.writing import append
 from tuquan.registry.models import Team
 
 FUND_HEADERS = ["Ngày", "Loại", "Số tiền", "Nội dung", "Người duyệt chi"]
@@ -41,12 +42,13 @@ def fund_workbook(team: Team, rows: list[LedgerRow]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Sổ quỹ"
-    ws.append([*FUND_HEADERS, "Số dư", "Sửa cho", "Người ghi", "Mã"])
+    append(ws, [*FUND_HEADERS, "Số dư", "Sửa cho", "Người ghi", "Mã"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
         e = r.entry
-        ws.append(
+        append(
+            ws,
             [
                 e.occurred_on.strftime("%d/%m/%Y"),
                 str(e.get_kind_display()),
@@ -57,7 +59,7 @@ def fund_workbook(team: Team, rows: list[LedgerRow]) -> bytes:
                 str(e.corrects.uid) if e.corrects_id and e.corrects else "",
                 e.recorded_by_name,
                 str(e.uid),
-            ]
+            ],
         )
     ws.freeze_panes = "A2"
     return save(wb)

@@ -37,6 +37,7 @@ from tuquan.core.workbook import (
     SheetCounts,
     WorkbookErrors,
 )
+from tuquan.core.workbook.writing import append
 from tuquan.registry.models import Person, Team
 
 # --- supervised persons -------------------------------------------------------------------
@@ -180,13 +181,13 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
     wb.remove(wb.active)
     for sheet in PERSON_SHEETS:
         ws = wb.create_sheet(sheet.title)
-        ws.append([c.header for c in sheet.columns])
+        append(ws, [c.header for c in sheet.columns])
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for index, column in enumerate(sheet.columns, start=1):
             ws.column_dimensions[ws.cell(1, index).column_letter].width = column.width
         for row in rows[sheet.key]:
-            ws.append(row)
+            append(ws, row)
         ws.freeze_panes = "A2"
     return save(wb)
 

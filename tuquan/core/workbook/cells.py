@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from tuquan.core.text import normalize_search
+from tuquan.core.text import has_control, nfc, normalize_search
 from tuquan.core.workbook.errors import CellError
 from tuquan.core.workbook.format import SheetData, yes_no
 
@@ -110,6 +110,13 @@ class Cells:
             text = value.strftime("%d/%m/%Y")
         else:
             text = str(value)
+        if has_control(text):
+            # Refused like the forms and the API (core/input_guard.py): it would break exports.
+            self.error(
+                key, _("Ô có ký tự điều khiển không in được (thường do dán từ nơi khác): xoá ký tự đó.")
+            )
+            return ""
+        text = nfc(text)
         if required and not text:
             self.error(key, _("Bắt buộc, không được để trống."))
         elif max_length and len(text) > max_length:

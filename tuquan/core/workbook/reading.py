@@ -19,7 +19,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from tuquan.core.text import normalize_search
+from tuquan.core.text import has_control, nfc, normalize_search
 from tuquan.core.workbook.errors import CellError, WorkbookErrors
 from tuquan.core.workbook.format import Sheet, SheetData
 
@@ -194,10 +194,21 @@ def upload_rows(name: str, data: bytes, max_rows: int) -> list[list[Any]]:
 
     if name.lower().endswith(".csv"):
         text = data.decode("utf-8-sig", errors="replace")
-        return [list(r) for r in csv.reader(io.StringIO(text))][:max_rows]
-    try:
-        return first_sheet_rows(data, max_rows)
-    except WorkbookErrors as exc:
-        raise ValidationError(
-            _("Không đọc được tệp: hãy dùng tệp Excel (.xlsx, .xls), bảng tính .ods hoặc .csv.")
-        ) from exc
+        rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text))][:max_rows]
+    else:
+        try:
+            rows = first_sheet_rows(data, max_rows)
+        except WorkbookErrors as exc:
+            raise ValidationError(
+                _("Không đọc được tệp: hãy dùng tệp Excel (.xlsx, .xls), bảng tính .ods hoặc .csv.")
+            ) from exc
+    for number, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            if isinstance(value, str) and has_control(value):
+                raise ValidationError(
+                    _(
+                        "Dòng %(r)s, cột %(c)s có ký tự điều khiển không in được: xoá ký tự đó rồi tải lên lại."
+                    )
+                    % {"r": number, "c": get_column_letter(index + 1)}
+                )
+    return [[nfc(v) if isinstance(v, str) else v for v in row] for row in rows]

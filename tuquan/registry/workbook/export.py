@@ -20,6 +20,7 @@ from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
+from tuquan.core.workbook.writing import append
 from tuquan.registry import selectors
 from tuquan.registry.models import (
     AttachTo,
@@ -458,7 +459,7 @@ def _write_workbook(rows: dict[str, list[dict[str, Any]]], sensitive: bool) -> b
             cell = WriteOnlyCell(ws, value=column.header)
             cell.font = bold
             header.append(cell)
-        ws.append(header)
+        append(ws, header)
         for row in rows[sheet.key]:
             values: list[Any] = []
             for column in columns:
@@ -471,7 +472,7 @@ def _write_workbook(rows: dict[str, list[dict[str, Any]]], sensitive: bool) -> b
                     cell.number_format = "DD/MM/YYYY"
                     value = cell
                 values.append(value)
-            ws.append(values)
+            append(ws, values)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

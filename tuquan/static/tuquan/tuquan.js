@@ -18,6 +18,9 @@
     var t = texts();
     var status = detail && detail.xhr ? detail.xhr.status : 0;
     if (!status) return t.msgOffline;
+    // The server's own words when it gave some (a field refused before any view ran).
+    var own = detail.xhr.getResponseHeader("X-Tuquan-Message");
+    if (own) return decodeURIComponent(own);
     if (status === 403 || status === 401) return t.msgDenied;
     if (status === 404) return t.msgNotFound;
     if (status === 413) return t.msgTooLarge;
