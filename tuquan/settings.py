@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "csp",
     "tuquan.core",
     "tuquan.accounts",
     "tuquan.registry",
@@ -103,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "tuquan.core.input_guard.InputGuardMiddleware",  # limits and control characters, before any view
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -112,6 +114,24 @@ MIDDLEWARE = [
 TUQUAN_MAX_BODY_MB = int(os.environ.get("TUQUAN_MAX_BODY_MB", "2"))
 TUQUAN_MAX_UPLOAD_MB = int(os.environ.get("TUQUAN_MAX_UPLOAD_MB", "64"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = TUQUAN_MAX_BODY_MB * 1024 * 1024
+
+# Content security policy (django-csp): scripts, styles and everything else from this site
+# only; no inline script, style or handler, no eval (htmx: allowEval false, its indicator
+# styles in tuquan.css). Pages are never framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "tuquan.urls"
 WSGI_APPLICATION = "tuquan.wsgi.application"

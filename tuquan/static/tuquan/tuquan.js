@@ -64,4 +64,26 @@
   document.addEventListener("htmx:sendError", show);
   document.addEventListener("htmx:timeout", show);
   document.addEventListener("htmx:responseError", show);
+
+  /* Behaviour that used to sit in inline handlers, which the content security policy forbids. */
+
+  // The issued-reports page: the draft links carry the form's area and period.
+  document.addEventListener("click", function (evt) {
+    var link = evt.target && evt.target.closest ? evt.target.closest("a[data-draft-from-form]") : null;
+    var host = link && link.closest("div");
+    var form = host && host.querySelector("form");
+    if (!form) return;
+    evt.preventDefault();
+    var params = new URLSearchParams();
+    ["area", "start", "end"].forEach(function (name) {
+      if (form.elements[name]) params.set(name, form.elements[name].value);
+    });
+    window.location.href = link.getAttribute("href") + "?" + params.toString();
+  });
+
+  // A text to copy (the Zalo notice): focusing it selects it all.
+  document.addEventListener("focusin", function (evt) {
+    var target = evt.target;
+    if (target && target.matches && target.matches("[data-select-on-focus]")) target.select();
+  });
 })();
