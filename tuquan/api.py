@@ -24,7 +24,49 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+# The answers every operation may give besides its own, all shaped {"detail": "<Vietnamese>"}
+# (422 adds the fields at fault): documented once here, so a generated client knows them.
+ERRORS = {
+    "401": "Cần đăng nhập (mã truy cập Bearer)",
+    "403": "Không có quyền ở địa bàn này",
+    "404": "Không có, hoặc nằm ngoài địa bàn của người dùng",
+    "409": "Xung đột với dữ liệu đã có",
+    "413": "Nội dung gửi lên quá lớn",
+    "422": "Dữ liệu không hợp lệ: `errors` nêu từng trường",
+    "429": "Gửi quá nhiều lần, thử lại sau",
+}
+
+
+class DocumentedAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        document = super().get_openapi_schema(*args, **kwargs)
+        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "title": "Error",
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                # The fields at fault: a list (the request's shape) or field → messages (the rules).
+                "errors": {"oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]},
+            },
+            "required": ["detail"],
+        }
+        for item in document["paths"].values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                for code, text in ERRORS.items():
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": text,
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                            },
+                        },
+                    )
+        return document
+
+
+api = DocumentedAPI(
     title="Tự Quản API",
     version="1",
     description="Dữ liệu các mô hình tự quản về ANTT, trong phạm vi địa bàn của người dùng.",
@@ -68,6 +110,9 @@ def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        # django-ninja's own words for a body that is not JSON: a refused input like any other.
+        return _detail(request, _("Nội dung gửi lên không phải JSON hợp lệ."), 422)
     return _detail(request, str(exc), exc.status_code)
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from tuquan.core.api import MAX_OFFSET
 from tuquan.core.selectors import area_get_for_user
 from tuquan.journal import selectors as journal_selectors
 from tuquan.registry import selectors as registry_selectors
@@ -23,7 +24,7 @@ class TipFilter(Schema):
     state: str = ""
     area: str = Field("", description='Định danh địa bàn: xã "04099", thôn "04099.1"')
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class MessageOut(Schema):

@@ -26,7 +26,7 @@ from tuquan.testing.served import Served, serve_tryout, stop
 pytestmark = pytest.mark.xdist_group("served-tryout")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # module scope was rebuilt when other modules' tests came between
 def tryout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with serve_tryout(tmp_path_factory.mktemp("tryout")) as served:
         yield served

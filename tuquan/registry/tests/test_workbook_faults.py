@@ -187,3 +187,59 @@ def test_a_faulty_workbook_names_every_bad_cell_and_writes_nothing(
         for error in exc.errors:
             assert error.sheet and error.row >= 1 and error.message, error
         assert counts() == before
+
+
+# --- workbooks made up from nothing -------------------------------------------------------
+
+CELLS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), max_size=40),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)),
+    st.sampled_from(ODD_VALUES),
+)
+
+
+@st.composite
+def made_up_workbooks(draw: Any) -> list[tuple[str, list[list[Any]]]]:
+    """Sheets with the format's titles and headers (some missing, some junk) and cells of any
+    type, as a file typed from scratch or produced by another program would be."""
+    from tuquan.registry.workbook import sheets as declared
+
+    chosen = draw(
+        st.lists(st.sampled_from(list(declared())), min_size=1, max_size=4, unique_by=lambda s: s.key)
+    )
+    book = []
+    for sheet in chosen:
+        headers = draw(
+            st.lists(st.sampled_from([c.header for c in sheet.columns]), min_size=1, max_size=8, unique=True)
+        )
+        if draw(st.booleans()):
+            headers.append(draw(st.sampled_from(["Cột lạ", "Ghi chú thêm", ""])))
+        rows = draw(st.lists(st.lists(CELLS, min_size=len(headers), max_size=len(headers)), max_size=6))
+        book.append((sheet.title, [headers, *rows]))
+    return book
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not SEARCH,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(book=made_up_workbooks())
+def test_a_made_up_workbook_is_read_and_checked_without_a_traceback(world: Any, book: Any) -> None:
+    before = counts()
+    try:
+        with transaction.atomic():
+            workbook.import_workbook(actor=world.alice, data=file_of(book))
+            raise _Rollback
+    except _Rollback:
+        event("accepted")
+    except workbook.WorkbookErrors as exc:
+        event("refused")
+        for error in exc.errors:
+            assert error.sheet and error.row >= 1 and error.message, error
+        assert counts() == before
