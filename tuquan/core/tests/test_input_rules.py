@@ -88,6 +88,20 @@ def test_no_export_of_the_demo_province_carries_a_formula(demo: Any) -> None:
         actor=CONSOLE, area=province, start=demo["start"], end=demo["end"], by=["child", "type"]
     )
     assert formula_cells(report_io.workbook(report)) == []
+    # The commune's villages, its supervised persons and its teams' funds, as they download them.
+    from tuquan.care import selectors as care_selectors
+    from tuquan.care.io import fund_workbook, person_workbook
+    from tuquan.care.models import SupervisedPerson
+    from tuquan.core import io as core_io
+    from tuquan.registry.models import Team
+
+    commune = Area.objects.get(ident="04099")
+    villages = list(Area.objects.filter(parent=commune))
+    assert formula_cells(core_io.villages_workbook(villages)) == []
+    persons = list(SupervisedPerson.objects.all())
+    assert persons and formula_cells(person_workbook(CONSOLE, persons)) == []
+    for team in Team.objects.filter(home_area=commune):
+        assert formula_cells(fund_workbook(team, care_selectors.fund_ledger(team))) == []
 
 
 @override_settings(DEBUG=True)
