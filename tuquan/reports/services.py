@@ -71,3 +71,24 @@ def report_run(job: ReportJob) -> ReportJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["result", "workbook", "status", "error", "finished_at"])
     return job
+
+
+def report_jobs_lost(task_ids: list[str]) -> None:
+    """Reports whose worker died (core/jobs.py): failed with a message, not run again (a
+    report that took the worker down would take the next one down too)."""
+    from django_tasks_db.models import DBTaskResult
+
+    path = "tuquan.reports.tasks.report_run_task"
+    ids = [
+        args_kwargs.get("args", [None])[0]
+        for args_kwargs in DBTaskResult.objects.filter(id__in=task_ids, task_path=path).values_list(
+            "args_kwargs", flat=True
+        )
+    ]
+    ReportJob.objects.filter(
+        pk__in=[i for i in ids if i], status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+    ).update(
+        status=JobStatus.FAILED,
+        finished_at=timezone.now(),
+        error=_("Máy chủ dừng giữa chừng khi tính báo cáo này; hãy yêu cầu lại, hoặc chọn kỳ ngắn hơn."),
+    )

@@ -225,3 +225,24 @@ def test_the_demo_breakdown_by_child_equals_each_child_computed_alone(
 )
 def test_the_previous_period_of_whole_months_is_whole_months(start: date, end: date, previous: Any) -> None:
     assert engine.previous_period(start, end) == previous
+
+
+def test_a_report_whose_worker_died_is_failed_with_a_message_not_left_computing(world: Any) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from tuquan.core import jobs
+    from tuquan.reports.models import JobStatus, ReportJob
+    from tuquan.reports.tasks import report_run_task
+
+    job = ReportJob.objects.create(
+        actor=world.charlie, area=world.province, start=date(2024, 1, 1), end=date(2024, 12, 31)
+    )
+    task = report_run_task.enqueue(job.pk)
+    long_ago = timezone.now() - jobs.lease() - timedelta(seconds=1)
+    DBTaskResult.objects.filter(id=task.id).update(status="RUNNING", worker_ids=["gone"], started_at=long_ago)
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+
+    assert jobs.reap() == [str(task.id)]
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "dừng giữa chừng" in job.error
