@@ -9,10 +9,13 @@ examples on every run). Everything a case writes is rolled back with the test.""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 
@@ -29,6 +32,18 @@ CHECKS = [
     st_checks.content_type_conformance,
     st_checks.response_schema_conformance,
 ]
+
+
+@pytest.fixture(autouse=True)
+def connections_kept() -> Iterator[None]:
+    """The WSGI handler closes "old" connections at each request's start and end, and inside
+    the test's transaction a PostgreSQL connection counts as old: keep it, as Django's test
+    client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(params=["sam", "alice", "linh"])

@@ -123,7 +123,7 @@ def test_a_form_with_a_control_character_is_refused_on_a_page_and_beside_the_but
 
 def test_rows_recorded_before_the_rules_are_found_and_repaired(world: Any, capsys: Any) -> None:
     Person.objects.filter(pk=world.person.pk).update(
-        full_name="Lò\u0000 Văn " + unicodedata.normalize("NFD", "Tô")
+        full_name="Lò\u0007 Văn " + unicodedata.normalize("NFD", "Tô")
     )
     with pytest.raises(SystemExit):
         call_command("text_check")
