@@ -34,6 +34,7 @@ ERRORS = {
     "413": "Nội dung gửi lên quá lớn",
     "422": "Dữ liệu không hợp lệ: `errors` nêu từng trường",
     "429": "Gửi quá nhiều lần, thử lại sau",
+    "503": "Máy chủ đang bận ghi, thử lại sau (Retry-After)",
 }
 
 
@@ -54,6 +55,14 @@ class DocumentedAPI(NinjaAPI):
             for operation in item.values():
                 responses = operation.setdefault("responses", {})
                 for code, text in ERRORS.items():
+                    own = responses.get(code) or responses.get(int(code))
+                    if own is not None:
+                        # The handler's own shape, or the shared one (the request refused before it).
+                        for body in own.get("content", {}).values():
+                            body["schema"] = {
+                                "anyOf": [body["schema"], {"$ref": "#/components/schemas/Error"}]
+                            }
+                        continue
                     responses.setdefault(
                         code,
                         {

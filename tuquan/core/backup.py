@@ -62,6 +62,8 @@ def side_file(path: Path) -> Path:
 def backup(path: Path) -> dict[str, Any]:
     """Write a consistent copy of the database to `path` while the app keeps running."""
     db = _database()
+    if db["ENGINE"].endswith("sqlite3") and path.resolve() == Path(str(db["NAME"])).resolve():
+        raise BackupError("Không sao lưu đè lên chính cơ sở dữ liệu đang dùng: chọn tệp khác.")
     path.parent.mkdir(parents=True, exist_ok=True)
     if db["ENGINE"].endswith("sqlite3"):
         source = sqlite3.connect(str(db["NAME"]), timeout=30)
@@ -96,18 +98,20 @@ def restore(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise BackupError(f"Không có tệp sao lưu “{path}”.")
     meta_path = side_file(path)
-    meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    try:
+        meta = json.loads(meta_path.read_text()) if meta_path.is_file() else {}
+    except (ValueError, OSError) as exc:
+        raise BackupError(f"Tệp kèm “{meta_path.name}” hỏng: xoá nó hoặc lấy lại từ nơi sao lưu.") from exc
     if meta.get("master_key_id") and meta["master_key_id"] != crypto.master_key_id():
         raise BackupError(
             "Khoá chính hiện tại không phải khoá lúc sao lưu (mã khoá "
             f"{meta['master_key_id']}): dữ liệu mã hoá sẽ không đọc được. Đặt đúng khoá rồi khôi phục."
         )
     db = _database()
+    if db["ENGINE"].endswith("sqlite3"):
+        _check_sqlite_backup(path)  # the side file may be lost: the file itself must prove it
     connections.close_all()
     if db["ENGINE"].endswith("sqlite3"):
-        with open(path, "rb") as handle:
-            if handle.read(16) != b"SQLite format 3\x00":
-                raise BackupError("Tệp này không phải bản sao lưu SQLite.")
         source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         target = sqlite3.connect(str(db["NAME"]), timeout=30)
         try:
@@ -132,3 +136,30 @@ def restore(path: Path) -> dict[str, Any]:
         raise BackupError(f"Không khôi phục được cơ sở dữ liệu {db['ENGINE']}.")
     crypto.reset_cache()
     return meta
+
+
+def _check_sqlite_backup(path: Path) -> None:
+    """A Tự Quản database whose data keys open with the current master key, or refused before
+    anything is overwritten."""
+    with open(path, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise BackupError("Tệp này không phải bản sao lưu SQLite.")
+    try:
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not {"django_migrations", "core_area", "core_datakey"} <= tables:
+                raise BackupError("Tệp này không phải bản sao lưu của Tự Quản.")
+            wrapped = [r[0] for r in source.execute("SELECT wrapped_key FROM core_datakey")]
+        finally:
+            source.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError("Không đọc được tệp sao lưu SQLite.") from exc
+    try:
+        for key in wrapped:
+            crypto.unwrap(key, crypto.master_key())
+    except crypto.DecryptionError as exc:
+        raise BackupError(
+            "Khoá chính hiện tại không mở được khoá dữ liệu trong bản sao lưu: dữ liệu mã hoá sẽ "
+            "không đọc được. Đặt đúng khoá lúc sao lưu rồi khôi phục."
+        ) from exc

@@ -4,8 +4,10 @@ the uploads share.
 - A body larger than the limit answers 413 before it is read: `TUQUAN_MAX_BODY_MB` for forms
   and JSON, `TUQUAN_MAX_UPLOAD_MB` for file uploads (multipart). The API gets
   `{"detail": "<Vietnamese>"}`, a page gets the message.
-- A field (query string, form, JSON key or value) holding a control character (NUL and the
-  other C0 controls but tab and line breaks) answers 422 naming the field; nothing runs.
+- A field (query string, form, JSON key or value; an API body is read as JSON whatever its
+  declared type, as django-ninja reads it) holding a control character (C0 but tab and line
+  breaks, DEL, C1), a bidirectional override, a lone surrogate or a non-character answers
+  422 naming the field; nothing runs. JSON nested too deep answers 422 too.
 - Text is normalised to NFC on the way in, so a name typed on any keyboard is stored one way.
 
 Workbook cells are checked the same way by `core.workbook.Cells.text`.
@@ -86,18 +88,31 @@ class InputGuardMiddleware:
             return self._refuse(request, 422, self._message(bad), field=bad)
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return None
-        if request.content_type in JSON_TYPES:
+        kind = request.content_type or ""
+        if (
+            kind in JSON_TYPES
+            or kind.endswith("+json")
+            or (request.path.startswith("/api/") and kind != "multipart/form-data")
+        ):
+            # django-ninja reads an API body as JSON whatever its declared type.
             try:
                 data = json.loads(request.body or b"null")
+            except RecursionError:
+                return self._refuse(request, 422, _("Nội dung JSON lồng nhau quá sâu."))
             except (ValueError, UnicodeDecodeError):
                 return None  # the view answers malformed JSON with its own 422
-            for path, text in _walk(data):
+            try:
+                found = [(path, text) for path, text in _walk(data)]
+            except RecursionError:
+                return self._refuse(request, 422, _("Nội dung JSON lồng nhau quá sâu."))
+            for path, text in found:
                 if has_control(text):
                     field = ".".join(path) or "body"
                     return self._refuse(request, 422, self._message(field), field=field, loc=["body", *path])
             normal = _normalised(data)
             if normal != data:
                 request._body = json.dumps(normal, ensure_ascii=False).encode()  # type: ignore[attr-defined]
+                request.META["CONTENT_LENGTH"] = str(len(request._body))  # type: ignore[attr-defined]
             return None
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             post = request.POST  # parsed once here; the views read the same object

@@ -4,8 +4,8 @@ django-tasks-db marks a task RUNNING when a worker claims it and nothing else: a
 killed mid-task (`kill -9`, the machine rebooted, out of memory) left its task, and the
 import job it ran, "running" for ever. Every `tuquan worker` therefore holds a lease
 (`WorkerBeat`), renewed every `LEASE / 8` seconds by a thread beside its loop. A task
-RUNNING on a worker whose lease has lapsed (or that never held one: a bare `db_worker`
-older than the lease) is ended as failed here, and the apps that track their own jobs are
+RUNNING on a worker whose lease has lapsed is ended as failed here (a bare `db_worker`
+holds no lease: its tasks are left alone, so run `tuquan worker`), and the apps that track their own jobs are
 told (`on_lost`, registered in their `AppConfig.ready`): the registry retries an import
 once, then fails it with a message for the person who uploaded it, and deletes the upload.
 
@@ -65,18 +65,15 @@ def reap() -> list[str]:
 
     cutoff = timezone.now() - lease()
     running = list(
-        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list(
-            "id", "worker_ids", "started_at"
-        )
+        DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).values_list("id", "worker_ids")
     )
     if not running:
         return []
-    alive = set(WorkerBeat.objects.filter(beat_at__gte=cutoff).values_list("worker_id", flat=True))
-    lost = [
-        str(pk)
-        for pk, workers, started in running
-        if (workers[-1] if workers else None) not in alive and (started is None or started < cutoff)
-    ]
+    # Only a worker that held a lease and let it lapse is dead: a bare `db_worker` holds none,
+    # and its long task must not be taken for lost and run twice.
+    lapsed = set(WorkerBeat.objects.filter(beat_at__lt=cutoff).values_list("worker_id", flat=True))
+    dead = {str(pk): workers[-1] for pk, workers in running if workers and workers[-1] in lapsed}
+    lost = list(dead)
     if not lost:
         return []
     with transaction.atomic():
@@ -89,7 +86,7 @@ def reap() -> list[str]:
         if ended:
             for handler in _LOST:
                 handler(lost)
-    WorkerBeat.objects.filter(beat_at__lt=cutoff - lease() * 10).delete()  # long gone
+    WorkerBeat.objects.filter(worker_id__in=set(dead.values())).delete()  # settled
     logger.warning("jobs: %s task(s) of a dead worker ended", ended)
     return lost
 

@@ -1,8 +1,12 @@
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class LanguageMiddleware:
@@ -25,4 +29,31 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
         translation.deactivate()
+        return response
+
+
+class BusyDatabaseMiddleware:
+    """SQLite queues writers behind one write lock (immediate transactions). A writer that
+    waited the whole busy timeout (an import writing a huge file holds the lock longer) gets
+    503 with Retry-After and a Vietnamese message, not a 500: nothing was written, and trying
+    again in a moment works."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError) or "locked" not in str(exception):
+            return None
+        message = _("Máy chủ đang bận ghi một tệp lớn: chưa ghi được, hãy thử lại sau ít phút.")
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse({"detail": message}, status=503)
+        elif request.headers.get("HX-Request"):
+            response = HttpResponse(message, status=503, content_type="text/plain")
+            response["X-Tuquan-Message"] = quote(message)
+        else:
+            response = render(request, "refused.html", {"message": message}, status=503)
+        response["Retry-After"] = "30"
         return response

@@ -133,3 +133,51 @@ def test_rows_recorded_before_the_rules_are_found_and_repaired(world: Any, capsy
 
     assert Person.objects.get(pk=world.person.pk).full_name == "Lò Văn Tô"
     call_command("text_check")  # nothing left: exits normally
+
+
+@pytest.mark.parametrize("kind", ["text/plain", "", "application/vnd.api+json"])
+def test_an_api_body_is_checked_whatever_type_it_claims(world: Any, kind: str) -> None:
+    """Found from outside: django-ninja reads a body as JSON whatever its Content-Type."""
+    body = json.dumps({"area_id": world.village.ident, "full_name": "Plain\u0000Test"})
+    before = Person.objects.count()
+
+    response = api(world.alice).post("/api/v1/people", data=body, content_type=kind)
+
+    assert response.status_code == 422 and "full_name" in response.json()["detail"]
+    assert Person.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sur\ud800Test", "Thôn \u202eabc", "C1\x9bx", "x\uffff"],
+    ids=["lone-surrogate", "bidi-override", "c1-control", "non-character"],
+)
+def test_text_that_reads_other_than_it_is_stored_is_refused(world: Any, text: str) -> None:
+    body = json.dumps({"area_id": world.village.ident, "full_name": text})
+    response = api(world.alice).post("/api/v1/people", data=body, content_type="application/json")
+    assert response.status_code == 422
+
+
+def test_json_nested_a_thousand_deep_is_a_422_for_anyone_not_a_500() -> None:
+    response = Client().post(
+        "/api/v1/auth/token", data="[" * 2000 + "]" * 2000, content_type="application/json"
+    )
+    assert response.status_code == 422 and "sâu" in response.json()["detail"]
+
+
+def test_a_line_break_pasted_from_word_becomes_a_line(world: Any) -> None:
+    assert add_person(world, "Lò Văn\x0bTô").status_code == 201
+    assert Person.objects.filter(full_name="Lò Văn Tô").exists()  # names join their lines
+
+
+def test_a_writer_that_waited_out_the_lock_gets_503_with_retry_after() -> None:
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from tuquan.core.middleware import BusyDatabaseMiddleware
+
+    guard = BusyDatabaseMiddleware(lambda request: None)  # type: ignore[arg-type,return-value]
+    request = RequestFactory().post("/api/v1/entries")
+    response = guard.process_exception(request, OperationalError("database is locked"))
+    assert response is not None and response.status_code == 503 and response["Retry-After"] == "30"
+    assert "thử lại" in json.loads(response.content)["detail"]

@@ -11,6 +11,7 @@ import base64
 import io
 import os
 import signal
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterator
@@ -135,6 +136,23 @@ def test_a_backup_restored_gives_back_exactly_the_records_of_its_time(tryout: Se
         env={"TUQUAN_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()},
     )
     assert refused.returncode != 0 and "Khoá chính" in refused.stderr
+    assert tryout.query(renamed)[0][0] == 0
+
+    # Found from outside: without its side file, a backup still proves its key, and a file
+    # that is not a Tự Quản backup, or a backup onto the live database, is refused.
+    (tmp_path / "tuquan.db.json").rename(tmp_path / "side.json")
+    other_key = {"TUQUAN_MASTER_KEY": base64.b64encode(os.urandom(32)).decode()}
+    refused = tryout.tuquan("restore", str(saved), "--yes", check=False, env=other_key)
+    assert refused.returncode != 0 and "không mở được khoá dữ liệu" in refused.stderr
+    stranger = tmp_path / "other.sqlite3"
+    connection = sqlite3.connect(stranger)
+    connection.execute("CREATE TABLE notes (x)")
+    connection.commit()
+    connection.close()
+    refused = tryout.tuquan("restore", str(stranger), "--yes", check=False)
+    assert refused.returncode != 0 and "không phải bản sao lưu của Tự Quản" in refused.stderr
+    onto_itself = tryout.tuquan("backup", str(tryout.var / "tuquan.sqlite3"), check=False)
+    assert onto_itself.returncode != 0 and "đè lên" in onto_itself.stderr
     assert tryout.query(renamed)[0][0] == 0
 
     tryout.tuquan("restore", str(saved), "--yes")

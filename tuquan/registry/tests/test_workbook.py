@@ -894,6 +894,7 @@ def test_a_job_whose_worker_died_runs_once_more_then_fails_with_a_message_and_no
     from django_tasks_db.models import DBTaskResult
 
     from tuquan.core import jobs
+    from tuquan.core.models import WorkerBeat
 
     data = workbook.export_workbook(actor=world.alice, area=world.commune)
     with django_capture_on_commit_callbacks(execute=True):
@@ -906,6 +907,7 @@ def test_a_job_whose_worker_died_runs_once_more_then_fails_with_a_message_and_no
         DBTaskResult.objects.filter(id=job.task_id).update(
             status="RUNNING", worker_ids=["gone"], started_at=long_ago
         )
+        WorkerBeat.objects.update_or_create(worker_id="gone", defaults={"beat_at": long_ago})
         ImportJob.objects.filter(pk=job.pk).update(status="running", attempts=job.attempts + 1, progress=42)
 
     dies_while_running()

@@ -231,6 +231,7 @@ def test_a_report_whose_worker_died_is_failed_with_a_message_not_left_computing(
     from django_tasks_db.models import DBTaskResult
 
     from tuquan.core import jobs
+    from tuquan.core.models import WorkerBeat
     from tuquan.reports.models import JobStatus, ReportJob
     from tuquan.reports.tasks import report_run_task
 
@@ -240,6 +241,7 @@ def test_a_report_whose_worker_died_is_failed_with_a_message_not_left_computing(
     task = report_run_task.enqueue(job.pk)
     long_ago = timezone.now() - jobs.lease() - timedelta(seconds=1)
     DBTaskResult.objects.filter(id=task.id).update(status="RUNNING", worker_ids=["gone"], started_at=long_ago)
+    WorkerBeat.objects.create(worker_id="gone", beat_at=long_ago)  # the lease of a worker killed
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
 
     assert jobs.reap() == [str(task.id)]

@@ -18,6 +18,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -66,12 +67,10 @@ class Command(BaseCommand):
             # Its default path is one per user: two servers on one machine would share it.
             "--no-control-socket",
         ]
-        children = []
-        if not options["no_worker"]:
-            worker = [sys.executable, "-m", "tuquan.cli", "worker", "--interval", "1"]
-            children.append(subprocess.Popen(worker))  # noqa: S603
+        worker_command = [sys.executable, "-m", "tuquan.cli", "worker", "--interval", "1"]
+        worker = None if options["no_worker"] else subprocess.Popen(worker_command)  # noqa: S603
         web = subprocess.Popen(command)  # noqa: S603  (our own interpreter and arguments)
-        children.append(web)
+        children = [c for c in (worker, web) if c is not None]
         self.stdout.write(
             f"Tự Quản: http://{bind}/  ({workers} × {options['threads']} luồng; Ctrl+C để dừng)"
         )
@@ -81,10 +80,25 @@ class Command(BaseCommand):
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        stopping = False
+
+        def stop_flag(signum: int, frame: Any) -> None:
+            nonlocal stopping
+            stopping = True
+            stop(signum, frame)
+
+        signal.signal(signal.SIGTERM, stop_flag)
+        signal.signal(signal.SIGINT, stop_flag)
         try:
-            web.wait()
+            while web.poll() is None:
+                # A worker that died (killed, out of memory, a database error it did not survive)
+                # is started again: queued jobs would otherwise wait for ever.
+                if worker is not None and worker.poll() is not None and not stopping:
+                    self.stderr.write(f"Tiến trình xử lý nền đã dừng (mã {worker.returncode}); chạy lại.")
+                    time.sleep(2)
+                    worker = subprocess.Popen(worker_command)  # noqa: S603
+                    children[0] = worker
+                time.sleep(1)
         finally:
             stop(signal.SIGTERM, None)
             for child in children:
