@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "tuquan.core.input_guard.InputGuardMiddleware",  # limits and control characters, before any view
     "csp.middleware.CSPMiddleware",
     "tuquan.core.middleware.BusyDatabaseMiddleware",
+    "tuquan.core.middleware.ApiErrorShapeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 class LanguageMiddleware:
@@ -56,4 +57,33 @@ class BusyDatabaseMiddleware:
         else:
             response = render(request, "refused.html", {"message": message}, status=503)
         response["Retry-After"] = "30"
+        return response
+
+
+class ApiErrorShapeMiddleware:
+    """Every answer under /api/ is JSON, errors included: an unknown path (404), a method the
+    path does not take (405) or a body Django refused before the API saw it (400) used to be
+    HTML pages that a client cannot read."""
+
+    MESSAGES = {
+        400: gettext_noop("Yêu cầu không hợp lệ."),
+        404: gettext_noop("Không tìm thấy hoặc nằm ngoài địa bàn của bạn."),
+        405: gettext_noop("Đường dẫn này không nhận phương thức %(m)s."),
+    }
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in self.MESSAGES
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            message = _(self.MESSAGES[response.status_code]) % {"m": request.method}
+            shaped = JsonResponse({"detail": message}, status=response.status_code)
+            if "Allow" in response:
+                shaped["Allow"] = response["Allow"]
+            return shaped
         return response

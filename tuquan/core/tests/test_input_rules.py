@@ -181,3 +181,11 @@ def test_a_writer_that_waited_out_the_lock_gets_503_with_retry_after() -> None:
     response = guard.process_exception(request, OperationalError("database is locked"))
     assert response is not None and response.status_code == 503 and response["Retry-After"] == "30"
     assert "thử lại" in json.loads(response.content)["detail"]
+
+
+def test_every_api_answer_is_json_even_an_unknown_path_or_method(world: Any) -> None:
+    client = api(world.alice)
+    missing = client.get("/api/v1/nope")
+    assert missing.status_code == 404 and "detail" in missing.json()
+    wrong = client.delete("/api/v1/entries")
+    assert wrong.status_code == 405 and "DELETE" in wrong.json()["detail"]
