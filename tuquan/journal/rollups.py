@@ -153,6 +153,18 @@ GROUP BY {column}, month, type_id, code, approved"""  # noqa: S608 (two fixed co
 }
 
 
+def _lock_village_month(village_id: int, month: date) -> None:
+    """One writer at a time recounts a village-month, until its transaction ends: two writers
+    recounting at once each deleted and reinserted the rows (a 500 on the unique key) or
+    carried a difference computed from a count the other was changing (commune and province
+    totals off). On PostgreSQL a transaction-scoped advisory lock keyed on the village-month;
+    SQLite's immediate transactions already admit one writer at a time. (Issue 22 replaces
+    the recount by increments; until then this keeps the figures exact.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [village_id, month.year * 100 + month.month])
+
+
 def refresh(village_id: int, day: date) -> None:
     """Recount one village-month from its entries (called inside the writing transaction,
     also when the month is approved or reopened) and carry the difference up to its commune
@@ -160,6 +172,7 @@ def refresh(village_id: int, day: date) -> None:
     month = day.replace(day=1)
     nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     with transaction.atomic():
+        _lock_village_month(village_id, month)
         old = Rollup.objects.filter(village_id=village_id, month=month)
         delta: dict[tuple[int, str, bool], Decimal] = defaultdict(Decimal)
         for type_id, code, approved, value in old.values_list("type_id", "code", "approved", "value"):
