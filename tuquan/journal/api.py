@@ -357,6 +357,17 @@ def entry_update(request: HttpRequest, uid: UUID, payload: EntryPatch) -> EntryO
     return _entry_out(request, entry)
 
 
+@entries_router.delete(
+    "/{uid}",
+    response={204: None},
+    summary="Xoá một hoạt động ghi nhầm, có lý do (khi tháng chưa duyệt; đã kiểm tra thì chỉ cán bộ xã)",
+)
+def entry_delete(request: HttpRequest, uid: UUID, reason: str = "") -> Status:
+    entry = selectors.entry_get_for_user(request.user, uid, write=True)
+    services.entry_delete(actor=request.user, entry=entry, reason=reason)
+    return Status(204, None)
+
+
 @entries_router.post(
     "/{uid}/review", response=EntryOut, summary="Kiểm tra hoạt động: xác nhận hoặc trả lại (cán bộ xã)"
 )

@@ -58,6 +58,14 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("Nhận xét"), required=False, max_length=300)
 
 
+class DeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do xoá"),
+        max_length=200,
+        help_text=_("Ví dụ: ghi nhầm tổ, ghi trùng. Không hoàn tác được."),
+    )
+
+
 class MonthForm(forms.Form):
     village = forms.CharField()
     month = forms.DateField(input_formats=["%Y-%m-%d", "%Y-%m"])

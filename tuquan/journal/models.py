@@ -190,7 +190,7 @@ class Aggregate(models.Model):
 
 class Rollup(models.Model):
     """Monthly totals per village, model type and indicator, kept up to date in the same
-    transaction as every entry write (`journal.rollups.refresh`). Reports read these instead
+    transaction as every entry write (`journal.rollups.move`). Reports read these instead
     of the raw entries; `tuquan rollups --verify` recounts them from the entries."""
 
     village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
@@ -220,9 +220,9 @@ class Rollup(models.Model):
 class AreaRollup(models.Model):
     """The village rollups summed per commune and per province (same month, type, code and
     approval). A province's ten-year figure reads a few thousand of these rows instead of
-    the villages' millions. Kept in step by `journal.rollups.refresh`, which adds the
-    difference it made to a village-month (an increment, so two writers in one province
-    never overwrite each other's totals)."""
+    the villages' millions. Kept in step by `journal.rollups.move`, which adds each
+    write's difference by an increment (two writers in one province never overwrite each
+    other's totals)."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
     type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
@@ -240,3 +240,24 @@ class AreaRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.area_id} {self.month:%Y-%m}"
+
+
+class TeamMonth(models.Model):
+    """How many entries a team recorded at a village in a month: the counter behind the
+    `reporting.pairs` rollup (a team counts once per village-month, however much it did).
+    A write adds or takes one by an increment the database applies atomically and reads the
+    result back, so two writers recording a team's first entry of a month at once count it
+    once (a count of the entries read before writing would let both see "none yet")."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(fields=["team", "village", "month"], name="journal_teammonth_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} {self.village_id} {self.month:%Y-%m}: {self.entries}"

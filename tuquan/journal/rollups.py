@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
-from tuquan.journal.models import AreaRollup, Entry, Rollup
+from tuquan.journal.models import AreaRollup, Entry, Rollup, TeamMonth
 
 # code → (entry kind, summed field or None for a count, extra condition)
 ROLLED: dict[str, tuple[str, str | None, Q | None]] = {
@@ -136,10 +136,20 @@ def _village_parents(ids: Iterable[int]) -> dict[int, tuple[int, int]]:
     }
 
 
+# Every write adds its own difference: the database applies each increment atomically, so
+# writers in one village, commune or province never overwrite each other's figures.
 UPSERT = """INSERT INTO journal_arearollup (area_id, month, type_id, code, approved, value)
 VALUES (%s, %s, %s, %s, %s, %s)
 ON CONFLICT (area_id, month, type_id, code, approved)
 DO UPDATE SET value = journal_arearollup.value + excluded.value"""
+VILLAGE_UPSERT = """INSERT INTO journal_rollup (village_id, commune_id, province_id, type_id, month, code,
+approved, value) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (village_id, month, type_id, code)
+DO UPDATE SET value = journal_rollup.value + excluded.value"""
+# The counter behind reporting.pairs, read back in the same statement (see models.TeamMonth).
+TEAM_MONTH_UPSERT = """INSERT INTO journal_teammonth (team_id, village_id, month, entries)
+VALUES (%s, %s, %s, %s) ON CONFLICT (team_id, village_id, month)
+DO UPDATE SET entries = journal_teammonth.entries + excluded.entries RETURNING entries"""
 # Rows are written unapproved; only those of approved months are touched (a full-table
 # UPDATE of tens of millions of rows would rewrite every one of them).
 APPROVED_SQL = """UPDATE journal_rollup SET approved = TRUE WHERE EXISTS (SELECT 1 FROM journal_approval a
@@ -153,38 +163,214 @@ GROUP BY {column}, month, type_id, code, approved"""  # noqa: S608 (two fixed co
 }
 
 
-def _lock_village_month(village_id: int, month: date) -> None:
-    """One writer at a time recounts a village-month, until its transaction ends: two writers
-    recounting at once each deleted and reinserted the rows (a 500 on the unique key) or
-    carried a difference computed from a count the other was changing (commune and province
-    totals off). On PostgreSQL a transaction-scoped advisory lock keyed on the village-month;
-    SQLite's immediate transactions already admit one writer at a time. (Issue 22 replaces
-    the recount by increments; until then this keeps the figures exact.)"""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [village_id, month.year * 100 + month.month])
+def _lock_key(village_id: int, month: date) -> tuple[int, int]:
+    return village_id, month.year * 100 + month.month
 
 
-def refresh(village_id: int, day: date) -> None:
-    """Recount one village-month from its entries (called inside the writing transaction,
-    also when the month is approved or reopened) and carry the difference up to its commune
-    and province."""
+def hold(*places: tuple[int, date], exclusive: bool = False) -> None:
+    """Lock village-months until the transaction ends. Entry writes hold them shared: they
+    add increments that commute, so any number run at once. Whatever reads a village-month
+    whole before writing (approving or reopening it, an import's recount) holds it
+    exclusive, so no entry changes under it. Taken in one order everywhere, so two writers
+    never wait on each other in a circle. PostgreSQL advisory locks; SQLite's immediate
+    transactions already admit one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    call = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cur:
+        for key in sorted({_lock_key(v, day.replace(day=1)) for v, day in places}):
+            cur.execute(f"SELECT {call}(%s, %s)", key)
+
+
+@dataclass(frozen=True)
+class Share:
+    """What one entry adds to its village-month: (model type, code) → value."""
+
+    team_id: int
+    village_id: int
+    month: date
+    type_id: int
+    values: tuple[tuple[str, Decimal], ...]
+
+
+def share(entry: Entry, type_id: int | None = None) -> Share:
+    """An entry's contribution, as `compute_rows` counts it (every measure but the pairs)."""
+    values: dict[str, Decimal] = {}
+    for code, (condition, field) in _measures().items():
+        if not _matches(entry, condition):
+            continue
+        value = Decimal(1) if field is None else Decimal(getattr(entry, field) or 0)
+        if value:
+            values[code] = value
+    for code, value in (entry.extra or {}).items():
+        if value:
+            values[EXTRA + code] = values.get(EXTRA + code, Decimal(0)) + Decimal(str(value))
+    if type_id is None:
+        type_id = entry.team.type_id
+    return Share(
+        team_id=entry.team_id,
+        village_id=entry.village_id,
+        month=entry.occurred_on.replace(day=1),
+        type_id=type_id,
+        values=tuple(sorted(values.items())),
+    )
+
+
+def _matches(entry: Entry, condition: Q) -> bool:
+    # The measures' conditions are plain field lookups (kind, outcome, tip_valuable) joined
+    # by AND; read on the instance, they say whether the database's filter would count it.
+    for child in condition.children:
+        if isinstance(child, Q):
+            if not _matches(entry, child):
+                return False
+        else:
+            # A lookup pair, as the measures' Q objects are built.
+            field, wanted = child  # type: ignore[misc]
+            if getattr(entry, field) != wanted:
+                return False
+    return True
+
+
+def move(before: Share | None, after: Share | None) -> None:
+    """Apply one entry's change to the figures: its old share taken away (None when it is
+    new), its new one added (None when it is deleted). Called inside the writing
+    transaction, with both village-months held (`hold`)."""
+    delta: dict[tuple[int, date, int, str], Decimal] = defaultdict(Decimal)
+    for sign, side in ((-1, before), (1, after)):
+        if side is not None:
+            for code, value in side.values:
+                delta[(side.village_id, side.month, side.type_id, code)] += sign * value
+    same_pair = (
+        before is not None
+        and after is not None
+        and (before.team_id, before.village_id, before.month)
+        == (after.team_id, after.village_id, after.month)
+    )
+    if not same_pair:
+        for sign, side in sorted(
+            ((sign, side) for sign, side in ((-1, before), (1, after)) if side is not None),
+            key=lambda pair: (pair[1].team_id, pair[1].village_id, pair[1].month),
+        ):
+            if _count_in(side, sign):
+                delta[(side.village_id, side.month, side.type_id, PAIRS)] += sign
+    _write(delta)
+
+
+TEAM_MONTH_LESS = """UPDATE journal_teammonth SET entries = entries - 1
+WHERE team_id = %s AND village_id = %s AND month = %s RETURNING entries"""
+
+
+def _count_in(side: Share, sign: int) -> bool:
+    """Add (or take) one entry to its team's village-month counter; True when the team
+    thereby starts (or stops) counting in that village-month's reporting pairs."""
+    key: list[Any] = [side.team_id, side.village_id, side.month.isoformat()]
+    with connection.cursor() as cur:
+        if sign > 0:
+            cur.execute(TEAM_MONTH_UPSERT, [*key, 1])
+            (left,) = cur.fetchone()
+            return bool(left == 1)
+        # An increment of -1 cannot go through the upsert: its VALUES row would fail the
+        # counter's CHECK (>= 0) before the conflict is seen. The entry counted, so the row is there.
+        cur.execute(TEAM_MONTH_LESS, key)
+        found = cur.fetchone()
+    if found is None or found[0] > 0:
+        return False
+    TeamMonth.objects.filter(
+        team_id=side.team_id, village_id=side.village_id, month=side.month, entries=0
+    ).delete()
+    return True
+
+
+def _write(delta: dict[tuple[int, date, int, str], Decimal]) -> None:
+    """Increments to village rows, then to their communes' and provinces' rows, each in one
+    sorted order (two transactions locking the same rows in one order never deadlock); a
+    figure brought back to nothing is removed, so the tables hold only what counts."""
+    changed = sorted((key, value) for key, value in delta.items() if value)
+    if not changed:
+        return
+    villages = {village_id for (village_id, _m, _t, _c), _v in changed}
+    parents = _village_parents(villages)
+    approved = _approved_months(villages)
+    area_delta: dict[tuple[int, date, int, str, bool], Decimal] = defaultdict(Decimal)
+    village_rows = []
+    for (village_id, month, type_id, code), value in changed:
+        commune_id, province_id = parents[village_id]
+        flag = (village_id, month) in approved
+        village_rows.append(
+            (village_id, commune_id, province_id, type_id, month.isoformat(), code, flag, value)
+        )
+        for area_id in (commune_id, province_id):
+            area_delta[(area_id, month, type_id, code, flag)] += value
+    area_rows = [
+        (area_id, month.isoformat(), type_id, code, flag, value)
+        for (area_id, month, type_id, code, flag), value in sorted(area_delta.items())
+        if value
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(VILLAGE_UPSERT, village_rows)
+        cur.executemany(UPSERT, area_rows)
+    months = {month for (_v, month, _t, _c), _x in changed}
+    Rollup.objects.filter(village_id__in=villages, month__in=months, value=0).delete()
+    areas = {a for pair in parents.values() for a in pair}
+    AreaRollup.objects.filter(area_id__in=areas, month__in=months, value=0).delete()
+
+
+def set_approved(village_id: int, month: date, approved: bool) -> None:
+    """Approving or reopening a village-month moves its figures between approved and not
+    approved, in the village's rows and in its commune's and province's, as one transfer in
+    the approval's transaction (the month held exclusive: no entry changes meanwhile)."""
+    month = month.replace(day=1)
+    hold((village_id, month), exclusive=True)
+    moving = Rollup.objects.filter(village_id=village_id, month=month).exclude(approved=approved)
+    rows = list(moving.values_list("commune_id", "province_id", "type_id", "code", "value"))
+    if not rows:
+        return
+    moving.update(approved=approved)
+    transfer: dict[tuple[int, int, str, bool], Decimal] = defaultdict(Decimal)
+    for commune_id, province_id, type_id, code, value in rows:
+        for area_id in (commune_id, province_id):
+            transfer[(area_id, type_id, code, approved)] += value
+            transfer[(area_id, type_id, code, not approved)] -= value
+    with connection.cursor() as cur:
+        cur.executemany(
+            UPSERT,
+            [
+                (area_id, month.isoformat(), type_id, code, flag, value)
+                for (area_id, type_id, code, flag), value in sorted(transfer.items())
+            ],
+        )
+    areas = {area_id for (area_id, *_rest) in transfer}
+    AreaRollup.objects.filter(area_id__in=areas, month=month, value=0).delete()
+
+
+def _team_counts(entries: Any) -> Any:
+    return entries.order_by().values_list("team_id").annotate(n=Count("id")).values_list("team_id", "n")
+
+
+def recount(village_id: int, day: date) -> None:
+    """Recount one village-month from its entries and carry the difference up to its commune
+    and province: for writes of many entries at once (a workbook import), which would
+    otherwise add one increment per entry. The month is held exclusive while it is read."""
     month = day.replace(day=1)
     nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
     with transaction.atomic():
-        _lock_village_month(village_id, month)
+        hold((village_id, month), exclusive=True)
+        entries = Entry.objects.filter(village_id=village_id, occurred_on__gte=month, occurred_on__lt=nxt)
         old = Rollup.objects.filter(village_id=village_id, month=month)
         delta: dict[tuple[int, str, bool], Decimal] = defaultdict(Decimal)
         for type_id, code, approved, value in old.values_list("type_id", "code", "approved", "value"):
             delta[(type_id, code, approved)] -= value
         old.delete()
-        rows = compute_rows(
-            Entry.objects.filter(village_id=village_id, occurred_on__gte=month, occurred_on__lt=nxt)
-        )
+        rows = compute_rows(entries)
         Rollup.objects.bulk_create(rows)
         for r in rows:
             delta[(r.type_id, r.code, r.approved)] += r.value
-        changed = [(key, value) for key, value in delta.items() if value]
+        TeamMonth.objects.filter(village_id=village_id, month=month).delete()
+        TeamMonth.objects.bulk_create(
+            TeamMonth(team_id=team_id, village_id=village_id, month=month, entries=n)
+            for team_id, n in _team_counts(entries)
+        )
+        changed = sorted((key, value) for key, value in delta.items() if value)
         if not changed:
             return
         (parents,) = _village_parents([village_id]).values()
@@ -193,11 +379,10 @@ def refresh(village_id: int, day: date) -> None:
                 UPSERT,
                 [
                     (area_id, month.isoformat(), type_id, code, approved, value)
-                    for area_id in parents
+                    for area_id in sorted(parents)
                     for (type_id, code, approved), value in changed
                 ],
             )
-        # A total brought back to nothing is removed, so the table holds only what counts.
         AreaRollup.objects.filter(area_id__in=parents, month=month, value=0).delete()
 
 
@@ -252,7 +437,21 @@ def rebuild() -> int:
         cur.execute(APPROVED_SQL)
         for statement in AREA_SQL.values():
             cur.execute(statement)
+        _rebuild_team_months(cur)
     return Rollup.objects.count()
+
+
+def _rebuild_team_months(cur: Any) -> None:
+    month = (
+        "CAST(date_trunc('month', occurred_on) AS date)"
+        if connection.vendor == "postgresql"
+        else "date(occurred_on, 'start of month')"
+    )
+    cur.execute("DELETE FROM journal_teammonth")
+    cur.execute(
+        "INSERT INTO journal_teammonth (team_id, village_id, month, entries) "  # noqa: S608 (fixed SQL)
+        f"SELECT team_id, village_id, {month}, COUNT(*) FROM journal_entry GROUP BY team_id, village_id, {month}"
+    )
 
 
 def _extra_keys() -> list[str]:
@@ -285,7 +484,29 @@ def verify() -> list[str]:
     for k in sorted(set(summed) | set(kept), key=str):
         if summed.get(k, Decimal(0)) != kept.get(k, Decimal(0)):
             problems.append(f"xã/tỉnh {k}: lưu {kept.get(k, 0)}, cộng lại {summed.get(k, 0)}")
-    return problems
+    return problems + _team_month_problems()
+
+
+def _team_month_problems() -> list[str]:
+    from django.db.models.functions import TruncMonth
+
+    counted = {
+        (t, v, m.date() if hasattr(m, "date") else m): n
+        for t, v, m, n in Entry.objects.order_by()
+        .annotate(m=TruncMonth("occurred_on"))
+        .values_list("team_id", "village_id", "m")
+        .annotate(n=Count("id"))
+        .values_list("team_id", "village_id", "m", "n")
+    }
+    kept = {
+        (t, v, m): n
+        for t, v, m, n in TeamMonth.objects.values_list("team_id", "village_id", "month", "entries")
+    }
+    return [
+        f"tổ-thôn-tháng {k}: lưu {kept.get(k, 0)}, đếm lại {counted.get(k, 0)}"
+        for k in sorted(set(counted) | set(kept), key=str)
+        if kept.get(k, 0) != counted.get(k, 0)
+    ]
 
 
 def totals_by_approval(rows: Any) -> list[tuple[str, bool, Decimal]]:

@@ -270,6 +270,9 @@ def entry_record(
     allowed = set(KIND_FIELDS.get(kind, ()))
     clean = {k: v for k, v in fields.items() if k in allowed or k in ("extra", "note")}
     with transaction.atomic():
+        # Held before the month's approval is read below, so an approval cannot slip in
+        # between that check and this write (see rollups.hold).
+        rollups.hold((village.pk, occurred_on))
         entry = Entry(
             team=team,
             village=village,
@@ -286,7 +289,7 @@ def entry_record(
         _check_period(entry)
         entry.save()
         entry.participants.set(participants)
-        rollups.refresh(village.pk, occurred_on)
+        rollups.move(None, rollups.share(entry))
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
@@ -312,7 +315,6 @@ def entry_update(
 ) -> Entry:
     if not can_record(actor, entry.team, entry.village):
         raise PermissionDenied(_("Bạn không sửa được hoạt động này."))
-    _require_unlocked(entry.village, entry.occurred_on)
     allowed = {
         *KIND_FIELDS.get(entry.kind, ()),
         "extra",
@@ -324,10 +326,16 @@ def entry_update(
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(_("Không sửa được: %(f)s.") % {"f": ", ".join(sorted(unknown))})
-    people = list(participants) if participants is not None else list(entry.participants.all())
-    before = (entry.village_id, entry.occurred_on)
     # A verified entry edited is verified no more: its team's paper-only days may change.
     with transaction.atomic(), stocks.changing(journals=[entry.team_id]):
+        before = _locked(entry)
+        village = fields.get("village", entry.village)
+        rollups.hold(
+            (entry.village_id, entry.occurred_on),
+            (village.pk, fields.get("occurred_on") or entry.occurred_on),
+        )
+        _require_unlocked(entry.village, entry.occurred_on)
+        people = list(participants) if participants is not None else list(entry.participants.all())
         for k, v in fields.items():
             setattr(entry, k, v)
         if entry.status in (EntryStatus.RETURNED, EntryStatus.VERIFIED):
@@ -340,9 +348,9 @@ def entry_update(
         entry.save()
         if participants is not None:
             entry.participants.set(people)
-        # The entry may have moved to another village or month: both are recounted.
-        rollups.refresh(*before)
-        rollups.refresh(entry.village_id, entry.occurred_on)
+        # The entry may have moved to another village or month: its old share leaves the one,
+        # its new share joins the other.
+        rollups.move(before, rollups.share(entry))
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -354,16 +362,65 @@ def entry_update(
     return entry
 
 
+def _locked(entry: Entry) -> rollups.Share:
+    """Lock the entry's row and read it again: the caller's copy may be older than another
+    writer's change, and what the entry adds to the figures must be taken from what is
+    stored, or two edits at once would each take away a share the other had replaced."""
+    if not Entry.objects.select_for_update().filter(pk=entry.pk).values_list("pk", flat=True):
+        raise ValidationError(_("Hoạt động này vừa bị xoá."))
+    entry.refresh_from_db()
+    return rollups.share(entry)
+
+
+def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
+    """Remove an entry recorded by mistake, while its month is open, saying why (the audit
+    keeps the reason, as a crossed-out line in the paper notebook keeps its note). Its
+    recorder (or the commune officer) may remove it until the commune has checked it; a
+    checked entry only the commune officer, who checked it."""
+    if not can_record(actor, entry.team, entry.village):
+        raise PermissionDenied(_("Bạn không xoá được hoạt động này."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Ghi lý do xoá (ví dụ: ghi nhầm, ghi trùng).")})
+    with transaction.atomic(), stocks.changing(journals=[entry.team_id]):
+        before = _locked(entry)
+        rollups.hold((entry.village_id, entry.occurred_on))
+        _require_unlocked(entry.village, entry.occurred_on)
+        if entry.status == EntryStatus.VERIFIED and not scoping.covers(
+            actor, entry.village.path, Cap.JOURNAL_REVIEW
+        ):
+            raise ValidationError(
+                _("Hoạt động đã được xã kiểm tra: chỉ cán bộ xã xoá được, hoặc sửa lại để xã kiểm tra lại.")
+            )
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=entry,
+            area=entry.village,
+            label=entry.get_kind_display(),
+            details={
+                "team": str(entry.team.uid),
+                "on": entry.occurred_on.isoformat(),
+                "reason": reason.strip(),
+            },
+        )
+        entry.participants.clear()
+        entry.delete()
+        rollups.move(before, None)
+
+
 def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -> Entry:
     """The commune officer verifies an entry or returns it with a comment."""
     if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
-    _require_unlocked(entry.village, entry.occurred_on)
     if verdict not in (EntryStatus.VERIFIED, EntryStatus.RETURNED):
         raise ValidationError({"verdict": _("Chọn “đã kiểm tra” hoặc “trả lại”.")})
     if verdict == EntryStatus.RETURNED and not comment.strip():
         raise ValidationError({"comment": _("Ghi lý do trả lại.")})
     with transaction.atomic(), stocks.changing(journals=[entry.team_id]):
+        _locked(entry)
+        # Held so that the month's approval, which counts the unchecked entries, waits.
+        rollups.hold((entry.village_id, entry.occurred_on))
+        _require_unlocked(entry.village, entry.occurred_on)
         entry.status, entry.review_comment = verdict, comment.strip()
         entry.reviewed_by, entry.reviewed_at = _user(actor), timezone.now()
         entry.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
@@ -383,11 +440,13 @@ def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
         raise ValidationError(_("Chỉ đánh giá được thông tin cung cấp."))
     if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
         raise PermissionDenied(_("Chỉ cán bộ xã đánh giá thông tin."))
-    _require_unlocked(entry.village, entry.occurred_on)
     with transaction.atomic():
+        before = _locked(entry)
+        rollups.hold((entry.village_id, entry.occurred_on))
+        _require_unlocked(entry.village, entry.occurred_on)
         entry.tip_valuable = valuable
         entry.save(update_fields=["tip_valuable", "updated_at"])
-        rollups.refresh(entry.village_id, entry.occurred_on)
+        rollups.move(before, rollups.share(entry))
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -406,16 +465,19 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
         raise PermissionDenied(_("Chỉ cán bộ xã duyệt số liệu tháng."))
     if month >= month_start(timezone.localdate()):
         raise ValidationError(_("Chỉ duyệt được tháng đã kết thúc."))
-    pending = (
-        Entry.objects.filter(village=village, occurred_on__gte=month, occurred_on__lt=_next_month(month))
-        .exclude(status=EntryStatus.VERIFIED)
-        .count()
-    )
-    if pending:
-        raise ValidationError(
-            _("Còn %(n)s hoạt động chưa kiểm tra ở %(v)s.") % {"n": pending, "v": village.name}
-        )
     with transaction.atomic():
+        # No entry of the month changes from here to the end of the approval: the count of
+        # unchecked ones below stays true until the month is locked.
+        rollups.hold((village.pk, month), exclusive=True)
+        pending = (
+            Entry.objects.filter(village=village, occurred_on__gte=month, occurred_on__lt=_next_month(month))
+            .exclude(status=EntryStatus.VERIFIED)
+            .count()
+        )
+        if pending:
+            raise ValidationError(
+                _("Còn %(n)s hoạt động chưa kiểm tra ở %(v)s.") % {"n": pending, "v": village.name}
+            )
         approval, _created = Approval.objects.select_for_update().get_or_create(
             village=village, month=month, defaults={"status": ApprovalStatus.APPROVED}
         )
@@ -428,7 +490,7 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
         )
         approval.reopen_reason = ""
         approval.save()
-        rollups.refresh(village.pk, month)  # the month's figures now count as approved
+        rollups.set_approved(village.pk, month, True)  # the month's figures now count as approved
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
@@ -444,12 +506,14 @@ def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
     month = month_start(month)
     if not scoping.covers(actor, village.path, Cap.JOURNAL_ACCEPT):
         raise PermissionDenied(_("Chỉ cán bộ tỉnh chấp nhận số liệu."))
-    approval = Approval.objects.filter(village=village, month=month).first()
-    if approval is None or approval.status != ApprovalStatus.APPROVED:
-        raise ValidationError(
-            _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"}
-        )
     with transaction.atomic():
+        # Read under its lock: a reopening at the same moment either comes first (and this
+        # is refused) or waits.
+        approval = Approval.objects.select_for_update().filter(village=village, month=month).first()
+        if approval is None or approval.status != ApprovalStatus.APPROVED:
+            raise ValidationError(
+                _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"}
+            )
         approval.status, approval.accepted_by, approval.accepted_at = (
             ApprovalStatus.ACCEPTED,
             _user(actor),
@@ -471,18 +535,19 @@ def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Appr
     """Only the level that approved last may reopen: the commune an approved month, the
     province an accepted one."""
     month = month_start(month)
-    approval = Approval.objects.filter(village=village, month=month).first()
-    if approval is None or not approval.locked:
-        raise ValidationError(_("Tháng này chưa được duyệt."))
-    cap = Cap.JOURNAL_ACCEPT if approval.status == ApprovalStatus.ACCEPTED else Cap.JOURNAL_REVIEW
-    if not scoping.covers(actor, village.path, cap):
-        raise PermissionDenied(_("Chỉ cấp đã duyệt mới mở lại được."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do mở lại.")})
     with transaction.atomic():
+        rollups.hold((village.pk, month), exclusive=True)
+        approval = Approval.objects.select_for_update().filter(village=village, month=month).first()
+        if approval is None or not approval.locked:
+            raise ValidationError(_("Tháng này chưa được duyệt."))
+        cap = Cap.JOURNAL_ACCEPT if approval.status == ApprovalStatus.ACCEPTED else Cap.JOURNAL_REVIEW
+        if not scoping.covers(actor, village.path, cap):
+            raise PermissionDenied(_("Chỉ cấp đã duyệt mới mở lại được."))
         approval.status, approval.reopen_reason = ApprovalStatus.REOPENED, reason.strip()
         approval.save()
-        rollups.refresh(village.pk, month)
+        rollups.set_approved(village.pk, month, False)
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nhat-ky/<uuid:uid>/ghi/<slug:kind>/", views.entry_create, name="entry_create"),
     path("hoat-dong/<uuid:uid>/", views.entry_detail, name="entry"),
     path("hoat-dong/<uuid:uid>/kiem-tra/", views.entry_review, name="entry_review"),
+    path("hoat-dong/<uuid:uid>/xoa/", views.entry_delete, name="entry_delete"),
     path("nhat-ky-xa/<str:ident>/", views.commune_journal, name="commune"),
     path("nhat-ky-xa/<str:ident>/<slug:action>/", views.commune_month_action, name="month_action"),
     path("nhat-ky-tinh/<str:ident>/", views.province_journal, name="province"),

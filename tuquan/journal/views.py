@@ -21,7 +21,7 @@ from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 from tuquan.journal import selectors, services
-from tuquan.journal.forms import AggregateForm, MonthForm, ReviewForm, entry_form_class
+from tuquan.journal.forms import AggregateForm, DeleteForm, MonthForm, ReviewForm, entry_form_class
 from tuquan.journal.models import Entry
 from tuquan.registry import selectors as registry_selectors
 from tuquan.registry.models import JOURNAL_KINDS, Team
@@ -190,6 +190,31 @@ def entry_review(request: HttpRequest, uid: str) -> HttpResponse:
     return render_form_error(
         request, "journal/entry_detail.html", context, partial="journal/entry_detail.html"
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_delete(request: HttpRequest, uid: str) -> HttpResponse:
+    """Asks for the reason first (a page, not a script's confirm box: works without
+    JavaScript and on any phone)."""
+    entry = selectors.entry_get_for_user(request.user, uid, write=True)
+    if not services.can_record(request.user, entry.team, entry.village):
+        raise PermissionDenied(_("Bạn không xoá được hoạt động này."))
+    form = DeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_delete(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã xoá hoạt động."))
+            return redirect_after_post(request, reverse("journal:team", args=[entry.team.uid]))
+    context = {"entry": entry, "form": form, "kind_label": KIND_LABELS[entry.kind]}
+    if form.is_bound and form.errors:
+        return render_form_error(
+            request, "journal/entry_delete.html", context, partial="journal/_entry_delete_form.html"
+        )
+    return render_page(request, "journal/entry_delete.html", context)
 
 
 def _commune(request: HttpRequest, ident: str, cap: str) -> Area:

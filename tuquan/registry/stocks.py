@@ -448,7 +448,16 @@ def _write(deltas: Deltas) -> int:
 def _select_for_update(model: Any, ids: set[Any]) -> None:
     ids = ids - {None}
     if ids:
-        list(model.objects.select_for_update().filter(pk__in=sorted(ids)).order_by("pk").values_list("pk"))
+        # FOR NO KEY UPDATE: stock writers of a row still take turns, but an insert that only
+        # references the row (a journal entry naming its team: a FOR KEY SHARE check) does
+        # not wait for them; with FOR UPDATE it did, and an entry's writer holding its
+        # village-month waited on a stock writer waiting for that month (a deadlock).
+        list(
+            model.objects.select_for_update(no_key=True)
+            .filter(pk__in=sorted(ids))
+            .order_by("pk")
+            .values_list("pk")
+        )
 
 
 def _lock_teams(ids: set[Any], m: Any) -> None:

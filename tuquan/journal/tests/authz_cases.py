@@ -42,6 +42,10 @@ CASES: dict[str, Case] = {
     "hoat-dong/<uuid:uid>/kiem-tra/": Case(
         lambda w, x: f"/hoat-dong/{entry(w, x)}/kiem-tra/", posted(REVIEWERS), FAR_POST, method="post"
     ),
+    # Posted without the reason it asks for (the GET page answers as the post does).
+    "hoat-dong/<uuid:uid>/xoa/": Case(
+        lambda w, x: f"/hoat-dong/{entry(w, x)}/xoa/", posted(RECORDERS), FAR_POST, method="post"
+    ),
     "nhat-ky-xa/<str:ident>/": Case(lambda w, x: f"/nhat-ky-xa/{commune(w, x)}/", REVIEWERS, FAR),
     "nhat-ky-xa/<str:ident>/<slug:action>/": Case(
         lambda w, x: f"/nhat-ky-xa/{commune(w, x)}/duyet/", posted(REVIEWERS), FAR_POST, method="post"

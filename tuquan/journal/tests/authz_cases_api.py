@@ -108,6 +108,13 @@ CASES: dict[str, Case] = {
         RECORDERS,
         FAR_WRITERS,
     ),
+    "DELETE api/v1/entries/<uid>": write(
+        "delete",
+        lambda w, x: f"{API}/entries/{entry(w, x)}",  # without the reason it asks for
+        lambda w, x: {},
+        RECORDERS,
+        FAR_WRITERS,
+    ),
     "POST api/v1/entries/<uid>/review": write(
         "post",
         lambda w, x: f"{API}/entries/{entry(w, x)}/review",

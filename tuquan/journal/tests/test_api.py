@@ -106,6 +106,75 @@ def test_the_leader_records_a_patrol_through_the_api_and_the_officer_verifies_it
     assert (entry.status, entry.reviewed_by) == ("verified", world.alice)
 
 
+def indicator(world: Any, code: str, on: date) -> Any:
+    out = StringIO()
+    start, end = on.replace(day=1).isoformat(), on.isoformat()
+    call_command(
+        "indicators",
+        "--area",
+        world.province.ident,
+        "--from",
+        start,
+        "--to",
+        end,
+        "--format",
+        "json",
+        stdout=out,
+    )
+    return json.loads(out.getvalue())["indicators"][code]
+
+
+def test_a_patrol_recorded_twice_is_deleted_with_a_reason_and_leaves_the_figures(world: Any) -> None:
+    on = days_ago(40)
+    before = indicator(world, "patrols.member_turns", on)
+    twice = record(world, on=on, member_turns=4, other_participants=4)
+    assert indicator(world, "patrols.member_turns", on) == before + 4
+    url = f"{API}/entries/{twice.uid}"
+
+    refused = api(world.linh).delete(url)
+    assert refused.status_code == 422 and "lý do" in str(refused.json()["detail"])
+    assert Entry.objects.filter(pk=twice.pk).exists()
+
+    assert api(world.minh).delete(f"{url}?reason=ghi%20tr%C3%B9ng").status_code == 403  # a member only reads
+    assert api(world.linh).delete(f"{url}?reason=ghi%20tr%C3%B9ng").status_code == 204
+    assert not Entry.objects.filter(pk=twice.pk).exists()
+    assert indicator(world, "patrols.member_turns", on) == before
+    audit = AuditEntry.objects.get(action=AuditAction.DELETE, object_id=str(twice.pk))
+    assert (audit.actor, audit.details["reason"]) == (world.linh, "ghi trùng")
+    assert api(world.linh).delete(f"{url}?reason=again").status_code == 404
+    call_command("rollups", "--verify")
+
+
+def test_a_checked_entry_is_deleted_only_by_the_commune_and_an_approved_month_by_nobody(world: Any) -> None:
+    entry = record(world, on=last_month())
+    services.entry_review(actor=CONSOLE, entry=entry, verdict="verified")
+    url = f"{API}/entries/{entry.uid}?reason=ghi%20nh%E1%BA%A7m"
+    leader = api(world.linh).delete(url)
+    assert leader.status_code == 422 and "cán bộ xã" in str(leader.json()["detail"])
+    for other in Entry.objects.filter(village=world.village, occurred_on__gte=last_month().replace(day=1)):
+        services.entry_review(actor=CONSOLE, entry=other, verdict="verified")
+    services.month_approve(actor=world.alice, village=world.village, month=last_month())
+    locked = api(world.alice).delete(url)
+    assert locked.status_code == 422 and "đã được duyệt" in str(locked.json()["detail"])
+    services.month_reopen(
+        actor=world.alice, village=world.village, month=last_month(), reason="Xoá bản ghi nhầm"
+    )
+    assert api(world.alice).delete(url).status_code == 204
+    call_command("rollups", "--verify")
+
+
+def test_the_leader_deletes_from_the_entry_page_after_giving_a_reason(world: Any) -> None:
+    entry = record(world, on=days_ago(35))
+    client = api(world.linh)
+    page = client.get(f"/hoat-dong/{entry.uid}/")
+    assert f"/hoat-dong/{entry.uid}/xoa/" in page.content.decode()
+    asked = client.post(f"/hoat-dong/{entry.uid}/xoa/", {"reason": " "})
+    assert asked.status_code == 422 and "Lý do xoá" in asked.content.decode()
+    done = client.post(f"/hoat-dong/{entry.uid}/xoa/", {"reason": "Ghi nhầm tổ"})
+    assert done.status_code == 302 and done["Location"] == f"/nhat-ky/{world.team.uid}/"
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+
+
 def test_a_returned_entry_goes_back_to_checking_once_the_leader_corrects_it(world: Any) -> None:
     url = f"{API}/entries/{world.entry.uid}"
     no_reason = send(api(world.alice), "post", f"{url}/review", {"verdict": "returned"})

@@ -69,6 +69,10 @@ def _apply(writes: Writes, actor: Any, source: str) -> None:
 
     now = timezone.now()
     with stocks.changing(journals=_journals(writes)):
+        # The village-months it writes are held whole until it commits: their entries change
+        # many at once, then each month is recounted (an increment per row would cost more).
+        # Taken after the teams' locks, in the order every entry write takes them.
+        rollups.hold(*((v.pk, d) for v, d in writes.touched), exclusive=True)
         bulk_create(Entry, writes.entries.new)
         bulk_update_changed(Entry, writes.entries, now)
     through = Entry.participants.through
@@ -82,7 +86,7 @@ def _apply(writes: Writes, actor: Any, source: str) -> None:
     bulk_create(Approval, writes.approvals.new)
     bulk_update_changed(Approval, writes.approvals, now)
     for village_id, month in sorted({(v.pk, d.replace(day=1)) for v, d in writes.touched}):
-        rollups.refresh(village_id, month)
+        rollups.recount(village_id, month)
     _audit(writes, actor, source)
 
 
