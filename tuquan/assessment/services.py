@@ -41,6 +41,7 @@ from tuquan.assessment.models import (
     Unit,
 )
 from tuquan.core import scoping
+from tuquan.core.approval import Machine, Step
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
@@ -300,6 +301,21 @@ def meets(value: Decimal, c: Criterion) -> bool:
     return value <= threshold if c.at_most else value >= threshold
 
 
+# A commune's yearly round: it proposes its results, the province approves (or returns them),
+# and reopens an approved round (core/approval.py).
+ROUNDS = Machine(
+    steps={
+        "propose": Step(
+            frozenset({RoundStatus.DRAFT, RoundStatus.RETURNED, RoundStatus.REOPENED}), RoundStatus.PROPOSED
+        ),
+        "approve": Step(frozenset({RoundStatus.PROPOSED}), RoundStatus.APPROVED),
+        "return": Step(frozenset({RoundStatus.PROPOSED}), RoundStatus.RETURNED),
+        "reopen": Step(frozenset({RoundStatus.APPROVED}), RoundStatus.REOPENED),
+    },
+    locked=frozenset({RoundStatus.PROPOSED, RoundStatus.APPROVED}),
+)
+
+
 def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: int) -> Round:
     _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
     if criteria_set.status != SetStatus.ACTIVE:
@@ -326,8 +342,9 @@ def result_record(
 ) -> Result:
     """The commune's proposed result for one subject; refused once the round is locked."""
     _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+    locked = _("Đợt đánh giá đã gửi hoặc đã phê duyệt: không sửa được.")
     if round.locked:
-        raise ValidationError(_("Đợt đánh giá đã gửi hoặc đã phê duyệt: không sửa được."))
+        raise ValidationError(locked)
     _subjects_ok(round.criteria_set, round.commune, area, unit)
     if grade and grade not in round.criteria_set.grades:
         raise ValidationError({"grade": _("Bộ tiêu chí không có mức xếp loại này.")})
@@ -335,6 +352,9 @@ def result_record(
         actor=actor, criteria_set=round.criteria_set, year=round.year, area=area, answers=answers
     )
     with transaction.atomic():
+        # Checked again under the round's lock: a proposal at the same moment waits for this
+        # result (and includes it) or comes first (and this is refused).
+        ROUNDS.hold(round, locked)
         result = Result.objects.filter(round=round, area=area, unit=unit).first() or Result(
             round=round, area=area, unit=unit
         )
@@ -354,17 +374,11 @@ def result_record(
 
 def round_propose(*, actor: Any, round: Round) -> Round:
     _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
-    if round.locked:
-        raise ValidationError(_("Đợt đánh giá đã gửi."))
-    if not round.results.exists():
-        raise ValidationError(_("Đợt đánh giá chưa có kết quả nào."))
     with transaction.atomic():
-        round.status, round.proposed_by, round.proposed_at, round.note = (
-            RoundStatus.PROPOSED,
-            _user(actor),
-            timezone.now(),
-            "",
-        )
+        ROUNDS.lock(round, "propose", _("Đợt đánh giá đã gửi."))
+        if not round.results.exists():
+            raise ValidationError(_("Đợt đánh giá chưa có kết quả nào."))
+        round.proposed_by, round.proposed_at, round.note = _user(actor), timezone.now(), ""
         round.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="proposed")
     return round
@@ -374,16 +388,11 @@ def round_approve(
     *, actor: Any, round: Round, decision_number: str, decision_date: date | None = None
 ) -> Round:
     _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh phê duyệt kết quả đánh giá."))
-    if round.status != RoundStatus.PROPOSED:
-        raise ValidationError(_("Xã chưa gửi đề nghị cho đợt đánh giá này."))
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Ghi số quyết định công nhận.")})
     with transaction.atomic():
-        round.status, round.approved_by, round.approved_at = (
-            RoundStatus.APPROVED,
-            _user(actor),
-            timezone.now(),
-        )
+        ROUNDS.lock(round, "approve", _("Xã chưa gửi đề nghị cho đợt đánh giá này."))
+        round.approved_by, round.approved_at = _user(actor), timezone.now()
         round.decision_number = decision_number.strip()
         round.decision_date = decision_date or timezone.localdate()
         round.full_clean()
@@ -394,12 +403,11 @@ def round_approve(
 
 def round_return(*, actor: Any, round: Round, reason: str) -> Round:
     _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh trả lại kết quả đánh giá."))
-    if round.status != RoundStatus.PROPOSED:
-        raise ValidationError(_("Xã chưa gửi đề nghị cho đợt đánh giá này."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do trả lại.")})
     with transaction.atomic():
-        round.status, round.note = RoundStatus.RETURNED, reason.strip()
+        ROUNDS.lock(round, "return", _("Xã chưa gửi đề nghị cho đợt đánh giá này."))
+        round.note = reason.strip()
         round.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="returned")
     return round
@@ -408,12 +416,11 @@ def round_return(*, actor: Any, round: Round, reason: str) -> Round:
 def round_reopen(*, actor: Any, round: Round, reason: str) -> Round:
     """Only the province reopens an approved round."""
     _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp đã phê duyệt mới mở lại được."))
-    if round.status != RoundStatus.APPROVED:
-        raise ValidationError(_("Đợt đánh giá chưa được phê duyệt."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do mở lại.")})
     with transaction.atomic():
-        round.status, round.note = RoundStatus.REOPENED, reason.strip()
+        ROUNDS.lock(round, "reopen", _("Đợt đánh giá chưa được phê duyệt."))
+        round.note = reason.strip()
         round.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="reopened")
     return round

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
+from tuquan.core.approval import Machine, Step
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
@@ -94,6 +95,20 @@ OUTLIERS: dict[str, int] = {
     "suspects": 50,
     "cases": 20,
 }
+
+
+# A village-month's figures: the commune approves (locking them), the province accepts, the
+# level that approved last reopens (core/approval.py).
+MONTHS = Machine(
+    steps={
+        "approve": Step(frozenset({None, ApprovalStatus.REOPENED}), ApprovalStatus.APPROVED),
+        "accept": Step(frozenset({ApprovalStatus.APPROVED}), ApprovalStatus.ACCEPTED),
+        "reopen": Step(
+            frozenset({ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED}), ApprovalStatus.REOPENED
+        ),
+    },
+    locked=frozenset({ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED}),
+)
 
 
 def month_start(day: date) -> date:
@@ -478,16 +493,13 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
             raise ValidationError(
                 _("Còn %(n)s hoạt động chưa kiểm tra ở %(v)s.") % {"n": pending, "v": village.name}
             )
-        approval, _created = Approval.objects.select_for_update().get_or_create(
-            village=village, month=month, defaults={"status": ApprovalStatus.APPROVED}
+        approval, _before = MONTHS.take(
+            Approval.objects.filter(village=village, month=month),
+            "approve",
+            _("Tháng này đã được duyệt."),
+            create=lambda: Approval(village=village, month=month),
         )
-        if approval.locked and not _created:
-            raise ValidationError(_("Tháng này đã được duyệt."))
-        approval.status, approval.approved_by, approval.approved_at = (
-            ApprovalStatus.APPROVED,
-            _user(actor),
-            timezone.now(),
-        )
+        approval.approved_by, approval.approved_at = _user(actor), timezone.now()
         approval.reopen_reason = ""
         approval.save()
         rollups.set_approved(village.pk, month, True)  # the month's figures now count as approved
@@ -509,16 +521,12 @@ def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
     with transaction.atomic():
         # Read under its lock: a reopening at the same moment either comes first (and this
         # is refused) or waits.
-        approval = Approval.objects.select_for_update().filter(village=village, month=month).first()
-        if approval is None or approval.status != ApprovalStatus.APPROVED:
-            raise ValidationError(
-                _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"}
-            )
-        approval.status, approval.accepted_by, approval.accepted_at = (
-            ApprovalStatus.ACCEPTED,
-            _user(actor),
-            timezone.now(),
+        approval, _before = MONTHS.take(
+            Approval.objects.filter(village=village, month=month),
+            "accept",
+            _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"},
         )
+        approval.accepted_by, approval.accepted_at = _user(actor), timezone.now()
         approval.save()
         audit_record(
             actor=actor,
@@ -539,13 +547,13 @@ def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Appr
         raise ValidationError({"reason": _("Ghi lý do mở lại.")})
     with transaction.atomic():
         rollups.hold((village.pk, month), exclusive=True)
-        approval = Approval.objects.select_for_update().filter(village=village, month=month).first()
-        if approval is None or not approval.locked:
-            raise ValidationError(_("Tháng này chưa được duyệt."))
-        cap = Cap.JOURNAL_ACCEPT if approval.status == ApprovalStatus.ACCEPTED else Cap.JOURNAL_REVIEW
+        approval, before = MONTHS.take(
+            Approval.objects.filter(village=village, month=month), "reopen", _("Tháng này chưa được duyệt.")
+        )
+        cap = Cap.JOURNAL_ACCEPT if before == ApprovalStatus.ACCEPTED else Cap.JOURNAL_REVIEW
         if not scoping.covers(actor, village.path, cap):
             raise PermissionDenied(_("Chỉ cấp đã duyệt mới mở lại được."))
-        approval.status, approval.reopen_reason = ApprovalStatus.REOPENED, reason.strip()
+        approval.reopen_reason = reason.strip()
         approval.save()
         rollups.set_approved(village.pk, month, False)
         audit_record(

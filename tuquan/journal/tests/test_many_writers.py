@@ -207,31 +207,12 @@ def test_an_entry_written_while_its_month_is_approved_waits_and_is_refused_never
     a patrol for it. The patrol waits for the approval to end, then is refused by the lock
     (and the other way round: a patrol being written makes the approval wait, then count it
     as unchecked). Never both: an unchecked entry inside an approved month."""
-    from django.core.exceptions import ValidationError
-    from django.db import transaction
+    from tuquan.testing.concurrent import race
 
     w = live_world
     day = last_month_day(3)
     for entry in Entry.objects.filter(village=w.village):
         services.entry_review(actor=CONSOLE, entry=entry, verdict="verified")
-    inside, outcome = threading.Event(), {}
-
-    def hold_open(work: Any, name: str) -> None:
-        try:
-            with transaction.atomic():
-                work()
-                inside.set()
-                threading.Event().wait(1.0)  # still open: the other connection must wait
-            outcome[name] = "done"
-        except ValidationError as exc:
-            outcome[name] = "refused: " + " ".join(exc.messages)
-        finally:
-            inside.set()
-            connection.close()
-
-    def other(work: Any, name: str) -> None:
-        inside.wait()
-        hold_open(work, name)
 
     def approve() -> None:
         services.month_approve(actor=w.alice, village=w.village, month=day)
@@ -248,16 +229,7 @@ def test_an_entry_written_while_its_month_is_approved_waits_and_is_refused_never
         )
 
     for first, second in ((approve, write), (write, approve)):
-        inside.clear()
-        outcome.clear()
-        threads = [
-            threading.Thread(target=hold_open, args=(first, "first")),
-            threading.Thread(target=other, args=(second, "second")),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        outcome = race(first, second)
         assert outcome["first"] == "done", outcome
         assert outcome["second"].startswith("refused: "), outcome
         if first is approve:
