@@ -33,6 +33,7 @@ run: $(VENV)/.base-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the layers and the selectors' rule (pyproject.toml [tool.importlinter])
 
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy tuquan

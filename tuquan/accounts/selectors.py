@@ -9,9 +9,9 @@ from django.db.models import Prefetch, Q, QuerySet
 from tuquan.accounts.models import RoleAssignment, User
 from tuquan.accounts.permissions import can_manage, can_read_identity
 from tuquan.core import scoping
+from tuquan.core.audit import audit_record
 from tuquan.core.models import AuditAction
 from tuquan.core.roles import Cap
-from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
 
 

@@ -18,10 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuquan.accounts.models import ApiToken, ResetCode, RoleAssignment, User
 from tuquan.accounts.permissions import can_grant, can_manage
+from tuquan.accounts.tasks import credentials_purge_expired
 from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
-from tuquan.core.tasks import credentials_purge_expired
 
 RESET_CODE_TTL = timedelta(hours=72)
 API_TOKEN_TTL = timedelta(days=30)

@@ -279,7 +279,7 @@ def subject_result(rnd: Round, area: Area | None, unit: Unit | None) -> Result |
 def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
     """Each derived criterion's value as computed now and whether it holds, to show beside the
     form before saving: {code: {"value", "met"}}, met None when there is no figure."""
-    from tuquan.assessment.services import meets, window
+    from tuquan.assessment.rules import meets, window
     from tuquan.core.indicators import compute, known
 
     derived = [c for c in rnd.criteria_set.criteria.all() if c.check_kind == CheckKind.DERIVED]
@@ -329,7 +329,7 @@ def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any
 
 def rating_sheet(team: Any, year: int) -> dict[str, Any]:
     """The team's rating and each member's of the period, members active at any time in it."""
-    from tuquan.assessment.services import rating_period
+    from tuquan.assessment.rules import rating_period
     from tuquan.registry.models import Membership
 
     start, end = rating_period(year)

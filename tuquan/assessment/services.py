@@ -40,6 +40,7 @@ from tuquan.assessment.models import (
     TeamGrade,
     Unit,
 )
+from tuquan.assessment.rules import meets, rating_period, window
 from tuquan.core import scoping
 from tuquan.core.approval import Machine, Step
 from tuquan.core.models import Area, AuditAction, Level
@@ -188,18 +189,6 @@ def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaS
     return criteria_set
 
 
-def window(criteria_set: CriteriaSet, year: int) -> tuple[date, date]:
-    """The assessment window ending in `year` (01/11 of the year before to 31/10)."""
-    from datetime import timedelta
-
-    end = date(year, criteria_set.window_end_month, criteria_set.window_end_day)
-    return date(year - 1, end.month, end.day) + timedelta(days=1), end
-
-
-def deadline(criteria_set: CriteriaSet, year: int) -> date:
-    return date(year, criteria_set.deadline_month, criteria_set.deadline_day)
-
-
 # --- registered units ---------------------------------------------------------------------
 
 
@@ -294,11 +283,6 @@ def evaluate(
         out[c.code] = {"value": value, "met": holds}
         met = met and holds
     return out, Outcome.MET if met else Outcome.NOT_MET
-
-
-def meets(value: Decimal, c: Criterion) -> bool:
-    threshold = c.threshold if c.threshold is not None else Decimal(0)
-    return value <= threshold if c.at_most else value >= threshold
 
 
 # A commune's yearly round: it proposes its results, the province approves (or returns them),
@@ -498,11 +482,6 @@ def hotspot_transform(*, actor: Any, hotspot: Hotspot, on: date, decision_number
 
 
 # --- the statutory team's yearly rating ---------------------------------------------------
-
-
-def rating_period(year: int) -> tuple[date, date]:
-    """15/11 of the year before to 14/11 of `year`."""
-    return date(year - 1, 11, 15), date(year, 11, 14)
 
 
 def rules_for(area: Area) -> RatingRules:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuquan.assessment import selectors, services
+from tuquan.assessment import rules, selectors, services
 from tuquan.assessment.forms import (
     ActivateForm,
     ApproveForm,
@@ -66,8 +66,8 @@ def _round_context(request: HttpRequest, rnd: Round, **forms: Form) -> dict[str,
     return {
         "round": rnd,
         "criteria": list(rnd.criteria_set.criteria.all()),
-        "window": services.window(rnd.criteria_set, rnd.year),
-        "deadline": services.deadline(rnd.criteria_set, rnd.year),
+        "window": rules.window(rnd.criteria_set, rnd.year),
+        "deadline": rules.deadline(rnd.criteria_set, rnd.year),
         "can_decide": can_decide,
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "return_form": forms.get("return_form") or ReasonForm(),

@@ -8,3 +8,7 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from tuquan.care import indicators  # noqa: F401  (registers supervised.* and fund.*)
+        from tuquan.care.demo import load_care_demo
+        from tuquan.core import hooks
+
+        hooks.demo_loader(50, load_care_demo)

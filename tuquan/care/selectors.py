@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, FundMonth, Referral, SupervisedPerson
 from tuquan.care.permissions import can_close_fund_month, can_keep_fund, circle_q, is_officer_for
 from tuquan.core import scoping
+from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.roles import Cap
-from tuquan.core.services import audit_record
 from tuquan.registry.models import Household, Person, Team
 from tuquan.registry.selectors import team_get_for_user
 

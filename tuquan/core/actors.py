@@ -28,11 +28,10 @@ def actor_for(username: str | None) -> Any:
     """`--as USERNAME` applies that user's scope; without it, the console's full access."""
     if not username:
         return CONSOLE
+    from django.contrib.auth import get_user_model
     from django.core.management.base import CommandError
 
-    from tuquan.accounts.models import User
-
-    user = User.objects.filter(username=username.strip().lower(), is_active=True).first()
+    user = get_user_model().objects.filter(username=username.strip().lower(), is_active=True).first()
     if user is None:
         raise CommandError(f"Không có tài khoản đang hoạt động “{username}”.")
     return user

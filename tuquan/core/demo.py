@@ -1,4 +1,5 @@
-"""Demo data for a local try-out: Sơn La, a few communes and villages, the demo accounts.
+"""Demo data for a local try-out: Sơn La, a few communes and villages; each app adds its own
+(core.hooks.DEMO_LOADERS: the demo accounts in accounts.demo, then registry, journal…).
 
 Loaded only when DEBUG and TUQUAN_DEMO are both on (never under production settings),
 because every demo account shares one published password.
@@ -19,23 +20,11 @@ VILLAGES = {
     "04078": [("Bản", "Nà Kè"), ("Bản", "Hặc Ngoài")],
     "03646": [("Tổ dân phố", "1"), ("Tổ dân phố", "2"), ("Tổ dân phố", "3")],
 }
-# username, full name, role, area ident ("*" = the first village of the demo commune)
-ACCOUNTS = [
-    ("admin", "Quản trị hệ thống", "system_admin", "VN"),
-    ("tinh", "Nguyễn Văn Tỉnh", "province_admin", PROVINCE),
-    ("tinhcb", "Lò Thị Cán Bộ", "province_staff", PROVINCE),
-    ("xa", "Lèo Văn Mòn", "commune_officer", COMMUNE),
-    ("xaub", "Cầm Văn Ủy", "commune_committee", COMMUNE),
-    ("to", "Quàng Văn Tổ", "team_leader", "*"),
-    ("tv", "Lường Thị Viên", "team_member", "*"),
-]
 
 
-def load_demo() -> list[tuple[str, str, str]]:
-    from tuquan.accounts.models import RoleAssignment, User
+def load_villages() -> None:
     from tuquan.core import services
 
-    created = []
     with transaction.atomic():
         for code, villages in VILLAGES.items():
             commune = Area.objects.get(ident=code, level=Level.COMMUNE)
@@ -43,18 +32,31 @@ def load_demo() -> list[tuple[str, str, str]]:
             for kind, name in villages:
                 if name not in existing:
                     services.village_create(actor=CONSOLE, commune=commune, kind=kind, name=name)
-        first_village = (
-            Area.objects.filter(parent__ident=COMMUNE, level=Level.VILLAGE).order_by("number").first()
-        )
-        for username, full_name, role, ident in ACCOUNTS:
-            area = first_village if ident == "*" else Area.objects.get(ident=ident)
-            user, made = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-            if made:
-                user.set_password(DEMO_PASSWORD)
-                if role in ("team_leader", "team_member"):
-                    user.phone = "0912 345 678" if role == "team_leader" else "0987 654 321"
-                    user.national_id = "014090001234" if role == "team_leader" else "014190005678"
-                user.save()
-            RoleAssignment.objects.get_or_create(user=user, role=role, area=area)
-            created.append((username, role, area.name))  # type: ignore[union-attr]
-    return created
+
+
+# Loaders up to this order make the demo's base (the accounts, `accounts.demo`); the others
+# (registry, journal, assessment, care) fill it.
+BASE = 10
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """The villages and the demo accounts (username, role, area name)."""
+    from tuquan.core import hooks
+
+    load_villages()
+    made: list[tuple[str, str, str]] = []
+    for order, loader in hooks.DEMO_LOADERS:
+        if order <= BASE:
+            made += loader() or []
+    return made
+
+
+def load_all() -> list[tuple[str, str, str]]:
+    """What `tuquan load-demo` loads: the base, then each app's demo in order."""
+    from tuquan.core import hooks
+
+    made = load_demo()
+    for order, loader in hooks.DEMO_LOADERS:
+        if order > BASE:
+            loader()
+    return made

@@ -14,41 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
+from tuquan.core.audit import audit_record
 from tuquan.core.models import (
     VILLAGE_KINDS,
     Area,
     AreaNameChange,
     AreaSuccession,
     AuditAction,
-    AuditEntry,
     Level,
 )
 from tuquan.core.roles import Cap
-
-
-def audit_record(
-    *,
-    actor: Any,
-    action: str,
-    obj: models.Model | None = None,
-    area: Area | None = None,
-    label: str = "",
-    details: dict[str, Any] | None = None,
-    object_type: str = "",
-) -> AuditEntry:
-    """Append one audit entry. `details` must never carry personal data: name the fields."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=user,
-        actor_username=getattr(actor, "username", "") or "",
-        action=action,
-        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-        object_id=str(obj.pk) if obj is not None else "",
-        object_label=label[:200],
-        area=area,
-        area_path=area.path if area is not None else "",
-        details=details or {},
-    )
 
 
 def _require_area_write(actor: Any, area: Area) -> None:

@@ -36,13 +36,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    from tuquan.registry.selectors import teams_of_user
+    from tuquan.core import hooks
 
-    return render_page(
-        request,
-        "core/home.html",
-        {"areas": selectors.user_home_areas(request.user), "my_teams": teams_of_user(request.user)},
-    )
+    context = {"areas": selectors.user_home_areas(request.user), **hooks.home_context(request.user)}
+    return render_page(request, "core/home.html", context)
 
 
 @login_required

@@ -5,3 +5,9 @@ class DocumentsConfig(AppConfig):
     name = "tuquan.documents"
     label = "documents"
     verbose_name = "Văn bản báo cáo và tổng quan"
+
+    def ready(self) -> None:
+        from tuquan.documents.commands import write_document
+        from tuquan.reports import formats
+
+        formats.WRITERS.update({"docx": write_document, "pdf": write_document})

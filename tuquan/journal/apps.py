@@ -7,11 +7,15 @@ class JournalConfig(AppConfig):
     verbose_name = "Nhật ký hoạt động"
 
     def ready(self) -> None:
+        from tuquan.core import hooks
         from tuquan.core.workbook import parts
         from tuquan.journal import (
             indicators,  # noqa: F401  (registers the journal's indicators)
             workbook,
         )
+        from tuquan.journal.demo import load_journal_demo
+
+        hooks.demo_loader(30, load_journal_demo)
 
         # The journal's sheets travel in the registry's workbook (registry/workbook/), after its own.
         parts.register(

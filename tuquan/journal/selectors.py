@@ -14,7 +14,8 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.journal.models import Approval, Entry, EntryStatus
-from tuquan.journal.services import _next_month, can_record, month_start
+from tuquan.journal.periods import month_start, next_month
+from tuquan.journal.permissions import can_record
 from tuquan.registry import stocks
 from tuquan.registry.models import ModelType, Team, TeamArea
 from tuquan.registry.selectors import teams_visible
@@ -62,7 +63,7 @@ def months_between(start: date, end: date) -> list[date]:
     months, current = [], month_start(start)
     while current <= end:
         months.append(current)
-        current = _next_month(current)
+        current = next_month(current)
     return months
 
 
@@ -90,7 +91,7 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
         m = row["m"].date() if isinstance(row["m"], datetime) else row["m"]
         key = (row["team_id"], row["village_id"], m)
         counts[key] = row["n"]
-        due = _next_month(m) + timedelta(days=DEADLINE_DAY - 1)
+        due = next_month(m) + timedelta(days=DEADLINE_DAY - 1)
         if timezone.localdate(row["last"]) > due:
             late.add(key)
     links = list(
@@ -121,7 +122,7 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
     rows: list[dict[str, Any]] = []
     today = timezone.localdate()
     for month in months_between(start, end):
-        month_end = min(_next_month(month) - timedelta(days=1), end, today)
+        month_end = min(next_month(month) - timedelta(days=1), end, today)
         if month_end < month:
             continue
         for team, village in pairs:
@@ -185,7 +186,7 @@ def expected_pairs_by(
     from django.db import connection
 
     last = min(end, timezone.localdate())
-    month_ends = [min(_next_month(m) - timedelta(days=1), last) for m in months_between(start, last)]
+    month_ends = [min(next_month(m) - timedelta(days=1), last) for m in months_between(start, last)]
     if not month_ends:
         return {}
     # Only a real restriction becomes a condition: an IN over every team of the country
@@ -265,7 +266,7 @@ def commune_month(user: Any, commune: Area, month: date) -> dict[str, Any]:
     """What the commune officer needs for one month: villages with approval state and
     pending entries, teams that recorded nothing, late submissions."""
     month = month_start(month)
-    end = _next_month(month) - timedelta(days=1)
+    end = next_month(month) - timedelta(days=1)
     status = reporting_status(user, commune, month, end)
     approvals = approvals_for(commune, month)
     pending = Counter(
@@ -300,7 +301,7 @@ def province_month(user: Any, province: Area, month: date) -> dict[str, Any]:
     communes = Area.objects.filter(
         scoping.subtree_q(user, Cap.TEAM_READ, path_field="path"), parent=province, level=Level.COMMUNE
     ).order_by("short_name")
-    end = _next_month(month) - timedelta(days=1)
+    end = next_month(month) - timedelta(days=1)
     status = reporting_status(user, province, month, end)
     return {
         "month": month,
@@ -416,7 +417,7 @@ def village_approvals(user: Any, area: Area, month: date) -> QuerySet[Area]:
     from django.db.models.functions import Coalesce
 
     month = month_start(month)
-    end = _next_month(month) - timedelta(days=1)
+    end = next_month(month) - timedelta(days=1)
     reach = scoping.subtree_q(user, Cap.JOURNAL_REVIEW, path_field="path") | scoping.subtree_q(
         user, Cap.JOURNAL_ACCEPT, path_field="path"
     )

@@ -21,9 +21,10 @@ from tuquan.core.services import audit_record
 from tuquan.core.units import LEGACY_END
 from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
+from tuquan.journal.periods import month_start, next_month
+from tuquan.journal.permissions import can_record
 from tuquan.registry import stocks
 from tuquan.registry.models import Membership, Person, Team
-from tuquan.registry.permissions import can_edit_roster
 
 # Which entry kind feeds which indicators (an aggregate of one of these codes locks the kind).
 KIND_INDICATORS: dict[str, list[str]] = {
@@ -111,10 +112,6 @@ MONTHS = Machine(
 )
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
 def approval_for(village: Area, day: date) -> Approval | None:
     return Approval.objects.filter(village=village, month=month_start(day)).first()
 
@@ -136,12 +133,6 @@ def _team_villages(team: Team) -> list[Area]:
         else:
             villages.extend(area.children.filter(level=Level.VILLAGE))
     return villages
-
-
-def can_record(actor: Any, team: Team, village: Area) -> bool:
-    """The team's leaders and its home commune's officers; for a border cluster, the officers
-    of each commune record its activity at their own villages."""
-    return can_edit_roster(actor, team) or scoping.covers(actor, village.path, Cap.REGISTRY_WRITE)
 
 
 def _aggregate_covering(village: Area, day: date, kind: str) -> Aggregate | None:
@@ -485,7 +476,7 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
         # unchecked ones below stays true until the month is locked.
         rollups.hold((village.pk, month), exclusive=True)
         pending = (
-            Entry.objects.filter(village=village, occurred_on__gte=month, occurred_on__lt=_next_month(month))
+            Entry.objects.filter(village=village, occurred_on__gte=month, occurred_on__lt=next_month(month))
             .exclude(status=EntryStatus.VERIFIED)
             .count()
         )
@@ -567,19 +558,15 @@ def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Appr
     return approval
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
 def period_bounds(kind: str, start: date) -> tuple[date, date]:
     from datetime import timedelta
 
     if kind == PeriodKind.MONTH:
         first = month_start(start)
-        return first, _next_month(first) - timedelta(days=1)
+        return first, next_month(first) - timedelta(days=1)
     if kind == PeriodKind.QUARTER:
         first = date(start.year, (start.month - 1) // 3 * 3 + 1, 1)
-        end = _next_month(_next_month(_next_month(first)))
+        end = next_month(next_month(next_month(first)))
         return first, end - timedelta(days=1)
     return date(start.year, 1, 1), date(start.year, 12, 31)
 

@@ -9,9 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuquan.core import scoping
+from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
-from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
 from tuquan.registry.models import (
     Household,

@@ -284,13 +284,16 @@ def _teams(world: _World, ids: set[int], deltas: Deltas) -> None:
         _add(deltas, areas, WEAK, team.type_id, [(on, until) for on, until, weak in team.spans if weak])
 
 
-def _paper(world: _World, ids: set[int], deltas: Deltas) -> None:
-    from tuquan.journal.models import EntryStatus
+# journal.EntryStatus.VERIFIED, as stored: the journal's entries are read through the app
+# registry (`_models`), since the registry sits below the journal.
+VERIFIED = "verified"
 
+
+def _paper(world: _World, ids: set[int], deltas: Deltas) -> None:
     world.load_teams(ids)
     worked: dict[int, list[date]] = defaultdict(list)
     for chunk in _chunks(sorted(ids)):
-        verified = world.m.Entry.objects.filter(team_id__in=chunk, status=EntryStatus.VERIFIED).order_by()
+        verified = world.m.Entry.objects.filter(team_id__in=chunk, status=VERIFIED).order_by()
         for team_id, day in verified.values_list("team_id", "occurred_on").distinct():
             worked[team_id].append(day)
     window = timedelta(days=PAPER_DAYS)

@@ -82,17 +82,9 @@ def load_whole_demo() -> dict[str, Any]:
 
     from django.utils import timezone
 
-    from tuquan.assessment.demo import load_assessment_demo
-    from tuquan.care.demo import load_care_demo
-    from tuquan.core.demo import load_demo
-    from tuquan.journal.demo import load_journal_demo
-    from tuquan.registry.demo import load_registry_demo
+    from tuquan.core.demo import load_all
 
-    load_demo()
-    load_registry_demo()
-    load_journal_demo()
-    load_assessment_demo()
-    load_care_demo()
+    load_all()
     end = timezone.localdate() - timedelta(days=1)
     return {"start": date(end.year, 1, 1) if end.month > 1 else date(end.year - 1, 1, 1), "end": end}
 

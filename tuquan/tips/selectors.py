@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
+from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AreaSuccession, AuditAction, Level
 from tuquan.core.roles import Cap
-from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
 from tuquan.tips.models import Tip, TipNotice, TipState
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from tuquan.assessment import selectors, services
+from tuquan.assessment import rules, selectors, services
 from tuquan.assessment.indicators import paper_only_teams
 from tuquan.assessment.models import CriteriaSet, Outcome, RatingLevel, RatingRules, RoundStatus, SetStatus
 from tuquan.core.actors import CONSOLE
@@ -42,9 +42,9 @@ def test_the_criteria_in_force_are_seeded_as_data_with_their_windows_and_deadlin
     }
     village = sets["antt-khu-dan-cu"]
     assert "48/2025" in village.legal_basis
-    assert services.window(village, 2025) == (date(2024, 11, 1), date(2025, 10, 31))
-    assert services.deadline(village, 2025) == date(2025, 11, 20)
-    assert services.deadline(sets["antt-xa"], 2025) == date(2025, 11, 30)
+    assert rules.window(village, 2025) == (date(2024, 11, 1), date(2025, 10, 31))
+    assert rules.deadline(village, 2025) == date(2025, 11, 20)
+    assert rules.deadline(sets["antt-xa"], 2025) == date(2025, 11, 30)
     assert village.criteria.count() == 5
     assert sets["antt-xa"].criteria.get(code="mo-hinh").indicator == "teams.active"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tuquan.assessment import services
+from tuquan.assessment import rules, services
 from tuquan.assessment.models import (
     CriteriaSet,
     GradingRules,
@@ -412,7 +412,7 @@ def test_province_admin_makes_a_new_version_edits_its_criteria_and_activates_it(
         == 302
     )
     new.refresh_from_db()
-    assert services.deadline(new, 2026) == date(2026, 11, 25)
+    assert rules.deadline(new, 2026) == date(2026, 11, 25)
 
     criterion = new.criteria.get(code="dang-ky")
     no_threshold = client.post(

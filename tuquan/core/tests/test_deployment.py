@@ -75,7 +75,7 @@ def test_background_jobs_are_stored_and_run_by_the_worker() -> None:
     from django_tasks_db.models import DBTaskResult
 
     from tuquan.accounts.models import ApiToken, User
-    from tuquan.core.tasks import credentials_purge_expired
+    from tuquan.accounts.tasks import credentials_purge_expired
 
     alice = User.objects.create(username="alice")
     ApiToken.objects.create(user=alice, digest="x" * 64, expires_at=timezone.now() - timedelta(1))

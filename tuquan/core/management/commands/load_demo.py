@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tuquan.core.demo import DEMO_PASSWORD, load_demo
+from tuquan.core.demo import DEMO_PASSWORD, load_all
 from tuquan.core.roles import Role
 
 
@@ -15,19 +15,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "Dữ liệu mẫu chỉ nạp khi DEBUG=1 và TUQUAN_DEMO=1 (không bao giờ ở môi trường thật)."
             )
-        rows = load_demo()
-        from tuquan.registry.demo import load_registry_demo
-
-        load_registry_demo()
-        from tuquan.journal.demo import load_journal_demo
-
-        load_journal_demo()
-        from tuquan.assessment.demo import load_assessment_demo
-
-        load_assessment_demo()
-        from tuquan.care.demo import load_care_demo
-
-        load_care_demo()
+        rows = load_all()
         self.stdout.write(self.style.SUCCESS(f"Tài khoản mẫu (mật khẩu: {DEMO_PASSWORD}):"))
         for username, role, area in rows:
             self.stdout.write(f"  {username:<8} {Role(role).label} — {area}")

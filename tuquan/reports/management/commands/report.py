@@ -9,7 +9,7 @@ from tuquan.core import selectors
 from tuquan.core.actors import actor_for
 from tuquan.core.indicators import UnknownIndicator
 from tuquan.core.management.commands.indicators import codes_argument, iso_date
-from tuquan.reports import engine, io
+from tuquan.reports import engine, formats, io
 
 
 class Command(BaseCommand):
@@ -50,9 +50,7 @@ class Command(BaseCommand):
             if options["codes"] is not None:
                 # The official report has its fixed contents (Decree 30): not a choice of figures.
                 raise CommandError("--codes chỉ dùng với --format json hoặc xlsx.")
-            from tuquan.documents.commands import write_document
-
-            write_document(self, actor, area, start, end, options)
+            formats.WRITERS[options["format"]](self, actor, area, start, end, options)
             return
         try:
             report = engine.build(
