@@ -60,15 +60,15 @@ def reserve_ids(model: Any, objs: list[Any]) -> bool:
 
 
 def set_links(model: Any, field_name: str, pairs: list[tuple[int, int]]) -> None:
-    """Point a foreign key of many rows, each at its own target: (row id, target id) pairs.
+    """Point a foreign key of many rows, each at its own target: (row id, target id) pairs,
+    joined to the rows on their primary key, a few hundred pairs per statement
+    (`UPDATE … FROM (VALUES …)`: SQLite 3.33 and later, and PostgreSQL).
 
-    Joined to the pairs on the primary key, which both databases run as one look-up per row.
-    PostgreSQL takes every pair in one statement (two arrays, `unnest`); SQLite a few hundred
-    pairs per statement (`UPDATE … FROM (VALUES …)`, SQLite 3.33 and later). A subquery per
-    row that finds the target by another column instead, ordered and limited, was planned on
-    PostgreSQL as a backward scan of the target's whole index per row (issue 22: 100,000
-    heads joining their households took ten minutes); `bulk_update` would evaluate a CASE of
-    the batch's every id per row. On PostgreSQL, `reserve_ids` avoids the UPDATE altogether.
+    A subquery per row that finds the target by another column instead, ordered and limited,
+    was planned on PostgreSQL as a backward scan of the target's whole index per row (issue
+    22: 100,000 heads joining their households took ten minutes); `bulk_update` would
+    evaluate a CASE of the batch's every id per row. On PostgreSQL, `reserve_ids` avoids the
+    UPDATE altogether.
     """
     if not pairs:
         return
@@ -77,18 +77,8 @@ def set_links(model: Any, field_name: str, pairs: list[tuple[int, int]]) -> None
     meta = model._meta
     quote = connection.ops.quote_name
     table, pk = quote(meta.db_table), quote(meta.pk.column)
-    field = meta.get_field(field_name)
-    column = quote(field.column)
+    column = quote(meta.get_field(field_name).column)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = meta.pk.rel_db_type(connection), field.target_field.rel_db_type(connection)
-            cursor.execute(
-                f"UPDATE {table} SET {column} = v.target"  # noqa: S608 (names and types from the model)
-                f" FROM unnest(%s::{types[0]}[], %s::{types[1]}[]) AS v(id, target)"
-                f" WHERE {table}.{pk} = v.id",
-                [[row for row, _target in pairs], [target for _row, target in pairs]],
-            )
-            return
         for start in range(0, len(pairs), BATCH):
             batch = pairs[start : start + BATCH]
             values = ", ".join(["(%s, %s)"] * len(batch))
