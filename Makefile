@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck pytest bench bench-scale messages lock clean
+.PHONY: run test lint typecheck pytest bench bench-scale bench-import messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,13 @@ pytest: $(VENV)/.dev-installed
 # Lint, types, then the whole suite; SQLite unless DATABASE_URL names another database.
 test: lint typecheck pytest
 
+# Every figure, on a throwaway SQLite file, or a throwaway database on BENCH_DATABASE_URL=postgres://…
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tuquan.bench
+
+# The 100,000-household workbook alone (readers, import, export); BENCH_DATABASE_URL=postgres://… for PostgreSQL.
+bench-import: $(VENV)/.dev-installed
+	$(BIN)/python -m tuquan.bench import
 
 # The report engine alone on the synthetic national dataset: BENCH_SF=1 BENCH_DATABASE_URL=postgres://…
 bench-scale: $(VENV)/.dev-installed

@@ -183,12 +183,16 @@ def _calamine(data: bytes) -> int:
     return sum(1 for title in book.titles for _row in book.rows(title))
 
 
-def run(data: bytes, label: str) -> None:
-    """Print each reader's time on `data`, best of two, as a ratio to openpyxl read-only."""
+OPENPYXL = "openpyxl read-only"
+
+
+def run(data: bytes, label: str) -> dict[str, float]:
+    """Print each reader's time on `data`, best of two, as a ratio to openpyxl read-only;
+    return the times in seconds by reader (`OPENPYXL` the baseline)."""
     timings: dict[str, float] = {}
     rows: dict[str, int] = {}
     for name, reader in (
-        ("openpyxl read-only", _openpyxl_read_only),
+        (OPENPYXL, _openpyxl_read_only),
         ("own XML reader (replaced 2026-12-03)", _hand_written),
         ("python-calamine (in use)", _calamine),
     ):
@@ -198,9 +202,10 @@ def run(data: bytes, label: str) -> None:
             rows[name] = reader(data)
             best = min(best, time.perf_counter() - started)
         timings[name] = best
-    base = timings["openpyxl read-only"]
+    base = timings[OPENPYXL]
     for name, seconds in timings.items():
         print(
             f"{'read ' + label + ': ' + name:<58} {seconds * 1000:9.1f} ms   "
             f"rows {rows[name]:>7,}   ratio to openpyxl read-only {seconds / base:5.2f}"
         )
+    return timings

@@ -18,7 +18,7 @@ from tuquan.core import scoping
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
-from tuquan.core.workbook.writing import bulk_create, bulk_update_changed
+from tuquan.core.workbook.writing import bulk_create, bulk_update_changed, reserve_ids, set_links
 from tuquan.registry import stocks
 from tuquan.registry.models import (
     EDUCATION_RANK,
@@ -849,7 +849,6 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
     queued (`core.services.placement_create`) for an officer of a successor commune to place.
     """
     from django.contrib.contenttypes.models import ContentType
-    from django.db.models import OuterRef, Subquery
 
     from tuquan.core import services as core_services
 
@@ -902,9 +901,11 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
         bulk_create(TeamStatusChange, plan.statuses_new)
         status_spans_refresh(team_ids={c.team_id for c in plan.statuses_new})
 
-        # People and households point at each other. A new household's head is created first
-        # without it, the household next, then the other new people; the heads then join
-        # their household in one UPDATE per batch instead of one bulk update per row.
+        # People and households point at each other. A new household's head is inserted first,
+        # the household next (naming its head by the id just returned), then the other new
+        # people. The head's own link: on PostgreSQL the household's id is reserved before the
+        # inserts and the head goes in already pointing at it; elsewhere the heads join their
+        # households afterwards in set-based UPDATEs. Never a statement per head (issue 22).
         new_households = {id(h) for h in plan.households.new}
         heads = {id(h.head) for h in plan.households.new if h.head is not None and h.head.pk is None}
         first, later, joining = [], [], []
@@ -919,15 +920,17 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
             else:
                 first.append(person)
         plain = _seal_sensitive(plan.people.new + plan.people.changed)
+        households_first = reserve_ids(Household, [h for _p, h in joining])
+        if households_first:
+            for person, household in joining:
+                person.household = household
         bulk_create(Person, first)
         bulk_create(Household, plan.households.new)
         bulk_create(Person, later)
-        ids = [p.pk for p, _h in joining]
-        newest = Household.objects.filter(head=OuterRef("pk")).order_by("-pk").values("pk")[:1]
-        for start in range(0, len(ids), 500):
-            Person.objects.filter(pk__in=ids[start : start + 500]).update(household=Subquery(newest))
-        for person, household in joining:
-            person.household = household
+        if not households_first:
+            set_links(Person, "household", [(p.pk, h.pk) for p, h in joining])
+            for person, household in joining:
+                person.household = household
         bulk_update_changed(Person, plan.people, now)
         bulk_update_changed(Household, plan.households, now)
         for person, name, value in plain:

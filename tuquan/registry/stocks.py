@@ -386,6 +386,9 @@ def _people(world: _World, ids: set[int], deltas: Deltas) -> None:
         )
         for person, team_id, start, end, role, pk in memberships:
             serving[person].append((team_id, start, end + timedelta(days=1) if end else None, role, pk))
+    # Birth years only of those who serve: an import of 100,000 new people, few of them in a
+    # team, would otherwise read all their rows again.
+    for chunk in _chunks(sorted(serving)):
         people = world.m.Person.objects.filter(pk__in=chunk, birth_year__isnull=False)
         born.update(people.values_list("pk", "birth_year"))
     world.load_teams({row[0] for rows in serving.values() for row in rows})

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.db.models import Max, ProtectedError
+from django.db.models import F, Max, ProtectedError, Value
+from django.db.models.functions import Replace
 from django.test import Client
 from openpyxl import Workbook, load_workbook
 
@@ -619,6 +620,40 @@ def test_a_hand_typed_sheet_links_its_rows_by_local_codes_and_accepts_text_dates
     assert team.team_households.get().household == one.household
     # Typed again, the same people look like duplicates: a second run cannot double them.
     assert any("Có thể trùng" in e for e in refused(world.alice, data))
+
+
+def test_thousands_of_heads_each_join_the_household_they_head_and_no_other(world: Any) -> None:
+    # Households listed in the opposite order to their heads, beside households already in the
+    # database: a head paired with the wrong new household by position or by id would show.
+    for n in range(3):
+        head = services.person_create(actor=world.alice, full_name=f"Chủ hộ cũ {n}", area=world.village)
+        services.household_create(actor=world.alice, area=world.village, address=f"Nhà cũ {n}", head=head)
+    headed = Household.objects.filter(area=world.village, head__isnull=False)
+    before = headed.count()
+    count = 3000
+    people: list[list[Any]] = [["Mã người", "Họ và tên", "Năm sinh", "Nơi ở", "Mã hộ"]]
+    for n in range(count):
+        people.append([f"P{n}", f"Lò Văn Chủ {n}", 1950 + n % 50, world.village.ident, ""])
+        people.append([f"V{n}", f"Lò Thị Vợ {n}", 1952 + n % 50, world.village.ident, f"H{n}"])
+    households = [["Mã hộ", "Chủ hộ", "Địa chỉ", "Nơi ở"]]
+    households += [[f"H{n}", f"P{n}", f"Nhà nhập {n}", world.village.ident] for n in reversed(range(count))]
+
+    summary = imported(world.alice, sheet_file({"Người": people, "Hộ gia đình": households}))
+
+    assert summary.of("households").created == count and summary.of("people").created == 2 * count
+    made = Household.objects.filter(address__startswith="Nhà nhập ")
+    pairs = {h.address.removeprefix("Nhà nhập "): h for h in made.select_related("head")}
+    assert len(pairs) == count
+    for number, household in pairs.items():
+        assert household.head is not None and household.head.full_name == f"Lò Văn Chủ {number}"
+    # Every head points back at the household they head, the old ones too, and every other
+    # member at the household their row named.
+    assert headed.count() == before + count and not headed.exclude(head__household=F("pk")).exists()
+    members = Person.objects.filter(full_name__startswith="Lò Thị Vợ ")
+    assert members.count() == count
+    assert not members.exclude(
+        household__head__full_name=Replace("full_name", Value("Thị Vợ"), Value("Văn Chủ"))
+    )
 
 
 # --- old addresses ---------------------------------------------------------------------------------
