@@ -590,7 +590,7 @@ def indicator_values(request: HttpRequest, filters: Query[IndicatorFilter]) -> d
     if filters.end < filters.start:
         raise ValidationError({"to": [_("Ngày cuối kỳ trước ngày đầu kỳ.")]})
     try:
-        return indicators.compute(
+        return indicators.compute_cached(
             actor=request.user,
             area=area,
             start=filters.start,
