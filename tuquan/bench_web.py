@@ -263,6 +263,12 @@ def prepare() -> None:
     from tuquan.accounts.models import User
 
     if not User.objects.filter(username=LEADER).exists():
+        if User.objects.exists():
+            # The demo's logins have a published password: never into a database with people.
+            raise SystemExit(
+                "the database holds accounts but not the demo: bench-web runs only on an empty "
+                "database or one it prepared before"
+            )
         from tuquan.core import units
 
         units.load()

@@ -10,7 +10,6 @@ stocks (teams, members, balances) are taken on the last day of the period, flows
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -237,76 +236,6 @@ def compute(
         if _runs(fn, query.codes):
             values.update(fn(query))
     return _result(query, values)
-
-
-def data_version() -> str | None:
-    """A text that changes whenever any transaction writes to the database, or None where
-    there is none to be had (SQLite, or inside a transaction that has written).
-
-    On PostgreSQL it is the current snapshot (`xmin:xmax:in-progress ids`): a transaction
-    that writes is given an id, which shows in the snapshot while it runs and moves `xmax`
-    or leaves the in-progress list when it ends, so a write committed after this was read
-    always changes it. Reads take no id and leave it alone. Inside a transaction that has
-    written, its own changes would not show: None, so the caller computes."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned() IS NULL")
-        snapshot, clean = cursor.fetchone()
-    return str(snapshot) if clean else None
-
-
-def compute_cached(
-    *,
-    actor: Any,
-    area: Area,
-    start: date,
-    end: date,
-    approved_only: bool = False,
-    codes: Iterable[str] | None = None,
-) -> dict[str, Any]:
-    """`compute`, kept in the process's cache under the database's `data_version`: the same
-    asker, area, period, codes, language and day get the stored answer until anything is
-    written anywhere, then it is computed again; never stale, since the key changes with
-    the write. Where there is no version (SQLite) it always computes."""
-    version = data_version()
-    if version is None:
-        return compute(actor=actor, area=area, start=start, end=end, approved_only=approved_only, codes=codes)
-    from django.core.cache import cache
-    from django.utils import timezone
-    from django.utils.translation import get_language
-
-    from tuquan.core import scoping
-
-    asked = sorted(select(codes) or ()) if codes is not None else None
-    key = (
-        "indicators:"
-        + hashlib.sha256(
-            repr(
-                (
-                    version,
-                    getattr(actor, "pk", None),
-                    [(g.role, g.area_path) for g in scoping.grants(actor)],
-                    area.pk,
-                    start,
-                    end,
-                    approved_only,
-                    asked,
-                    get_language(),
-                    timezone.localdate(),
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    found = cache.get(key)
-    if found is None:
-        found = compute(
-            actor=actor, area=area, start=start, end=end, approved_only=approved_only, codes=codes
-        )
-        cache.set(key, found)
-    return found  # type: ignore[no-any-return]
 
 
 def _result(query: Query, values: dict[str, Any]) -> dict[str, Any]:

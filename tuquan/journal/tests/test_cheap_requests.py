@@ -65,7 +65,7 @@ def test_a_communes_indicators_are_kept_until_anything_is_written_then_counted_a
     from django.db import connection
 
     world = live_world
-    officer = _signed_in(world.alice)
+    officer, other_commune = _signed_in(world.alice), _signed_in(world.bob)
     url = "/api/v1/indicators?area=04099&from=2025-01-01&to=2026-12-31"
     record(world, on=days_ago(35))
     with django_assert_max_num_queries(34) as computed:
@@ -73,10 +73,11 @@ def test_a_communes_indicators_are_kept_until_anything_is_written_then_counted_a
     with django_assert_max_num_queries(len(computed.captured_queries)) as again:
         assert officer.get(url).json()["indicators"]["patrols.count"] == before
     if connection.vendor == "postgresql":
-        # the session, its user, the grants, the area (with its old communes) and the
-        # snapshot: no provider ran
-        assert len(again.captured_queries) <= 6
+        # the session, its user and the snapshot: neither the area nor any provider is read
+        assert len(again.captured_queries) == 3
     else:
         assert len(again.captured_queries) == len(computed.captured_queries)
+    # what was kept for one asker is never another's: the officer of another commune
+    assert other_commune.get(url).status_code == 404
     record(world, on=days_ago(36))
     assert officer.get(url).json()["indicators"]["patrols.count"] == before + 1
