@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck pytest bench bench-scale bench-import messages lock clean
+.PHONY: run test lint typecheck pytest bench bench-scale bench-import bench-web messages lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench-import: $(VENV)/.dev-installed
 # The report engine alone on the synthetic national dataset: BENCH_SF=1 BENCH_DATABASE_URL=postgres://…
 bench-scale: $(VENV)/.dev-installed
 	$(BIN)/python -m tuquan.bench scale
+
+# The app served (gunicorn, production settings) against a bare Django app, loopback only,
+# about a minute: BENCH_DATABASE_URL=postgres://… for PostgreSQL (docs/performance.md).
+bench-web: $(VENV)/.dev-installed
+	$(BIN)/python -m tuquan.bench_web
 
 messages: $(VENV)/.dev-installed
 	cd tuquan && ../$(BIN)/tuquan makemessages -l en --no-obsolete --add-location file && ../$(BIN)/tuquan compilemessages -l en

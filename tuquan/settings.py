@@ -98,7 +98,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # assets leave precompressed, before the next
+    # Pages and JSON gzip-compressed, except the answers showing a secret (core/compression.py,
+    # BREACH in docs/security.md); outside every middleware that reads or rewrites a body.
+    "tuquan.core.compression.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tuquan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -233,6 +236,10 @@ TUQUAN_JOB_LEASE = int(os.environ.get("TUQUAN_JOB_LEASE", "120"))
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
+# Django's default, stated because compression relies on it (core/compression.py): another
+# site's requests carry no session, so it cannot make a signed-in browser fetch pages in bulk.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -29,6 +29,7 @@ from tuquan.accounts.forms import (
 from tuquan.accounts.models import User
 from tuquan.accounts.permissions import can_manage, grantable_roles
 from tuquan.core import scoping
+from tuquan.core.compression import uncompressed
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
@@ -81,6 +82,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+@uncompressed
 @require_http_methods(["GET", "POST"])
 def redeem_code(request: HttpRequest) -> HttpResponse:
     form = RedeemForm(request.POST or None, initial={"username": request.GET.get("u", "")})
@@ -134,6 +136,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@uncompressed
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
@@ -249,6 +252,7 @@ def user_move(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page(request, "accounts/user_move.html", {"form": form, "target": target})
 
 
+@uncompressed
 @login_required
 @require_POST
 def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -270,6 +274,7 @@ def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect_after_post(request, reverse("accounts:user", args=[target.pk]))
 
 
+@uncompressed
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:

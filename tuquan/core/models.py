@@ -1,13 +1,36 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.core.text import normalize_search
+
+
+@cache
+def _choice_labels(field: models.Field[Any, Any], language: str | None) -> dict[Any, str]:
+    return {value: str(label) for value, label in field.flatchoices}
+
+
+class ChoiceLabels(models.Model):
+    """`get_<field>_display()` from a table of labels translated once per field and language.
+
+    Django's own rebuilds a dict of the field's choices on every call and translates each
+    label to hash it: on a list of 30 journal entries, two labels a row cost more than the
+    rest of the row's rendering. Choices are fixed in the code, so the table never goes stale.
+    """
+
+    class Meta:
+        abstract = True
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        value = getattr(self, field.attname)
+        return _choice_labels(field, get_language()).get(value, value)
 
 
 class Level(models.TextChoices):

@@ -39,7 +39,11 @@ def grants(user: Any) -> tuple[Grant, ...]:
         return ()
     cached = getattr(user, "_tuquan_grants", None)
     if cached is None:
-        rows = user.assignments.select_related("area").only("role", "area__id", "area__path", "area__level")
+        # `user` is among the columns read: the related manager checks each row's user_id
+        # against the user it came from, and a deferred user_id cost a query per assignment.
+        rows = user.assignments.select_related("area").only(
+            "role", "user", "area__id", "area__path", "area__level"
+        )
         cached = tuple(
             Grant(r.role, r.area.id, r.area.path, r.area.level, ROLE_CAPS.get(r.role, frozenset()))
             for r in rows

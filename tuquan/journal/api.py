@@ -17,11 +17,12 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator
 
-from tuquan.core import indicators, scoping
+from tuquan.core import indicators, scoping, versioned
 from tuquan.core.api import Page, area_of, area_or_none, page_of
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
@@ -597,17 +598,23 @@ class IndicatorFilter(Schema):
     summary="Mọi chỉ tiêu của một địa bàn trong một kỳ, trong phạm vi bạn được xem",
 )
 def indicator_values(request: HttpRequest, filters: Query[IndicatorFilter]) -> dict[str, Any]:
-    area = area_of(request, filters.area)
-    if filters.end < filters.start:
-        raise ValidationError({"to": [_("Ngày cuối kỳ trước ngày đầu kỳ.")]})
-    try:
-        return indicators.compute(
-            actor=request.user,
-            area=area,
-            start=filters.start,
-            end=filters.end,
-            approved_only=filters.approved_only,
-            codes=filters.codes.split(",") if filters.codes is not None else None,
-        )
-    except indicators.UnknownIndicator as exc:
-        raise ValidationError({"codes": [str(exc)]}) from exc
+    def make() -> dict[str, Any]:
+        area = area_of(request, filters.area)
+        if filters.end < filters.start:
+            raise ValidationError({"to": [_("Ngày cuối kỳ trước ngày đầu kỳ.")]})
+        try:
+            return indicators.compute(
+                actor=request.user,
+                area=area,
+                start=filters.start,
+                end=filters.end,
+                approved_only=filters.approved_only,
+                codes=filters.codes.split(",") if filters.codes is not None else None,
+            )
+        except indicators.UnknownIndicator as exc:
+            raise ValidationError({"codes": [str(exc)]}) from exc
+
+    # Kept until the next write (core/versioned.py): the asker's grants and area are read
+    # again only then, since nothing they depend on can have changed before.
+    asked = (filters.area, filters.start, filters.end, filters.approved_only, filters.codes)
+    return versioned.kept("indicators", (request.user.pk, *asked, get_language(), timezone.localdate()), make)

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tuquan.core.models import Area
+from tuquan.core.models import Area, ChoiceLabels
 from tuquan.registry.models import JOURNAL_KINDS, Person, Team
 
 
@@ -41,7 +41,7 @@ class IncidentKind(models.TextChoices):
     OTHER = "other", _("Khác")
 
 
-class Entry(models.Model):
+class Entry(ChoiceLabels):
     """One thing a team did on a day at a village. Kind-specific fields are null elsewhere."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -43,6 +43,9 @@ def team_journal(user: Any, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
         entries_visible(user)
         .filter(team=team)
         .select_related("village")
+        # What the list shows: building 30 entries of 36 columns, each with its village's
+        # 20, cost more than reading them.
+        .only("uid", "kind", "occurred_on", "status", "village", "village__short_name")
         .order_by("-occurred_on", "-id")[:limit]
     )
 

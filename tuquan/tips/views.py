@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tuquan.core.compression import uncompressed
 from tuquan.core.models import Level
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 from tuquan.journal import selectors as journal_selectors
@@ -64,6 +65,7 @@ def _place_context(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+@uncompressed
 @never_cache
 @require_http_methods(["GET", "POST"])
 def tip_new(request: HttpRequest) -> HttpResponse:
@@ -115,6 +117,7 @@ def tip_new(request: HttpRequest) -> HttpResponse:
     return _public(render_form_error(request, "tips/new.html", context, partial="tips/_new_form.html"))
 
 
+@uncompressed
 @never_cache
 @require_http_methods(["GET", "POST"])
 def tip_status(request: HttpRequest) -> HttpResponse:
@@ -299,6 +302,7 @@ def tip_link(request: HttpRequest, uid: str) -> HttpResponse:
     return _error(request, tip, link_form=form)
 
 
+@uncompressed
 @login_required
 @require_POST
 def tip_identity(request: HttpRequest, uid: str) -> HttpResponse:

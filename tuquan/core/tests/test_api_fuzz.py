@@ -67,4 +67,6 @@ def bearer(request: pytest.FixtureRequest, world: Any) -> dict[str, str]:
     ],
 )
 def test_the_api_answers_as_documented(case: Any, bearer: dict[str, str]) -> None:
-    case.call_and_validate(headers=bearer, checks=CHECKS)
+    # Schemathesis asks for gzip as `requests` does but reads a WSGI answer's bytes as they
+    # come: the bodies it checks are asked for plain (compression: test_compression.py).
+    case.call_and_validate(headers={**bearer, "Accept-Encoding": "identity"}, checks=CHECKS)

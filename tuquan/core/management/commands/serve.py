@@ -25,6 +25,35 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def gunicorn_command(app: str, bind: str, workers: int, threads: int) -> list[str]:
+    """How gunicorn serves a WSGI application here: also the bare app `make bench-web`
+    compares the project with (tuquan/bench_web.py), so both are served alike."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        app,
+        "--bind",
+        bind,
+        "--workers",
+        str(workers),
+        "--threads",
+        str(max(1, threads)),
+        # A province's export or a large report page may take a while; a worker stuck
+        # longer than this is restarted by gunicorn.
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "30",
+        "--access-logfile",
+        "-",
+        "--error-logfile",
+        "-",
+        # Its default path is one per user: two servers on one machine would share it.
+        "--no-control-socket",
+    ]
+
+
 def _default_workers() -> int:
     return 2 if settings.DEBUG else 2 * (os.cpu_count() or 1) + 1
 
@@ -43,30 +72,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         bind = options["bind"] or f"{options['host']}:{options['port']}"
         workers = options["workers"] or _default_workers()
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "tuquan.wsgi",
-            "--bind",
-            bind,
-            "--workers",
-            str(workers),
-            "--threads",
-            str(max(1, options["threads"])),
-            # A province's export or a large report page may take a while; a worker stuck
-            # longer than this is restarted by gunicorn.
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "30",
-            "--access-logfile",
-            "-",
-            "--error-logfile",
-            "-",
-            # Its default path is one per user: two servers on one machine would share it.
-            "--no-control-socket",
-        ]
+        command = gunicorn_command("tuquan.wsgi", bind, workers, options["threads"])
         worker_command = [sys.executable, "-m", "tuquan.cli", "worker", "--interval", "1"]
         worker = None if options["no_worker"] else subprocess.Popen(worker_command)  # noqa: S603
         web = subprocess.Popen(command)  # noqa: S603  (our own interpreter and arguments)
