@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from tuquan.bench_web import Load, _response, request_bytes
 
@@ -16,7 +17,10 @@ def _read(*answers: bytes) -> list[tuple[int, bool]]:
         reader.feed_eof()
         return [await _response(reader) for _ in answers]
 
-    return asyncio.run(main())
+    # In a thread of its own: a browser test before this one in the same process may have
+    # left its event loop running in the main thread.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, main()).result()
 
 
 def test_answers_with_a_length_chunked_or_closing_are_read_one_after_another() -> None:
