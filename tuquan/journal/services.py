@@ -290,7 +290,9 @@ def entry_record(
         )
         if uid:
             entry.uid = uid
-        entry.full_clean(exclude=["participants"])
+        # The team, village and user are the caller's own objects, already read: checking
+        # that each exists costs a query apiece on the busiest write. A generated uid is new.
+        entry.full_clean(exclude=["participants", "team", "village", "created_by", *([] if uid else ["uid"])])
         validate_entry(entry, participants=participants, confirm=confirm)
         _check_period(entry)
         entry.save()

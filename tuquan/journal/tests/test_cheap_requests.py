@@ -81,3 +81,21 @@ def test_a_communes_indicators_are_kept_until_anything_is_written_then_counted_a
     assert other_commune.get(url).status_code == 404
     record(world, on=days_ago(36))
     assert officer.get(url).json()["indicators"]["patrols.count"] == before + 1
+
+
+def test_a_patrol_sent_from_the_phone_costs_the_same_queries_in_a_full_month(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
+    """A write adds its own difference to the figures (rollups by increments): its cost does not
+    grow with the entries its village-month already holds."""
+    from tuquan.journal.tests.test_api import API, patrol, send
+
+    leader = _signed_in(world.linh)
+    body = patrol(world, occurred_on=days_ago(35).isoformat(), member_turns=1)
+    assert send(leader, "post", f"{API}/entries", body).status_code == 201
+    with django_assert_max_num_queries(40) as first:
+        assert send(leader, "post", f"{API}/entries", body).status_code == 201
+    for _ in range(30):
+        record(world, on=days_ago(35))
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        assert send(leader, "post", f"{API}/entries", body).status_code == 201
