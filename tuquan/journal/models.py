@@ -193,9 +193,11 @@ class Rollup(models.Model):
     transaction as every entry write (`journal.rollups.refresh`). Reports read these instead
     of the raw entries; `tuquan rollups --verify` recounts them from the entries."""
 
-    village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    commune = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: each is the first column of a key or index below (an index is
+    # sixty million entries at national scale, made again by every rebuild).
+    village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    commune = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
     type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     code = models.CharField(max_length=60)
@@ -217,19 +219,28 @@ class Rollup(models.Model):
         return f"{self.code} {self.village_id} {self.month:%Y-%m}"
 
 
-class AreaRollup(models.Model):
+class _AreaTotal(models.Model):
+    """What a commune's or province's total is kept by: model type, code and approval."""
+
+    # No index of its own: it leads the subclasses' unique keys.
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=60)
+    approved = models.BooleanField(default=False)
+    value = models.DecimalField(max_digits=18, decimal_places=1)
+
+    class Meta:
+        abstract = True
+
+
+class AreaRollup(_AreaTotal):
     """The village rollups summed per commune and per province (same month, type, code and
     approval). A province's ten-year figure reads a few thousand of these rows instead of
     the villages' millions. Kept in step by `journal.rollups.refresh`, which adds the
     difference it made to a village-month (an increment, so two writers in one province
     never overwrite each other's totals)."""
 
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    code = models.CharField(max_length=60)
-    approved = models.BooleanField(default=False)
-    value = models.DecimalField(max_digits=18, decimal_places=1)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -240,3 +251,22 @@ class AreaRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.area_id} {self.month:%Y-%m}"
+
+
+class AreaYearRollup(_AreaTotal):
+    """The communes' and provinces' rollups summed by calendar year. A province's report by
+    its 75 communes over ten years reads about 40,000 of these rows instead of some 500,000
+    monthly ones (docs/performance.md, "Why not yearly rollups"). Kept with `AreaRollup`
+    by the same increments (`journal.rollups.add_to_levels`)."""
+
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["area", "year", "type", "code", "approved"], name="journal_areayearrollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.area_id} {self.year}"

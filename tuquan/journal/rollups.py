@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
-from tuquan.journal.models import AreaRollup, Entry, Rollup
+from tuquan.journal.models import AreaRollup, AreaYearRollup, Entry, Rollup
 
 # code → (entry kind, summed field or None for a count, extra condition)
 ROLLED: dict[str, tuple[str, str | None, Q | None]] = {
@@ -140,17 +140,6 @@ UPSERT = """INSERT INTO journal_arearollup (area_id, month, type_id, code, appro
 VALUES (%s, %s, %s, %s, %s, %s)
 ON CONFLICT (area_id, month, type_id, code, approved)
 DO UPDATE SET value = journal_arearollup.value + excluded.value"""
-# Rows are written unapproved; only those of approved months are touched (a full-table
-# UPDATE of tens of millions of rows would rewrite every one of them).
-APPROVED_SQL = """UPDATE journal_rollup SET approved = TRUE WHERE EXISTS (SELECT 1 FROM journal_approval a
-WHERE a.village_id = journal_rollup.village_id AND a.month = journal_rollup.month
-AND a.status IN ('approved', 'accepted'))"""
-AREA_SQL = {
-    column: f"""INSERT INTO journal_arearollup (area_id, month, type_id, code, approved, value)
-SELECT {column}, month, type_id, code, approved, SUM(value) FROM journal_rollup
-GROUP BY {column}, month, type_id, code, approved"""  # noqa: S608 (two fixed column names)
-    for column in ("commune_id", "province_id")
-}
 
 
 def _lock_village_month(village_id: int, month: date) -> None:
@@ -188,29 +177,84 @@ def refresh(village_id: int, day: date) -> None:
         if not changed:
             return
         (parents,) = _village_parents([village_id]).values()
+        increments = [
+            (area_id, month, type_id, code, approved, value)
+            for area_id in parents
+            for (type_id, code, approved), value in changed
+        ]
         with connection.cursor() as cur:
-            cur.executemany(
-                UPSERT,
-                [
-                    (area_id, month.isoformat(), type_id, code, approved, value)
-                    for area_id in parents
-                    for (type_id, code, approved), value in changed
-                ],
-            )
+            cur.executemany(UPSERT, [(a, m.isoformat(), t, c, ok, v) for a, m, t, c, ok, v in increments])
+            add_to_levels(cur, increments)
         # A total brought back to nothing is removed, so the table holds only what counts.
         AreaRollup.objects.filter(area_id__in=parents, month=month, value=0).delete()
+
+
+YEAR_UPSERT = """INSERT INTO journal_areayearrollup (area_id, year, type_id, code, approved, value)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (area_id, year, type_id, code, approved)
+DO UPDATE SET value = journal_areayearrollup.value + excluded.value"""
+
+
+def add_to_levels(cursor: Any, rows: Iterable[tuple[int, date, int, str, bool, Decimal]]) -> None:
+    """Carry increments of the communes' and provinces' monthly rollups to their yearly ones:
+    `rows` are the (area, month, type, code, approved, change) the write path adds to
+    journal_arearollup, in its transaction. A year brought back to nothing is removed, as a
+    month is."""
+    yearly = [(area, month.year, type_id, code, ok, value) for area, month, type_id, code, ok, value in rows]
+    if not yearly:
+        return
+    cursor.executemany(YEAR_UPSERT, yearly)
+    for area, year in sorted({(r[0], r[1]) for r in yearly}):
+        cursor.execute(
+            "DELETE FROM journal_areayearrollup WHERE area_id = %s AND year = %s AND value = 0", [area, year]
+        )
 
 
 def _month_sql(column: str) -> str:
     return f"CAST({column} AS date)" if connection.vendor == "postgresql" else column
 
 
+def _year_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS integer)"
+    return f"CAST(strftime('%%Y', {column}) AS integer)"
+
+
+ROLLUP_TABLES = ["journal_rollup", "journal_arearollup", "journal_areayearrollup"]
+
+
+def _unpivot(cur: Any, target: str, keys: dict[str, str], source: str, names: dict[str, str]) -> None:
+    """One row per non-zero measure of each `source` row into `target`: PostgreSQL in one pass
+    (a lateral list of the measures), SQLite one statement per measure."""
+    columns = ", ".join([*keys, "code", "value"])
+    picked = ", ".join(keys.values())
+    if connection.vendor == "postgresql":
+        pairs = ", ".join(f"(%s, CAST(q.{alias} AS numeric))" for alias in names)
+        cur.execute(
+            f"INSERT INTO {target} ({columns}) SELECT {picked}, v.code, v.value FROM {source} q "  # noqa: S608
+            f"CROSS JOIN LATERAL (VALUES {pairs}) v(code, value) WHERE v.value <> 0",
+            list(names.values()),
+        )
+        return
+    for alias, code in names.items():
+        cur.execute(
+            f"INSERT INTO {target} ({columns}) SELECT {picked}, %s, q.{alias} FROM {source} q "  # noqa: S608
+            f"WHERE q.{alias} <> 0",
+            [code],
+        )
+
+
 def rebuild() -> int:
-    """Every rollup recounted from the entries, set-based (a national dataset of twenty
-    million entries is grouped in the database, not walked in Python)."""
+    """Every rollup recounted from the entries, set-based: one grouped pass over the entries
+    (village, month, model type, with the month's approval) into a scratch table; the
+    communes' and provinces' months and years are grouped from that, not from the villages'
+    rows (a third as many). All in one transaction."""
     from django.db.models import F
     from django.db.models.fields.json import KT
     from django.db.models.functions import Cast, TruncMonth
+
+    from tuquan.core.rawsql import unindexed
+    from tuquan.journal.models import ApprovalStatus
 
     aggregations = _aggregations()
     names = {f"c{i}": code for i, code in enumerate(aggregations)}
@@ -232,26 +276,61 @@ def rebuild() -> int:
         .order_by()
     )
     sql, params = grouped.query.sql_with_params()
+    sums = ", ".join(f"SUM({alias}) AS {alias}" for alias in names)
+    aliases = ", ".join(names)
+    scratch = ("journal_rollup_scratch", "journal_rollup_areas", "journal_rollup_years")
     with transaction.atomic(), connection.cursor() as cur:
-        AreaRollup.objects.all().delete()
-        Rollup.objects.all().delete()
-        # One pass over the entries into a scratch table, then one narrow insert per code
-        # from it (twenty passes over twenty million entries took most of the rebuild).
-        cur.execute("DROP TABLE IF EXISTS journal_rollup_scratch")
-        cur.execute(f"CREATE TEMPORARY TABLE journal_rollup_scratch AS {sql}", params)
-        month = _month_sql("q.m")
-        for alias, code in names.items():
-            # Column names only come from fixed aliases (c0, x1…), the code goes as a parameter.
-            insert = (
-                "INSERT INTO journal_rollup (village_id, commune_id, province_id, type_id, month, value, code, "  # noqa: S608
-                f"approved) SELECT q.vid, q.cid, q.pid, q.tid, {month}, q.{alias}, %s, %s "
-                f"FROM journal_rollup_scratch q WHERE q.{alias} > 0"
+        if connection.vendor == "postgresql":
+            # Room to sort and hash in memory, for this transaction only.
+            cur.execute("SET LOCAL work_mem = '256MB'")
+            cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for table in scratch:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        with unindexed(cur, ROLLUP_TABLES):
+            cur.execute(
+                "CREATE TEMPORARY TABLE journal_rollup_scratch AS "  # noqa: S608 (aliases are fixed)
+                f"SELECT q.vid, q.cid, q.pid, q.tid, {_month_sql('q.m')} AS m, "
+                f"a.village_id IS NOT NULL AS approved, {', '.join(f'q.{a}' for a in names)} FROM ({sql}) q "
+                "LEFT JOIN (SELECT DISTINCT village_id, month FROM journal_approval WHERE status IN (%s, %s)) a "
+                f"ON a.village_id = q.vid AND a.month = {_month_sql('q.m')}",
+                [*params, ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
             )
-            cur.execute(insert, [code, False])
-        cur.execute("DROP TABLE journal_rollup_scratch")
-        cur.execute(APPROVED_SQL)
-        for statement in AREA_SQL.values():
-            cur.execute(statement)
+            _unpivot(
+                cur,
+                "journal_rollup",
+                {
+                    "village_id": "q.vid",
+                    "commune_id": "q.cid",
+                    "province_id": "q.pid",
+                    "type_id": "q.tid",
+                    "month": "q.m",
+                    "approved": "q.approved",
+                },
+                "journal_rollup_scratch",
+                names,
+            )
+            # Communes' months, then provinces' months summed from them.
+            cur.execute(
+                "CREATE TEMPORARY TABLE journal_rollup_areas AS "  # noqa: S608
+                f"SELECT cid AS aid, pid, tid, m, approved, {sums} FROM journal_rollup_scratch "
+                "GROUP BY cid, pid, tid, m, approved"
+            )
+            cur.execute("DROP TABLE journal_rollup_scratch")
+            cur.execute(
+                f"INSERT INTO journal_rollup_areas (aid, pid, tid, m, approved, {aliases}) "  # noqa: S608
+                f"SELECT pid, pid, tid, m, approved, {sums} FROM journal_rollup_areas GROUP BY pid, tid, m, approved"
+            )
+            keys = {"area_id": "q.aid", "type_id": "q.tid", "approved": "q.approved"}
+            _unpivot(cur, "journal_arearollup", {**keys, "month": "q.m"}, "journal_rollup_areas", names)
+            cur.execute(
+                "CREATE TEMPORARY TABLE journal_rollup_years AS "  # noqa: S608
+                f"SELECT aid, tid, {_year_sql('m')} AS y, approved, {sums} FROM journal_rollup_areas "
+                f"GROUP BY aid, tid, {_year_sql('m')}, approved",
+                [],  # a parameter list, so that "%%" is SQLite's "%" in strftime
+            )
+            _unpivot(cur, "journal_areayearrollup", {**keys, "year": "q.y"}, "journal_rollup_years", names)
+            cur.execute("DROP TABLE journal_rollup_areas")
+            cur.execute("DROP TABLE journal_rollup_years")
     return Rollup.objects.count()
 
 
@@ -285,6 +364,15 @@ def verify() -> list[str]:
     for k in sorted(set(summed) | set(kept), key=str):
         if summed.get(k, Decimal(0)) != kept.get(k, Decimal(0)):
             problems.append(f"xã/tỉnh {k}: lưu {kept.get(k, 0)}, cộng lại {summed.get(k, 0)}")
+    by_year: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
+    for (area_id, month, type_id, code, approved), value in kept.items():
+        by_year[(area_id, month.year, type_id, code, approved)] += value
+    yearly = {
+        (a.area_id, a.year, a.type_id, a.code, a.approved): a.value for a in AreaYearRollup.objects.all()
+    }
+    for k in sorted(set(by_year) | set(yearly), key=str):
+        if by_year.get(k, Decimal(0)) != yearly.get(k, Decimal(0)):
+            problems.append(f"xã/tỉnh năm {k}: lưu {yearly.get(k, 0)}, cộng lại {by_year.get(k, 0)}")
     return problems
 
 
@@ -315,44 +403,81 @@ class Codes:
         return wanted | Q(code__startswith=EXTRA) if self.extras else wanted
 
 
-KEPT_SQL = """SELECT code, approved, SUM(value) FROM journal_arearollup
-WHERE area_id IN ({areas}) AND month >= %s AND month <= %s{more}
-GROUP BY code, approved"""
+def _months_and_years(start: date, end: date) -> tuple[list[tuple[date, date]], tuple[int, int] | None]:
+    """A run of whole months as the months before its first whole year, the whole years
+    (read from the yearly rollups) and the months after its last."""
+    first, last = start.year + (start.month != 1), end.year - (end.month != 12)
+    if first > last:
+        return [(start, end)], None
+    months = []
+    if start.year < first:
+        months.append((start, date(start.year, 12, 31)))
+    if end.year > last:
+        months.append((date(end.year, 1, 1), end))
+    return months, (first, last)
+
+
+def _kept_sql(
+    query: Any, codes: Codes, areas: str, area_params: list[Any], key: str = ""
+) -> tuple[str, list[Any]]:
+    """([key,] code, approved, sum) over the communes' and provinces' own rollups of `areas` for a
+    query's whole months: the whole years from the yearly rows, the months around them from
+    the monthly ones. Plain SQL: the report engine's hottest read, whose building through the
+    ORM cost more than running it."""
+    from tuquan.core.rawsql import code_condition
+
+    more, more_params = "", []
+    if query.type_code:
+        more += " AND type_id IN (SELECT id FROM registry_modeltype WHERE code = %s)"
+        more_params.append(query.type_code)
+    if query.approved_only:
+        more += " AND approved = %s"
+        more_params.append(True)
+    if codes.only is not None:
+        condition, found = code_condition(sorted(codes.only), [EXTRA] if codes.extras else [])
+        more += f" AND {condition}"
+        more_params += found
+    months, years = _months_and_years(query.start.replace(day=1), query.end)
+    parts, params = [], []
+    picked = f"{key}code, approved, value"
+    if months:
+        spans = " OR ".join(["(month >= %s AND month <= %s)"] * len(months))
+        parts.append(
+            f"SELECT {picked} FROM journal_arearollup WHERE area_id IN ({areas}) AND ({spans}){more}"  # noqa: S608
+        )
+        params += [*area_params, *(day for span in months for day in span), *more_params]
+    if years:
+        parts.append(
+            f"SELECT {picked} FROM journal_areayearrollup WHERE area_id IN ({areas}) "  # noqa: S608
+            f"AND year >= %s AND year <= %s{more}"
+        )
+        params += [*area_params, *years, *more_params]
+    union = " UNION ALL ".join(parts)
+    # Placeholders and fixed column names only.
+    grouped = f"SELECT {key}code, approved, SUM(value) FROM ({union}) t GROUP BY {key}code, approved"  # noqa: S608
+    return grouped, params
 
 
 def kept_totals(query: Any, codes: Codes) -> list[tuple[str, bool, Decimal]] | None:
     """(code, approved, sum) over a query's whole months from the communes' and provinces'
     own rollups, for whoever sees the whole commune, province or country; None when the
-    villages' rows must be read instead (`rollups_for`). The report engine's hottest read,
-    so it is one plain statement: the ORM's building of it cost more than running it."""
+    villages' rows must be read instead (`rollups_for`)."""
     from tuquan.core.models import Level
-    from tuquan.core.rawsql import code_condition
 
     area = query.area
     if area.level not in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY) or not _whole(query):
         return None
-    params: list[Any] = []
     if area.level == Level.COUNTRY:
         # The country's figures are its provinces' together.
-        areas = "SELECT id FROM core_area WHERE level = %s AND parent_id = %s"
-        params += [Level.PROVINCE, area.pk]
+        areas, params = (
+            "SELECT id FROM core_area WHERE level = %s AND parent_id = %s",
+            [Level.PROVINCE, area.pk],
+        )
     else:
-        areas = "%s"
-        params.append(area.pk)
-    params += [query.start.replace(day=1), query.end]
-    more = ""
-    if query.type_code:
-        more += " AND type_id IN (SELECT id FROM registry_modeltype WHERE code = %s)"
-        params.append(query.type_code)
-    if query.approved_only:
-        more += " AND approved = %s"
-        params.append(True)
-    if codes.only is not None:
-        condition, more_params = code_condition(sorted(codes.only), [EXTRA] if codes.extras else [])
-        more += f" AND {condition}"
-        params += more_params
+        areas, params = "%s", [area.pk]
+    sql, params = _kept_sql(query, codes, areas, params)
     with connection.cursor() as cur:
-        cur.execute(KEPT_SQL.format(areas=areas, more=more), params)  # placeholders only
+        cur.execute(sql, params)  # placeholders only
         # As the ORM gives a sum of this column: a Decimal to its one decimal place.
         return [(code, bool(approved), _tenths(value)) for code, approved, value in cur.fetchall()]
 
@@ -390,23 +515,26 @@ def totals_by_child(
     query: Any, level: str, ids: list[int], codes: Codes
 ) -> list[tuple[int, str, bool, Decimal]]:
     """(child, code, approved, sum) for sibling areas at `level` over a query's whole months
-    (of the `codes` only, if given): communes' and provinces' own totals, villages' rollups;
-    one grouped query."""
+    (of the `codes` only, if given): communes' and provinces' own totals by year and month,
+    villages' rollups; one grouped query."""
     from tuquan.core.models import Level
+    from tuquan.core.rawsql import placeholders
 
+    if not ids:
+        return []
+    if level != Level.VILLAGE:
+        sql, params = _kept_sql(query, codes, placeholders(ids), list(ids), key="area_id, ")
+        with connection.cursor() as cur:
+            cur.execute(sql, params)  # placeholders only
+            return [(pk, code, bool(ok), _tenths(value)) for pk, code, ok, value in cur.fetchall()]
     months = {"month__gte": query.start.replace(day=1), "month__lte": query.end}
-    qs: Any
-    if level == Level.VILLAGE:
-        qs, key = Rollup.objects.filter(village_id__in=ids, **months), "village_id"
-    else:
-        qs, key = AreaRollup.objects.filter(area_id__in=ids, **months), "area_id"
-    qs = qs.filter(codes.q())
+    qs = Rollup.objects.filter(codes.q(), village_id__in=ids, **months)
     if query.type_code:
         qs = qs.filter(type__code=query.type_code)
     if query.approved_only:
         qs = qs.filter(approved=True)
     return list(
-        qs.values_list(key, "code", "approved")
+        qs.values_list("village_id", "code", "approved")
         .annotate(v=Sum("value"))
-        .values_list(key, "code", "approved", "v")
+        .values_list("village_id", "code", "approved", "v")
     )
