@@ -193,12 +193,13 @@ class Rollup(models.Model):
     transaction as every entry write (`journal.rollups.refresh`). Reports read these instead
     of the raw entries; `tuquan rollups --verify` recounts them from the entries."""
 
-    # No index of their own: each is the first column of a key or index below (an index is
-    # sixty million entries at national scale, made again by every rebuild).
+    # No index of their own (an index is sixty million entries at national scale, made again
+    # by every rebuild): each area leads a key or an index below, and no read looks rows up
+    # by type alone; a type with rollups has teams, which keep it from being deleted.
     village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
     commune = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
     province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
-    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
     code = models.CharField(max_length=60)
     value = models.DecimalField(max_digits=16, decimal_places=1)
@@ -222,9 +223,9 @@ class Rollup(models.Model):
 class _AreaTotal(models.Model):
     """What a commune's or province's total is kept by: model type, code and approval."""
 
-    # No index of its own: it leads the subclasses' unique keys.
+    # No index of their own: the area leads the subclasses' unique keys; the type, as Rollup's.
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
-    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+", db_index=False)
     code = models.CharField(max_length=60)
     approved = models.BooleanField(default=False)
     value = models.DecimalField(max_digits=18, decimal_places=1)

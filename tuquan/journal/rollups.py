@@ -223,16 +223,21 @@ def _year_sql(column: str) -> str:
 ROLLUP_TABLES = ["journal_rollup", "journal_arearollup", "journal_areayearrollup"]
 
 
-def _unpivot(cur: Any, target: str, keys: dict[str, str], source: str, names: dict[str, str]) -> None:
+def _unpivot(
+    cur: Any, target: str, keys: dict[str, str], source: str, names: dict[str, str], order: str = ""
+) -> None:
     """One row per non-zero measure of each `source` row into `target`: PostgreSQL in one pass
-    (a lateral list of the measures), SQLite one statement per measure."""
+    (a lateral list of the measures), SQLite one statement per measure. Rows go in `order`,
+    if given: an area's rows then lie together on disk, and a province's communes over ten
+    years are read from a few hundred pages instead of thousands scattered (measured at SF1)."""
     columns = ", ".join([*keys, "code", "value"])
     picked = ", ".join(keys.values())
     if connection.vendor == "postgresql":
         pairs = ", ".join(f"(%s, CAST(q.{alias} AS numeric))" for alias in names)
         cur.execute(
             f"INSERT INTO {target} ({columns}) SELECT {picked}, v.code, v.value FROM {source} q "  # noqa: S608
-            f"CROSS JOIN LATERAL (VALUES {pairs}) v(code, value) WHERE v.value <> 0",
+            f"CROSS JOIN LATERAL (VALUES {pairs}) v(code, value) WHERE v.value <> 0"
+            + (f" ORDER BY {order}" if order else ""),
             list(names.values()),
         )
         return
@@ -321,14 +326,18 @@ def rebuild() -> int:
                 f"SELECT pid, pid, tid, m, approved, {sums} FROM journal_rollup_areas GROUP BY pid, tid, m, approved"
             )
             keys = {"area_id": "q.aid", "type_id": "q.tid", "approved": "q.approved"}
-            _unpivot(cur, "journal_arearollup", {**keys, "month": "q.m"}, "journal_rollup_areas", names)
+            _unpivot(
+                cur, "journal_arearollup", {**keys, "month": "q.m"}, "journal_rollup_areas", names, "q.aid"
+            )
             cur.execute(
                 "CREATE TEMPORARY TABLE journal_rollup_years AS "  # noqa: S608
                 f"SELECT aid, tid, {_year_sql('m')} AS y, approved, {sums} FROM journal_rollup_areas "
                 f"GROUP BY aid, tid, {_year_sql('m')}, approved",
                 [],  # a parameter list, so that "%%" is SQLite's "%" in strftime
             )
-            _unpivot(cur, "journal_areayearrollup", {**keys, "year": "q.y"}, "journal_rollup_years", names)
+            _unpivot(
+                cur, "journal_areayearrollup", {**keys, "year": "q.y"}, "journal_rollup_years", names, "q.aid"
+            )
             cur.execute("DROP TABLE journal_rollup_areas")
             cur.execute("DROP TABLE journal_rollup_years")
     return Rollup.objects.count()

@@ -924,7 +924,9 @@ def rebuild(apps: Any = None) -> int:
             cur.execute(
                 "INSERT INTO registry_stock (area_id, code, model_type, day, delta) "
                 "SELECT area_id, code, model_type, day, SUM(delta) FROM stock_deltas "
-                "GROUP BY area_id, code, model_type, day HAVING SUM(delta) <> 0"
+                # In the key's order: an area's rows lie together on disk, so a province's
+                # communes are read from a few pages each (scattered, it took 0.3-0.4 s at SF1).
+                "GROUP BY area_id, code, model_type, day HAVING SUM(delta) <> 0 ORDER BY area_id, code, model_type, day"
             )
         steps.drop()
         _write(_force(m))
