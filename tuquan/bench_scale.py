@@ -319,7 +319,8 @@ def _rebuild(timings: dict[str, float]) -> int:
 def reuse_dataset() -> dict[str, Any] | None:
     """With BENCH_REUSE=1, an SF1 dataset already in BENCH_DATABASE_URL is timed again
     instead of rebuilt (building it takes the better part of an hour); with BENCH_REBUILD=1
-    (or none there) its rollups are rebuilt first, so a changed definition is measured too."""
+    (or none there) its rollups and stocks are rebuilt first, as `tuquan rollups --rebuild` does
+    and timed, so a changed definition is measured too."""
     from tuquan.core.models import Area, Level
     from tuquan.journal.models import AreaRollup, Entry, Rollup
     from tuquan.registry.models import Person, Stock, Team
