@@ -193,10 +193,13 @@ class Rollup(models.Model):
     transaction as every entry write (`journal.rollups.move`). Reports read these instead
     of the raw entries; `tuquan rollups --verify` recounts them from the entries."""
 
-    village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    commune = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
+    # No index of their own (an index is sixty million entries at national scale, made again
+    # by every rebuild): each area leads a key or an index below, and no read looks rows up
+    # by type alone; a type with rollups has teams, which keep it from being deleted.
+    village = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    commune = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    province = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField()
     code = models.CharField(max_length=60)
     value = models.DecimalField(max_digits=16, decimal_places=1)
@@ -217,19 +220,28 @@ class Rollup(models.Model):
         return f"{self.code} {self.village_id} {self.month:%Y-%m}"
 
 
-class AreaRollup(models.Model):
+class _AreaTotal(models.Model):
+    """What a commune's or province's total is kept by: model type, code and approval."""
+
+    # No index of their own: the area leads the subclasses' unique keys; the type, as Rollup's.
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_index=False)
+    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+", db_index=False)
+    code = models.CharField(max_length=60)
+    approved = models.BooleanField(default=False)
+    value = models.DecimalField(max_digits=18, decimal_places=1)
+
+    class Meta:
+        abstract = True
+
+
+class AreaRollup(_AreaTotal):
     """The village rollups summed per commune and per province (same month, type, code and
     approval). A province's ten-year figure reads a few thousand of these rows instead of
     the villages' millions. Kept in step by `journal.rollups.move`, which adds each
     write's difference by an increment (two writers in one province never overwrite each
     other's totals)."""
 
-    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    type = models.ForeignKey("registry.ModelType", on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
-    code = models.CharField(max_length=60)
-    approved = models.BooleanField(default=False)
-    value = models.DecimalField(max_digits=18, decimal_places=1)
 
     class Meta:
         constraints: ClassVar[list[models.BaseConstraint]] = [
@@ -240,6 +252,25 @@ class AreaRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.area_id} {self.month:%Y-%m}"
+
+
+class AreaYearRollup(_AreaTotal):
+    """The communes' and provinces' rollups summed by calendar year. A province's report by
+    its 75 communes over ten years reads about 40,000 of these rows instead of some 500,000
+    monthly ones (docs/performance.md, "Why not yearly rollups"). Kept with `AreaRollup`
+    by the same increments (`journal.rollups.add_to_levels`)."""
+
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints: ClassVar[list[models.BaseConstraint]] = [
+            models.UniqueConstraint(
+                fields=["area", "year", "type", "code", "approved"], name="journal_areayearrollup_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.area_id} {self.year}"
 
 
 class TeamMonth(models.Model):

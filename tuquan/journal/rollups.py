@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
-from tuquan.journal.models import AreaRollup, Entry, Rollup, TeamMonth
+from tuquan.journal.models import AreaRollup, AreaYearRollup, Entry, Rollup, TeamMonth
 
 # code → (entry kind, summed field or None for a count, extra condition)
 ROLLED: dict[str, tuple[str, str | None, Q | None]] = {
@@ -150,17 +150,6 @@ DO UPDATE SET value = journal_rollup.value + excluded.value"""
 TEAM_MONTH_UPSERT = """INSERT INTO journal_teammonth (team_id, village_id, month, entries)
 VALUES (%s, %s, %s, %s) ON CONFLICT (team_id, village_id, month)
 DO UPDATE SET entries = journal_teammonth.entries + excluded.entries RETURNING entries"""
-# Rows are written unapproved; only those of approved months are touched (a full-table
-# UPDATE of tens of millions of rows would rewrite every one of them).
-APPROVED_SQL = """UPDATE journal_rollup SET approved = TRUE WHERE EXISTS (SELECT 1 FROM journal_approval a
-WHERE a.village_id = journal_rollup.village_id AND a.month = journal_rollup.month
-AND a.status IN ('approved', 'accepted'))"""
-AREA_SQL = {
-    column: f"""INSERT INTO journal_arearollup (area_id, month, type_id, code, approved, value)
-SELECT {column}, month, type_id, code, approved, SUM(value) FROM journal_rollup
-GROUP BY {column}, month, type_id, code, approved"""  # noqa: S608 (two fixed column names)
-    for column in ("commune_id", "province_id")
-}
 
 
 def _lock_key(village_id: int, month: date) -> tuple[int, int]:
@@ -292,6 +281,20 @@ def _upsert(cur: Any, statement: str, rows: list[tuple[Any, ...]]) -> None:
     cur.execute(head + "VALUES " + ", ".join([one] * len(rows)) + rest, [v for row in rows for v in row])
 
 
+def _add_to_areas(cur: Any, increments: list[tuple[int, date, int, str, bool, Decimal]]) -> None:
+    """Increments to the communes' and provinces' monthly rows and to their yearly ones
+    (`add_to_levels`), each in one sorted statement (one lock order for every writer)."""
+    monthly: dict[tuple[int, date, int, str, bool], Decimal] = defaultdict(Decimal)
+    yearly: dict[tuple[int, date, int, str, bool], Decimal] = defaultdict(Decimal)
+    for area_id, month, type_id, code, approved, value in increments:
+        monthly[(area_id, month, type_id, code, approved)] += value
+        yearly[(area_id, month.replace(month=1), type_id, code, approved)] += value
+    _upsert(
+        cur, UPSERT, [(a, m.isoformat(), t, c, ok, v) for (a, m, t, c, ok), v in sorted(monthly.items()) if v]
+    )
+    add_to_levels(cur, [(*key, v) for key, v in sorted(yearly.items()) if v])
+
+
 def _write(delta: dict[tuple[int, date, int, str], Decimal]) -> None:
     """Increments to village rows, then to their communes' and provinces' rows, each in one
     sorted order (two transactions locking the same rows in one order never deadlock); a
@@ -302,7 +305,7 @@ def _write(delta: dict[tuple[int, date, int, str], Decimal]) -> None:
     villages = {village_id for (village_id, _m, _t, _c), _v in changed}
     parents = _village_parents(villages)
     approved = _approved_months(villages)
-    area_delta: dict[tuple[int, date, int, str, bool], Decimal] = defaultdict(Decimal)
+    increments = []
     village_rows = []
     for (village_id, month, type_id, code), value in changed:
         commune_id, province_id = parents[village_id]
@@ -310,16 +313,10 @@ def _write(delta: dict[tuple[int, date, int, str], Decimal]) -> None:
         village_rows.append(
             (village_id, commune_id, province_id, type_id, month.isoformat(), code, flag, value)
         )
-        for area_id in (commune_id, province_id):
-            area_delta[(area_id, month, type_id, code, flag)] += value
-    area_rows = [
-        (area_id, month.isoformat(), type_id, code, flag, value)
-        for (area_id, month, type_id, code, flag), value in sorted(area_delta.items())
-        if value
-    ]
+        increments += [(area_id, month, type_id, code, flag, value) for area_id in (commune_id, province_id)]
     with connection.cursor() as cur:
         _upsert(cur, VILLAGE_UPSERT, village_rows)
-        _upsert(cur, UPSERT, area_rows)
+        _add_to_areas(cur, increments)
     if all(value > 0 for _key, value in changed):
         return  # nothing went down, so nothing came to zero
     months = {month for (_v, month, _t, _c), _x in changed}
@@ -339,20 +336,13 @@ def set_approved(village_id: int, month: date, approved: bool) -> None:
     if not rows:
         return
     moving.update(approved=approved)
-    transfer: dict[tuple[int, int, str, bool], Decimal] = defaultdict(Decimal)
+    transfer = []
     for commune_id, province_id, type_id, code, value in rows:
         for area_id in (commune_id, province_id):
-            transfer[(area_id, type_id, code, approved)] += value
-            transfer[(area_id, type_id, code, not approved)] -= value
+            transfer.append((area_id, month, type_id, code, approved, value))
+            transfer.append((area_id, month, type_id, code, not approved, -value))
     with connection.cursor() as cur:
-        _upsert(
-            cur,
-            UPSERT,
-            [
-                (area_id, month.isoformat(), type_id, code, flag, value)
-                for (area_id, type_id, code, flag), value in sorted(transfer.items())
-            ],
-        )
+        _add_to_areas(cur, transfer)
     areas = {area_id for (area_id, *_rest) in transfer}
     AreaRollup.objects.filter(area_id__in=areas, month=month, value=0).delete()
 
@@ -388,29 +378,89 @@ def recount(village_id: int, day: date) -> None:
         if not changed:
             return
         (parents,) = _village_parents([village_id]).values()
+        increments = [
+            (area_id, month, type_id, code, approved, value)
+            for area_id in parents
+            for (type_id, code, approved), value in changed
+        ]
         with connection.cursor() as cur:
-            _upsert(
-                cur,
-                UPSERT,
-                [
-                    (area_id, month.isoformat(), type_id, code, approved, value)
-                    for area_id in sorted(parents)
-                    for (type_id, code, approved), value in changed
-                ],
-            )
+            _add_to_areas(cur, increments)
         AreaRollup.objects.filter(area_id__in=parents, month=month, value=0).delete()
+
+
+YEAR_UPSERT = """INSERT INTO journal_areayearrollup (area_id, year, type_id, code, approved, value)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (area_id, year, type_id, code, approved)
+DO UPDATE SET value = journal_areayearrollup.value + excluded.value"""
+
+
+def add_to_levels(cursor: Any, rows: Iterable[tuple[int, date, int, str, bool, Decimal]]) -> None:
+    """Carry increments of the communes' and provinces' monthly rollups to their yearly ones:
+    `rows` are the (area, month, type, code, approved, change) the write path adds to
+    journal_arearollup, in its transaction. A year brought back to nothing is removed, as a
+    month is."""
+    yearly = [(area, month.year, type_id, code, ok, value) for area, month, type_id, code, ok, value in rows]
+    if not yearly:
+        return
+    _upsert(cursor, YEAR_UPSERT, yearly)
+    if all(r[-1] > 0 for r in yearly):
+        return  # nothing went down, so no year came to zero
+    for area, year in sorted({(r[0], r[1]) for r in yearly}):
+        cursor.execute(
+            "DELETE FROM journal_areayearrollup WHERE area_id = %s AND year = %s AND value = 0", [area, year]
+        )
 
 
 def _month_sql(column: str) -> str:
     return f"CAST({column} AS date)" if connection.vendor == "postgresql" else column
 
 
+def _year_sql(column: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS integer)"
+    return f"CAST(strftime('%%Y', {column}) AS integer)"
+
+
+ROLLUP_TABLES = ["journal_rollup", "journal_arearollup", "journal_areayearrollup"]
+
+
+def _unpivot(
+    cur: Any, target: str, keys: dict[str, str], source: str, names: dict[str, str], order: str = ""
+) -> None:
+    """One row per non-zero measure of each `source` row into `target`: PostgreSQL in one pass
+    (a lateral list of the measures), SQLite one statement per measure. Rows go in `order`,
+    if given: an area's rows then lie together on disk, and a province's communes over ten
+    years are read from a few hundred pages instead of thousands scattered (measured at SF1)."""
+    columns = ", ".join([*keys, "code", "value"])
+    picked = ", ".join(keys.values())
+    if connection.vendor == "postgresql":
+        pairs = ", ".join(f"(%s, CAST(q.{alias} AS numeric))" for alias in names)
+        cur.execute(
+            f"INSERT INTO {target} ({columns}) SELECT {picked}, v.code, v.value FROM {source} q "  # noqa: S608
+            f"CROSS JOIN LATERAL (VALUES {pairs}) v(code, value) WHERE v.value <> 0"
+            + (f" ORDER BY {order}" if order else ""),
+            list(names.values()),
+        )
+        return
+    for alias, code in names.items():
+        cur.execute(
+            f"INSERT INTO {target} ({columns}) SELECT {picked}, %s, q.{alias} FROM {source} q "  # noqa: S608
+            f"WHERE q.{alias} <> 0",
+            [code],
+        )
+
+
 def rebuild() -> int:
-    """Every rollup recounted from the entries, set-based (a national dataset of twenty
-    million entries is grouped in the database, not walked in Python)."""
+    """Every rollup recounted from the entries, set-based: one grouped pass over the entries
+    (village, month, model type, with the month's approval) into a scratch table; the
+    communes' and provinces' months and years are grouped from that, not from the villages'
+    rows (a third as many). All in one transaction."""
     from django.db.models import F
     from django.db.models.fields.json import KT
     from django.db.models.functions import Cast, TruncMonth
+
+    from tuquan.core.rawsql import unindexed
+    from tuquan.journal.models import ApprovalStatus
 
     aggregations = _aggregations()
     names = {f"c{i}": code for i, code in enumerate(aggregations)}
@@ -432,27 +482,66 @@ def rebuild() -> int:
         .order_by()
     )
     sql, params = grouped.query.sql_with_params()
+    sums = ", ".join(f"SUM({alias}) AS {alias}" for alias in names)
+    aliases = ", ".join(names)
+    scratch = ("journal_rollup_scratch", "journal_rollup_areas", "journal_rollup_years")
     with transaction.atomic(), connection.cursor() as cur:
-        AreaRollup.objects.all().delete()
-        Rollup.objects.all().delete()
-        # One pass over the entries into a scratch table, then one narrow insert per code
-        # from it (twenty passes over twenty million entries took most of the rebuild).
-        cur.execute("DROP TABLE IF EXISTS journal_rollup_scratch")
-        cur.execute(f"CREATE TEMPORARY TABLE journal_rollup_scratch AS {sql}", params)
-        month = _month_sql("q.m")
-        for alias, code in names.items():
-            # Column names only come from fixed aliases (c0, x1…), the code goes as a parameter.
-            insert = (
-                "INSERT INTO journal_rollup (village_id, commune_id, province_id, type_id, month, value, code, "  # noqa: S608
-                f"approved) SELECT q.vid, q.cid, q.pid, q.tid, {month}, q.{alias}, %s, %s "
-                f"FROM journal_rollup_scratch q WHERE q.{alias} > 0"
+        if connection.vendor == "postgresql":
+            # Room to sort and hash in memory, for this transaction only.
+            cur.execute("SET LOCAL work_mem = '256MB'")
+            cur.execute("SET LOCAL maintenance_work_mem = '1GB'")
+        for table in scratch:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+        with unindexed(cur, ROLLUP_TABLES):
+            cur.execute(
+                "CREATE TEMPORARY TABLE journal_rollup_scratch AS "  # noqa: S608 (aliases are fixed)
+                f"SELECT q.vid, q.cid, q.pid, q.tid, {_month_sql('q.m')} AS m, "
+                f"a.village_id IS NOT NULL AS approved, {', '.join(f'q.{a}' for a in names)} FROM ({sql}) q "
+                "LEFT JOIN (SELECT DISTINCT village_id, month FROM journal_approval WHERE status IN (%s, %s)) a "
+                f"ON a.village_id = q.vid AND a.month = {_month_sql('q.m')}",
+                [*params, ApprovalStatus.APPROVED, ApprovalStatus.ACCEPTED],
             )
-            cur.execute(insert, [code, False])
-        cur.execute("DROP TABLE journal_rollup_scratch")
-        cur.execute(APPROVED_SQL)
-        for statement in AREA_SQL.values():
-            cur.execute(statement)
-        _rebuild_team_months(cur)
+            _unpivot(
+                cur,
+                "journal_rollup",
+                {
+                    "village_id": "q.vid",
+                    "commune_id": "q.cid",
+                    "province_id": "q.pid",
+                    "type_id": "q.tid",
+                    "month": "q.m",
+                    "approved": "q.approved",
+                },
+                "journal_rollup_scratch",
+                names,
+            )
+            # Communes' months, then provinces' months summed from them.
+            cur.execute(
+                "CREATE TEMPORARY TABLE journal_rollup_areas AS "  # noqa: S608
+                f"SELECT cid AS aid, pid, tid, m, approved, {sums} FROM journal_rollup_scratch "
+                "GROUP BY cid, pid, tid, m, approved"
+            )
+            cur.execute("DROP TABLE journal_rollup_scratch")
+            cur.execute(
+                f"INSERT INTO journal_rollup_areas (aid, pid, tid, m, approved, {aliases}) "  # noqa: S608
+                f"SELECT pid, pid, tid, m, approved, {sums} FROM journal_rollup_areas GROUP BY pid, tid, m, approved"
+            )
+            keys = {"area_id": "q.aid", "type_id": "q.tid", "approved": "q.approved"}
+            _unpivot(
+                cur, "journal_arearollup", {**keys, "month": "q.m"}, "journal_rollup_areas", names, "q.aid"
+            )
+            cur.execute(
+                "CREATE TEMPORARY TABLE journal_rollup_years AS "  # noqa: S608
+                f"SELECT aid, tid, {_year_sql('m')} AS y, approved, {sums} FROM journal_rollup_areas "
+                f"GROUP BY aid, tid, {_year_sql('m')}, approved",
+                [],  # a parameter list, so that "%%" is SQLite's "%" in strftime
+            )
+            _unpivot(
+                cur, "journal_areayearrollup", {**keys, "year": "q.y"}, "journal_rollup_years", names, "q.aid"
+            )
+            cur.execute("DROP TABLE journal_rollup_areas")
+            cur.execute("DROP TABLE journal_rollup_years")
+            _rebuild_team_months(cur)
     return Rollup.objects.count()
 
 
@@ -499,6 +588,15 @@ def verify() -> list[str]:
     for k in sorted(set(summed) | set(kept), key=str):
         if summed.get(k, Decimal(0)) != kept.get(k, Decimal(0)):
             problems.append(f"xã/tỉnh {k}: lưu {kept.get(k, 0)}, cộng lại {summed.get(k, 0)}")
+    by_year: dict[tuple[Any, ...], Decimal] = defaultdict(Decimal)
+    for (area_id, month, type_id, code, approved), value in kept.items():
+        by_year[(area_id, month.year, type_id, code, approved)] += value
+    yearly = {
+        (a.area_id, a.year, a.type_id, a.code, a.approved): a.value for a in AreaYearRollup.objects.all()
+    }
+    for k in sorted(set(by_year) | set(yearly), key=str):
+        if by_year.get(k, Decimal(0)) != yearly.get(k, Decimal(0)):
+            problems.append(f"xã/tỉnh năm {k}: lưu {yearly.get(k, 0)}, cộng lại {by_year.get(k, 0)}")
     return problems + _team_month_problems()
 
 
@@ -551,44 +649,81 @@ class Codes:
         return wanted | Q(code__startswith=EXTRA) if self.extras else wanted
 
 
-KEPT_SQL = """SELECT code, approved, SUM(value) FROM journal_arearollup
-WHERE area_id IN ({areas}) AND month >= %s AND month <= %s{more}
-GROUP BY code, approved"""
+def _months_and_years(start: date, end: date) -> tuple[list[tuple[date, date]], tuple[int, int] | None]:
+    """A run of whole months as the months before its first whole year, the whole years
+    (read from the yearly rollups) and the months after its last."""
+    first, last = start.year + (start.month != 1), end.year - (end.month != 12)
+    if first > last:
+        return [(start, end)], None
+    months = []
+    if start.year < first:
+        months.append((start, date(start.year, 12, 31)))
+    if end.year > last:
+        months.append((date(end.year, 1, 1), end))
+    return months, (first, last)
+
+
+def _kept_sql(
+    query: Any, codes: Codes, areas: str, area_params: list[Any], key: str = ""
+) -> tuple[str, list[Any]]:
+    """([key,] code, approved, sum) over the communes' and provinces' own rollups of `areas` for a
+    query's whole months: the whole years from the yearly rows, the months around them from
+    the monthly ones. Plain SQL: the report engine's hottest read, whose building through the
+    ORM cost more than running it."""
+    from tuquan.core.rawsql import code_condition
+
+    more, more_params = "", []
+    if query.type_code:
+        more += " AND type_id IN (SELECT id FROM registry_modeltype WHERE code = %s)"
+        more_params.append(query.type_code)
+    if query.approved_only:
+        more += " AND approved = %s"
+        more_params.append(True)
+    if codes.only is not None:
+        condition, found = code_condition(sorted(codes.only), [EXTRA] if codes.extras else [])
+        more += f" AND {condition}"
+        more_params += found
+    months, years = _months_and_years(query.start.replace(day=1), query.end)
+    parts, params = [], []
+    picked = f"{key}code, approved, value"
+    if months:
+        spans = " OR ".join(["(month >= %s AND month <= %s)"] * len(months))
+        parts.append(
+            f"SELECT {picked} FROM journal_arearollup WHERE area_id IN ({areas}) AND ({spans}){more}"  # noqa: S608
+        )
+        params += [*area_params, *(day for span in months for day in span), *more_params]
+    if years:
+        parts.append(
+            f"SELECT {picked} FROM journal_areayearrollup WHERE area_id IN ({areas}) "  # noqa: S608
+            f"AND year >= %s AND year <= %s{more}"
+        )
+        params += [*area_params, *years, *more_params]
+    union = " UNION ALL ".join(parts)
+    # Placeholders and fixed column names only.
+    grouped = f"SELECT {key}code, approved, SUM(value) FROM ({union}) t GROUP BY {key}code, approved"  # noqa: S608
+    return grouped, params
 
 
 def kept_totals(query: Any, codes: Codes) -> list[tuple[str, bool, Decimal]] | None:
     """(code, approved, sum) over a query's whole months from the communes' and provinces'
     own rollups, for whoever sees the whole commune, province or country; None when the
-    villages' rows must be read instead (`rollups_for`). The report engine's hottest read,
-    so it is one plain statement: the ORM's building of it cost more than running it."""
+    villages' rows must be read instead (`rollups_for`)."""
     from tuquan.core.models import Level
-    from tuquan.core.rawsql import code_condition
 
     area = query.area
     if area.level not in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY) or not _whole(query):
         return None
-    params: list[Any] = []
     if area.level == Level.COUNTRY:
         # The country's figures are its provinces' together.
-        areas = "SELECT id FROM core_area WHERE level = %s AND parent_id = %s"
-        params += [Level.PROVINCE, area.pk]
+        areas, params = (
+            "SELECT id FROM core_area WHERE level = %s AND parent_id = %s",
+            [Level.PROVINCE, area.pk],
+        )
     else:
-        areas = "%s"
-        params.append(area.pk)
-    params += [query.start.replace(day=1), query.end]
-    more = ""
-    if query.type_code:
-        more += " AND type_id IN (SELECT id FROM registry_modeltype WHERE code = %s)"
-        params.append(query.type_code)
-    if query.approved_only:
-        more += " AND approved = %s"
-        params.append(True)
-    if codes.only is not None:
-        condition, more_params = code_condition(sorted(codes.only), [EXTRA] if codes.extras else [])
-        more += f" AND {condition}"
-        params += more_params
+        areas, params = "%s", [area.pk]
+    sql, params = _kept_sql(query, codes, areas, params)
     with connection.cursor() as cur:
-        cur.execute(KEPT_SQL.format(areas=areas, more=more), params)  # placeholders only
+        cur.execute(sql, params)  # placeholders only
         # As the ORM gives a sum of this column: a Decimal to its one decimal place.
         return [(code, bool(approved), _tenths(value)) for code, approved, value in cur.fetchall()]
 
@@ -626,23 +761,26 @@ def totals_by_child(
     query: Any, level: str, ids: list[int], codes: Codes
 ) -> list[tuple[int, str, bool, Decimal]]:
     """(child, code, approved, sum) for sibling areas at `level` over a query's whole months
-    (of the `codes` only, if given): communes' and provinces' own totals, villages' rollups;
-    one grouped query."""
+    (of the `codes` only, if given): communes' and provinces' own totals by year and month,
+    villages' rollups; one grouped query."""
     from tuquan.core.models import Level
+    from tuquan.core.rawsql import placeholders
 
+    if not ids:
+        return []
+    if level != Level.VILLAGE:
+        sql, params = _kept_sql(query, codes, placeholders(ids), list(ids), key="area_id, ")
+        with connection.cursor() as cur:
+            cur.execute(sql, params)  # placeholders only
+            return [(pk, code, bool(ok), _tenths(value)) for pk, code, ok, value in cur.fetchall()]
     months = {"month__gte": query.start.replace(day=1), "month__lte": query.end}
-    qs: Any
-    if level == Level.VILLAGE:
-        qs, key = Rollup.objects.filter(village_id__in=ids, **months), "village_id"
-    else:
-        qs, key = AreaRollup.objects.filter(area_id__in=ids, **months), "area_id"
-    qs = qs.filter(codes.q())
+    qs = Rollup.objects.filter(codes.q(), village_id__in=ids, **months)
     if query.type_code:
         qs = qs.filter(type__code=query.type_code)
     if query.approved_only:
         qs = qs.filter(approved=True)
     return list(
-        qs.values_list(key, "code", "approved")
+        qs.values_list("village_id", "code", "approved")
         .annotate(v=Sum("value"))
-        .values_list(key, "code", "approved", "v")
+        .values_list("village_id", "code", "approved", "v")
     )
