@@ -1,5 +1,8 @@
 """Synthetic data at a scale factor, and the report engine timed against hand-written SQL.
 
+Longer than 600 lines: a benchmark, not product code; the dataset's SQL and the timings
+read best together.
+
 SF1 would be 100,000 villages, 600,000 teams and 20 million journal entries over ten years
 (the issue's national scale). `BENCH_SF` sets the factor (default 0.01 here: 1,000 villages,
 6,000 teams, 200,000 entries), spread over every commune of the country.

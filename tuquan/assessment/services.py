@@ -1,4 +1,7 @@
-"""Every write of the yearly assessment: `<entity>_<verb>(*, actor, ...)`, one transaction,
+"""Longer than 600 lines: criteria sets, rounds, hotspots, ratings and grading; to be
+split by topic (issue 23).
+
+Every write of the yearly assessment: `<entity>_<verb>(*, actor, ...)`, one transaction,
 full_clean, an audit entry.
 
 Rounds follow the journal's monthly approval: the commune proposes (the round locks), the

@@ -1,4 +1,7 @@
-"""The assessment's pages: rounds of the user's area, one round with its results and the
+"""Longer than 600 lines: rounds, results, hotspots, ratings and grading are five page
+groups; to be split by topic like the services (issue 23).
+
+The assessment's pages: rounds of the user's area, one round with its results and the
 province's decision (approve, return, reopen), hotspot areas with their plans."""
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def _data_keys() -> dict[int, bytes]:
     return keys
 
 
-def _load_data_key(key_id: int) -> bytes:
+def load_data_key(key_id: int) -> bytes:
     from tuquan.core.models import DataKey
 
     keys = _data_keys()
@@ -145,7 +145,7 @@ def create_data_key(*, primary: bool) -> DataKey:
 def encrypt(plaintext: str, *, context: str) -> str:
     key_id = primary_key_id()
     nonce = os.urandom(12)
-    sealed = AESGCM(_load_data_key(key_id)).encrypt(nonce, plaintext.encode(), context.encode())
+    sealed = AESGCM(load_data_key(key_id)).encrypt(nonce, plaintext.encode(), context.encode())
     return f"{PREFIX}:{key_id}:{base64.b64encode(nonce + sealed).decode()}"
 
 
@@ -164,7 +164,7 @@ def decrypt(token: str, *, context: str) -> str:
     except ValueError as exc:
         raise DecryptionError("Not an encrypted value.") from exc
     try:
-        plain = AESGCM(_load_data_key(int(key_id))).decrypt(raw[:12], raw[12:], context.encode())
+        plain = AESGCM(load_data_key(int(key_id))).decrypt(raw[:12], raw[12:], context.encode())
     except InvalidTag as exc:
         raise DecryptionError("The value does not decrypt (wrong key or column).") from exc
     return plain.decode()

@@ -34,7 +34,7 @@ def load_journal_demo() -> int:
     created = 0
     with transaction.atomic():
         for team in teams.values():
-            villages = services._team_villages(team)
+            villages = services.team_villages(team)
             kinds = team.type.journal_kinds
             day = first
             while day < today:

@@ -1,6 +1,9 @@
 """Monthly rollups of journal entries (see models.Rollup).
 
-A write to an entry refreshes its village-month in the same transaction, so a figure read
+Longer than 600 lines: the write path (increments, locks), the rebuild and the readers of
+one set of tables; to be split into write, rebuild and read modules (issue 23).
+
+A write to an entry adds its difference (`move`) in the same transaction, so a figure read
 from rollups reflects a saved entry at once; there is no nightly job to forget.
 """
 

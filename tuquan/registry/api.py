@@ -1,5 +1,7 @@
 """The registry's JSON API: model types, teams, people, households, memberships, commitments.
 
+Longer than 600 lines: six routers with their schemas; to be split by router (issue 23).
+
 Thin like the views: parse, look the objects up through the scoped selectors (404 outside
 the user's area), call one service (403 when not allowed, 422 when refused), answer.
 Areas are given by their contract identifiers ("04099", "04099.1"), other records by uid,

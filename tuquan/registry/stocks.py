@@ -1,4 +1,8 @@
-"""The registry's stocks on any day, kept as day-by-day changes per commune, province and the
+"""Longer than 600 lines: the write path's islands and the set-based rebuild are one
+definition of each stock written twice (Python per key, SQL for all); kept side by side so
+that a change to one is seen beside the other.
+
+The registry's stocks on any day, kept as day-by-day changes per commune, province and the
 country (`models.Stock`).
 
 A stock is a count on one day: teams active, teams weak, sites (type × place) with an active

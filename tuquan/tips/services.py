@@ -230,7 +230,7 @@ def can_triage(actor: Any, tip: Tip) -> bool:
     return scoping.covers(actor, tip.area.path, Cap.TIP_TRIAGE)
 
 
-def _require_triage(actor: Any, tip: Tip) -> None:
+def require_triage(actor: Any, tip: Tip) -> None:
     if not can_triage(actor, tip):
         raise PermissionDenied(_("Bạn không xử lý tin báo của địa bàn này."))
 
@@ -254,7 +254,7 @@ def tip_set_state(
     duplicate_of: Tip | None = None,
     note: str = "",
 ) -> Tip:
-    _require_triage(actor, tip)
+    require_triage(actor, tip)
     errors: dict[str, list[str]] = {}
     if state not in TipState.values:
         errors["state"] = [_("Trạng thái không hợp lệ.")]
@@ -320,7 +320,7 @@ def tip_reply(
     *, actor: Any, tip: Tip, body: str = "", template: str = "", asks_more: bool = False
 ) -> TipMessage:
     """The officer writes to the resident (who reads it with the receipt code)."""
-    _require_triage(actor, tip)
+    require_triage(actor, tip)
     if template and template not in REPLY_TEMPLATES:
         raise ValidationError({"template": _("Mẫu trả lời không có.")})
     body = (body or "").strip() or REPLY_TEMPLATES.get(template, "")
@@ -354,7 +354,7 @@ def tip_reply(
 
 def tip_link(*, actor: Any, tip: Tip, entry: Any = None, team: Any = None) -> Tip:
     """Link a tip to the journal entry or team that followed it up (or unlink with None)."""
-    _require_triage(actor, tip)
+    require_triage(actor, tip)
     if entry is None and team is None:
         raise ValidationError({"entry": _("Chọn một hoạt động hoặc một tổ.")})
     with transaction.atomic():

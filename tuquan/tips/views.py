@@ -226,7 +226,7 @@ def _error(request: HttpRequest, tip: Tip, **forms: Any) -> HttpResponse:
 @require_POST
 def tip_state(request: HttpRequest, uid: str) -> HttpResponse:
     tip = selectors.tip_get_for_user(request.user, uid)
-    services._require_triage(request.user, tip)
+    services.require_triage(request.user, tip)
     duplicates = [(str(t.uid), t.ref) for t in selectors.duplicate_candidates(request.user, tip)]
     form = StateForm(request.POST, duplicates=duplicates)
     if form.is_valid():
@@ -254,7 +254,7 @@ def tip_state(request: HttpRequest, uid: str) -> HttpResponse:
 @require_POST
 def tip_reply(request: HttpRequest, uid: str) -> HttpResponse:
     tip = selectors.tip_get_for_user(request.user, uid)
-    services._require_triage(request.user, tip)
+    services.require_triage(request.user, tip)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -276,7 +276,7 @@ def tip_reply(request: HttpRequest, uid: str) -> HttpResponse:
 @require_POST
 def tip_link(request: HttpRequest, uid: str) -> HttpResponse:
     tip = selectors.tip_get_for_user(request.user, uid)
-    services._require_triage(request.user, tip)
+    services.require_triage(request.user, tip)
     entries = journal_selectors.entries_visible(request.user).filter(
         village__path__startswith=tip.commune.path
     )

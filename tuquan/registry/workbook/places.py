@@ -241,7 +241,7 @@ class PlaceSheets(ImporterBase):
             values = {k: v for k, v in values.items() if c.has(k)}
             if roles or c.has("roles"):
                 try:
-                    services._clean_type_lists(roles=roles, journal_kinds=journal_kinds, extra=extra)
+                    services.clean_type_lists(roles=roles, journal_kinds=journal_kinds, extra=extra)
                 except ValidationError as exc:
                     for name, messages in exc.message_dict.items():
                         for message in messages:
