@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuquan.core.actors import CONSOLE
-from tuquan.journal import services
+from tuquan.journal import selectors, services
 from tuquan.journal.models import Entry
 from tuquan.journal.selectors import active_members
 from tuquan.registry.models import Team
@@ -34,7 +34,7 @@ def load_journal_demo() -> int:
     created = 0
     with transaction.atomic():
         for team in teams.values():
-            villages = services.team_villages(team)
+            villages = selectors.team_villages(team)
             kinds = team.type.journal_kinds
             day = first
             while day < today:

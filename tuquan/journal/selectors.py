@@ -477,3 +477,49 @@ def participants_for(user: Any, uids: list[Any]) -> list[Any]:
     if len(found) != len(wanted):
         raise Http404(_("Không tìm thấy hoặc nằm ngoài địa bàn của bạn."))
     return found
+
+
+def team_villages(team: Team) -> list[Area]:
+    """The villages a team works in: its own, and every village of a commune it serves."""
+    villages: list[Area] = []
+    for area in team.areas.all():
+        if area.level == Level.VILLAGE:
+            villages.append(area)
+        else:
+            villages.extend(area.children.filter(level=Level.VILLAGE))
+    return villages
+
+
+def home_links(user: Any) -> dict[str, Any]:
+    """For the home page: `recordable`, the ids of the user's own teams whose journal they can
+    record (a team type with journal kinds, and a village they may record at), and
+    `journal_desks`, (label, url) of the review page of each commune and the acceptance page
+    of each province the user checks."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from tuquan.core.selectors import user_home_areas
+    from tuquan.registry.selectors import teams_of_user
+
+    recordable = {
+        team.pk
+        for team in teams_of_user(user)
+        if team.type.journal_kinds and any(can_record(user, team, v) for v in team_villages(team))
+    }
+    desks = []
+    for area in user_home_areas(user):
+        if area.level == Level.COMMUNE and scoping.covers(user, area.path, Cap.JOURNAL_REVIEW):
+            desks.append(
+                (
+                    _("Kiểm tra và duyệt nhật ký: %(a)s") % {"a": area.name},
+                    reverse("journal:commune", args=[area.ident]),
+                )
+            )
+        if area.level == Level.PROVINCE and scoping.covers(user, area.path, Cap.JOURNAL_ACCEPT):
+            desks.append(
+                (
+                    _("Chấp nhận số liệu tháng: %(a)s") % {"a": area.name},
+                    reverse("journal:province", args=[area.ident]),
+                )
+            )
+    return {"recordable": recordable, "journal_desks": desks}

@@ -26,6 +26,7 @@ from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
 from tuquan.journal.periods import month_start, next_month
 from tuquan.journal.permissions import can_record
+from tuquan.journal.selectors import team_villages
 from tuquan.registry import stocks
 from tuquan.registry.models import Membership, Person, Team
 
@@ -126,16 +127,6 @@ def _require_unlocked(village: Area, day: date) -> None:
             _("Tháng %(m)s của %(v)s đã được duyệt: cần người duyệt mở lại trước khi sửa.")
             % {"m": day.strftime("%m/%Y"), "v": village.name}
         )
-
-
-def team_villages(team: Team) -> list[Area]:
-    villages: list[Area] = []
-    for area in team.areas.all():
-        if area.level == Level.VILLAGE:
-            villages.append(area)
-        else:
-            villages.extend(area.children.filter(level=Level.VILLAGE))
-    return villages
 
 
 def _aggregate_covering(village: Area, day: date, kind: str) -> Aggregate | None:

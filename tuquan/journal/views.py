@@ -45,7 +45,7 @@ def _members(team: Team, day: date) -> list[tuple[str, str]]:
 @login_required
 def team_journal(request: HttpRequest, uid: str) -> HttpResponse:
     team = registry_selectors.team_get_for_user(request.user, uid)
-    can = any(services.can_record(request.user, team, v) for v in services.team_villages(team))
+    can = any(services.can_record(request.user, team, v) for v in selectors.team_villages(team))
     return render_page(
         request,
         "journal/team_journal.html",
@@ -59,7 +59,7 @@ def team_journal(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def _entry_form(team: Team, kind: str, data: Any = None, instance: Entry | None = None) -> Any:
-    villages = services.team_villages(team)
+    villages = selectors.team_villages(team)
     form_class = entry_form_class(kind)
     today = timezone.localdate()
     members = _members(team, today)
@@ -101,7 +101,7 @@ def entry_create(request: HttpRequest, uid: str, kind: str) -> HttpResponse:
     team = registry_selectors.team_get_for_user(request.user, uid)
     if kind not in team.type.journal_kinds:
         raise Http404(_("Mô hình này không ghi loại hoạt động đó."))
-    villages = services.team_villages(team)
+    villages = selectors.team_villages(team)
     if not any(services.can_record(request.user, team, v) for v in villages):
         raise PermissionDenied(_("Bạn không ghi nhật ký cho tổ này."))
     form = _entry_form(team, kind, request.POST or None)
