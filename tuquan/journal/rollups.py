@@ -20,6 +20,7 @@ from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
 from tuquan.journal.models import AreaRollup, AreaYearRollup, Entry, Rollup, TeamMonth
+from tuquan.journal.periods import next_month
 
 # code → (entry kind, summed field or None for a count, extra condition)
 ROLLED: dict[str, tuple[str, str | None, Q | None]] = {
@@ -359,7 +360,7 @@ def recount(village_id: int, day: date) -> None:
     and province: for writes of many entries at once (a workbook import), which would
     otherwise add one increment per entry. The month is held exclusive while it is read."""
     month = day.replace(day=1)
-    nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    nxt = next_month(month)
     with transaction.atomic():
         hold((village_id, month), exclusive=True)
         entries = Entry.objects.filter(village_id=village_id, occurred_on__gte=month, occurred_on__lt=nxt)

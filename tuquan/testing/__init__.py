@@ -4,6 +4,7 @@ served as in production) and the first-load weight of a page."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -20,3 +21,11 @@ def skip_or_fail(reason: str) -> None:
     if require_all():
         pytest.fail(f"TUQUAN_REQUIRE_ALL=1 and {reason}")
     pytest.skip(reason)
+
+
+def postgresql_only(why: str) -> Any:
+    """Mark a test that needs PostgreSQL (CI's second run), saying what for."""
+    return pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        reason=f"PostgreSQL only (CI's second run): {why}",
+    )

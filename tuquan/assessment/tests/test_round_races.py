@@ -3,7 +3,6 @@ waits for the other, and a result never lands inside a round already proposed.""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -11,14 +10,12 @@ import pytest
 from tuquan.assessment import services
 from tuquan.assessment.models import Result, RoundStatus
 from tuquan.assessment.tests.world import YES
+from tuquan.testing import postgresql_only
 from tuquan.testing.concurrent import race
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="PostgreSQL only (CI's second run): two connections at once",
-    ),
+    postgresql_only("two connections at once"),
 ]
 
 

@@ -5,7 +5,6 @@ province figures stay exact (`tuquan rollups --verify`)."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from datetime import date, timedelta
@@ -20,13 +19,11 @@ from django.utils import timezone
 from tuquan.core.actors import CONSOLE
 from tuquan.journal import services
 from tuquan.journal.models import Entry
+from tuquan.testing import postgresql_only
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="PostgreSQL only (CI's second run): concurrent writers on separate connections",
-    ),
+    postgresql_only("concurrent writers on separate connections"),
 ]
 WRITERS, EACH = 8, 15
 API = "/api/v1"
