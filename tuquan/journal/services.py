@@ -383,6 +383,8 @@ def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
         raise PermissionDenied(_("Bạn không xoá được hoạt động này."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do xoá (ví dụ: ghi nhầm, ghi trùng).")})
+    if len(reason.strip()) > 200:
+        raise ValidationError({"reason": _("Lý do xoá dài quá 200 ký tự.")})
     with transaction.atomic(), stocks.changing(journals=[entry.team_id]):
         before = _locked(entry)
         rollups.hold((entry.village_id, entry.occurred_on))

@@ -135,6 +135,8 @@ def test_a_patrol_recorded_twice_is_deleted_with_a_reason_and_leaves_the_figures
     assert refused.status_code == 422 and "lý do" in str(refused.json()["detail"])
     assert Entry.objects.filter(pk=twice.pk).exists()
 
+    too_long = api(world.linh).delete(f"{url}?reason={'x' * 201}")
+    assert too_long.status_code == 422 and "200" in str(too_long.json()["detail"])
     assert api(world.minh).delete(f"{url}?reason=ghi%20tr%C3%B9ng").status_code == 403  # a member only reads
     assert api(world.linh).delete(f"{url}?reason=ghi%20tr%C3%B9ng").status_code == 204
     assert not Entry.objects.filter(pk=twice.pk).exists()
