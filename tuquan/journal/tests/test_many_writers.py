@@ -184,15 +184,14 @@ def test_recording_editing_deleting_reviewing_and_approving_at_once_never_fails_
         thread.join()
 
     assert problems == []
-    # Each kind of request went through at least once, and rules refused some of them.
-    wanted = [
-        "post entries 201",
-        "patch entries/<uid> 200",
-        "delete entries/<uid> 204",
-        "post entries/<uid>/review 200",
-        "post approvals 200",
-    ]
-    assert all(answers[k] for k in wanted), answers
+    # Each kind of request was sent and answered. Whether a correction or a deletion goes
+    # through depends on the race (the officer may have checked the entry, or the month may be
+    # approved, first): then it is refused with a message, which `Desk` already demands. Entries
+    # and checks always go through, and the month is approved at least once after the leaders stop.
+    went_through = ["post entries 201", "post entries/<uid>/review 200", "post approvals 200"]
+    assert all(answers[k] for k in went_through), answers
+    for kind, done in [("patch entries/<uid>", 200), ("delete entries/<uid>", 204)]:
+        assert answers[f"{kind} {done}"] + answers[f"{kind} 422"] + answers[f"{kind} 403"] > 0, answers
     assert Entry.objects.filter(village=w.village).exists()
     call_command("rollups", "--verify")  # raises when a village, commune or province total is off
 
