@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tài khoản"
 
     def ready(self) -> None:
-        from tuquan.accounts import signals  # noqa: F401
+        from tuquan.accounts import inbox, signals  # noqa: F401  (signals: registers receivers)
         from tuquan.accounts.demo import load_accounts_demo
         from tuquan.core import hooks
 
         hooks.demo_loader(10, load_accounts_demo)
+        hooks.inbox(inbox.sections)

@@ -7,8 +7,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Đánh giá, phân loại hằng năm"
 
     def ready(self) -> None:
-        from tuquan.assessment import indicators  # noqa: F401  (registers the assessment indicators)
+        from tuquan.assessment import (
+            inbox,
+            indicators,  # noqa: F401  (registers the assessment indicators)
+        )
         from tuquan.assessment.demo import load_assessment_demo
         from tuquan.core import hooks
 
         hooks.demo_loader(40, load_assessment_demo)
+        hooks.inbox(inbox.sections)

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Tự Quản: địa bàn, phân quyền, nhật ký"
 
     def ready(self) -> None:
-        from tuquan.core import checks, units  # noqa: F401  (registers checks, guards the unit package)
+        from tuquan.core import checks, hooks, inbox, units  # noqa: F401  (registers checks, guards the unit package)
+
+        hooks.inbox(inbox.sections)

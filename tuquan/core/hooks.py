@@ -4,16 +4,47 @@ imports them: the layers point down (`lint-imports`, docs/architecture.md "Layer
 - `DEMO_LOADERS`: (order, loader) pairs that `tuquan load-demo` runs after core's villages,
   in order (accounts 10, registry 20, journal 30, assessment 40, care 50); the accounts'
   loader returns the demo accounts it made, as (username, role, area name) rows.
-- `HOME_CONTEXT`: functions of the signed-in user giving entries for the home page.
+- `INBOX`: functions of the signed-in user giving the home page's sections, each an
+  `InboxSection` of what waits for that person in one app (issue 24: the home page is a work
+  inbox). A function returns [] for a person it has nothing for; sections are shown by `order`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 DEMO_LOADERS: list[tuple[int, Callable[[], Any]]] = []
-HOME_CONTEXT: list[Callable[[Any], dict[str, Any]]] = []
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One line of a home page section: what it is, where to go, and how many wait there.
+    `button` makes it a call to act (record, check); `urgent` marks what is late or due soon."""
+
+    label: str
+    url: str
+    count: int | None = None
+    note: str = ""
+    urgent: bool = False
+    button: bool = False
+    # A call to act beside the line (e.g. "Ghi nhật ký" beside a team), as a button.
+    action: str = ""
+    action_url: str = ""
+
+
+@dataclass(frozen=True)
+class InboxSection:
+    title: str
+    items: list[InboxItem] = field(default_factory=list)
+    order: int = 50
+    # Shown when the section has no items (e.g. "nothing to check"): a section is listed for
+    # the roles it belongs to even when empty, so the person knows the page looked.
+    empty: str = ""
+
+
+INBOX: list[Callable[[Any], list[InboxSection]]] = []
 
 
 def demo_loader(order: int, loader: Callable[[], Any]) -> None:
@@ -22,8 +53,11 @@ def demo_loader(order: int, loader: Callable[[], Any]) -> None:
         DEMO_LOADERS.sort(key=lambda pair: pair[0])
 
 
-def home_context(user: Any) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for part in HOME_CONTEXT:
-        found.update(part(user))
-    return found
+def inbox(contribute: Callable[[Any], list[InboxSection]]) -> None:
+    if contribute not in INBOX:
+        INBOX.append(contribute)
+
+
+def inbox_sections(user: Any) -> list[InboxSection]:
+    sections = [section for contribute in INBOX for section in contribute(user)]
+    return sorted(sections, key=lambda section: section.order)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -70,6 +71,48 @@ class MonthForm(forms.Form):
     village = forms.CharField()
     month = forms.DateField(input_formats=["%Y-%m-%d", "%Y-%m"])
     reason = forms.CharField(required=False, max_length=300)
+
+
+class UidListField(forms.Field):
+    """The uids of the entries ticked in a list (several inputs of one name)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        values = [value] if isinstance(value, str) else list(value or [])
+        try:
+            return [str(uuid.UUID(str(v))) for v in values if str(v).strip()]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Mã hoạt động không hợp lệ: tải lại trang rồi chọn lại.")) from exc
+
+
+class ManyReviewForm(forms.Form):
+    """Several entries checked or returned at once: those ticked (`entries`), or every
+    unchecked entry of one village's month (`village` and `month`)."""
+
+    entries = UidListField(required=False)
+    verdict = forms.ChoiceField(choices=[("verified", _("Đã kiểm tra")), ("returned", _("Trả lại"))])
+    comment = forms.CharField(label=_("Nhận xét (bắt buộc khi trả lại)"), required=False, max_length=300)
+    village = forms.CharField(required=False, max_length=40)
+    month = forms.DateField(required=False, input_formats=["%Y-%m-%d", "%Y-%m"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("village") and not data.get("entries"):
+            raise forms.ValidationError(_("Chọn ít nhất một hoạt động."))
+        return data
+
+
+class ReopenForm(forms.Form):
+    """Reopening an approved month unlocks its figures for everyone: the officer types why
+    (kept with the month and in the system log), no reason is filled in for them."""
+
+    reason = forms.CharField(
+        label=_("Lý do mở lại"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Ví dụ: tổ báo ghi thiếu một buổi tuần tra ngày 12."),
+    )
 
 
 class AggregateForm(forms.Form):

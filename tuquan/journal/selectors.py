@@ -62,6 +62,31 @@ def review_queue(user: Any, commune: Area) -> QuerySet[Entry]:
     )
 
 
+def month_blockers(user: Any, village: Area, month: date) -> QuerySet[Entry]:
+    """What keeps a village's month from being approved: its entries not yet checked."""
+    month = month_start(month)
+    return (
+        entries_visible(user)
+        .filter(village=village, occurred_on__gte=month, occurred_on__lt=next_month(month))
+        .exclude(status=EntryStatus.VERIFIED)
+        .select_related("team", "village")
+        .order_by("occurred_on", "id")
+    )
+
+
+def next_to_check(user: Any, after: Entry) -> Entry | None:
+    """The entry waiting in the same commune's queue after `after` (in the queue's order),
+    or the first one, so that checking one entry leads straight to the next."""
+    commune = after.village.parent
+    if commune is None:
+        return None
+    queue = review_queue(user, commune).filter(status=EntryStatus.SUBMITTED).exclude(pk=after.pk)
+    later = queue.filter(
+        Q(occurred_on__gt=after.occurred_on) | Q(occurred_on=after.occurred_on, id__gt=after.pk)
+    ).first()
+    return later or queue.first()
+
+
 def months_between(start: date, end: date) -> list[date]:
     months, current = [], month_start(start)
     while current <= end:
@@ -488,38 +513,3 @@ def team_villages(team: Team) -> list[Area]:
         else:
             villages.extend(area.children.filter(level=Level.VILLAGE))
     return villages
-
-
-def home_links(user: Any) -> dict[str, Any]:
-    """For the home page: `recordable`, the ids of the user's own teams whose journal they can
-    record (a team type with journal kinds, and a village they may record at), and
-    `journal_desks`, (label, url) of the review page of each commune and the acceptance page
-    of each province the user checks."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from tuquan.core.selectors import user_home_areas
-    from tuquan.registry.selectors import teams_of_user
-
-    recordable = {
-        team.pk
-        for team in teams_of_user(user)
-        if team.type.journal_kinds and any(can_record(user, team, v) for v in team_villages(team))
-    }
-    desks = []
-    for area in user_home_areas(user):
-        if area.level == Level.COMMUNE and scoping.covers(user, area.path, Cap.JOURNAL_REVIEW):
-            desks.append(
-                (
-                    _("Kiểm tra và duyệt nhật ký: %(a)s") % {"a": area.name},
-                    reverse("journal:commune", args=[area.ident]),
-                )
-            )
-        if area.level == Level.PROVINCE and scoping.covers(user, area.path, Cap.JOURNAL_ACCEPT):
-            desks.append(
-                (
-                    _("Chấp nhận số liệu tháng: %(a)s") % {"a": area.name},
-                    reverse("journal:province", args=[area.ident]),
-                )
-            )
-    return {"recordable": recordable, "journal_desks": desks}

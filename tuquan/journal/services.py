@@ -439,6 +439,22 @@ def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -
     return entry
 
 
+def entries_review(*, actor: Any, entries: list[Entry], verdict: str, comment: str = "") -> int:
+    """Checks or returns several entries at once (the commune's pace: a village-month's
+    entries in one tap), all or none: one refused entry leaves every other one as it was.
+
+    The teams' locks are all taken first, in order, so that a bulk check and the single
+    writes of those teams queue one behind the other instead of crossing (the lock order of
+    docs/architecture.md, "Reports and freshness")."""
+    if not entries:
+        raise ValidationError({"entries": _("Chọn ít nhất một hoạt động.")})
+    ordered = sorted(entries, key=lambda e: (e.team_id, e.village_id, e.occurred_on, e.pk))
+    with transaction.atomic(), stocks.changing(journals=sorted({e.team_id for e in ordered})):
+        for entry in ordered:
+            entry_review(actor=actor, entry=entry, verdict=verdict, comment=comment)
+    return len(ordered)
+
+
 def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
     if entry.kind != "tip":
         raise ValidationError(_("Chỉ đánh giá được thông tin cung cấp."))

@@ -21,7 +21,15 @@ from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 from tuquan.journal import selectors, services
-from tuquan.journal.forms import AggregateForm, DeleteForm, MonthForm, ReviewForm, entry_form_class
+from tuquan.journal.forms import (
+    AggregateForm,
+    DeleteForm,
+    ManyReviewForm,
+    MonthForm,
+    ReopenForm,
+    ReviewForm,
+    entry_form_class,
+)
 from tuquan.journal.models import Entry
 from tuquan.registry import selectors as registry_selectors
 from tuquan.registry.models import JOURNAL_KINDS, Team
@@ -168,7 +176,12 @@ def entry_review(request: HttpRequest, uid: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(request.user, uid)
     if not scoping.covers(request.user, entry.village.path, Cap.JOURNAL_REVIEW):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
-    form = ReviewForm(request.POST)
+    data = request.POST.copy()
+    # "Checked, next one": the commune's pace is one entry after another, not back to a list.
+    then_next = data.get("verdict") == "verified-next"
+    if then_next:
+        data["verdict"] = "verified"
+    form = ReviewForm(data)
     if form.is_valid():
         try:
             if request.POST.get("valuable") in ("1", "0") and entry.kind == "tip":
@@ -177,6 +190,8 @@ def entry_review(request: HttpRequest, uid: str) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
+            if then_next:
+                return redirect_after_post(request, _next_to_check(request, entry))
             back = request.POST.get("next") or reverse("journal:entry", args=[entry.uid])
             return redirect_after_post(request, back if back.startswith("/") else "/")
     context = {
@@ -190,6 +205,16 @@ def entry_review(request: HttpRequest, uid: str) -> HttpResponse:
     return render_form_error(
         request, "journal/entry_detail.html", context, partial="journal/entry_detail.html"
     )
+
+
+def _next_to_check(request: HttpRequest, entry: Entry) -> str:
+    following = selectors.next_to_check(request.user, entry)
+    if following is not None:
+        messages.success(request, _("Đã kiểm tra. Mục tiếp theo:"))
+        return reverse("journal:entry", args=[following.uid])
+    messages.success(request, _("Đã kiểm tra. Không còn hoạt động nào chờ kiểm tra."))
+    parent = entry.village.parent
+    return reverse("journal:commune", args=[parent.ident]) if parent else "/"
 
 
 @login_required
@@ -241,6 +266,90 @@ def commune_journal(request: HttpRequest, ident: str) -> HttpResponse:
     )
 
 
+def _village_of(request: HttpRequest, commune: Area, ident: str) -> Area:
+    village = area_selectors.area_get_for_user(request.user, ident)
+    if village.parent_id != commune.pk:
+        raise Http404(_("Thôn không thuộc xã này."))
+    return village
+
+
+def _village_month_context(
+    request: HttpRequest, commune: Area, village: Area, month: date, **forms: Any
+) -> dict[str, Any]:
+    month = services.month_start(month)
+    return {
+        "area": commune,
+        "village": village,
+        "month": month,
+        "approval": services.approval_for(village, month),
+        "blockers": list(selectors.month_blockers(request.user, village, month)[:200]),
+        "many_form": forms.get("many_form") or ManyReviewForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "errors": forms.get("errors", []),
+    }
+
+
+@login_required
+def village_month(request: HttpRequest, ident: str) -> HttpResponse:
+    """One village's month as the officer approves it: what blocks the approval (entries
+    not yet checked, each linked, all checkable at once), the approve button once nothing
+    does, and reopening with a reason the officer types."""
+    commune = _commune(request, ident, Cap.JOURNAL_REVIEW)
+    village = _village_of(request, commune, request.GET.get("thon", ""))
+    context = _village_month_context(request, commune, village, _month(request))
+    return render_page(request, "journal/village_month.html", context)
+
+
+@login_required
+@require_POST
+def review_many(request: HttpRequest, ident: str) -> HttpResponse:
+    """Checks or returns the entries ticked in the commune's queue, or every unchecked entry
+    of one village's month ("check all"), in one transaction."""
+    commune = _commune(request, ident, Cap.JOURNAL_REVIEW)
+    form = ManyReviewForm(request.POST)
+    village = None
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["village"]:
+            village = _village_of(request, commune, data["village"])
+            chosen = selectors.month_blockers(request.user, village, data["month"] or _month(request))
+        else:
+            chosen = selectors.review_queue(request.user, commune).filter(uid__in=data["entries"])
+        entries = list(chosen)
+        try:
+            if not data["village"] and len(entries) != len(set(data["entries"])):
+                raise ValidationError(
+                    _("Có hoạt động đã được kiểm tra hoặc xoá trong lúc bạn xem: tải lại trang rồi chọn lại.")
+                )
+            done = services.entries_review(
+                actor=request.user, entries=entries, verdict=data["verdict"], comment=data["comment"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if data["verdict"] == "verified":
+                messages.success(request, _("Đã kiểm tra %(n)s hoạt động.") % {"n": done})
+            else:
+                messages.success(request, _("Đã trả lại %(n)s hoạt động.") % {"n": done})
+            back = request.POST.get("next", "")
+            return redirect_after_post(
+                request, back if back.startswith("/") else reverse("journal:commune", args=[ident])
+            )
+    if village is not None:
+        month = form.cleaned_data.get("month") or _month(request)
+        context = _village_month_context(request, commune, village, month, many_form=form)
+        return render_form_error(
+            request, "journal/village_month.html", context, partial="journal/village_month.html"
+        )
+    context = {
+        "area": commune,
+        "queue": selectors.review_queue(request.user, commune)[:100],
+        "many_form": form,
+        **selectors.commune_month(request.user, commune, _month(request)),
+    }
+    return render_form_error(request, "journal/commune.html", context, partial="journal/commune.html")
+
+
 @login_required
 @require_POST
 def commune_month_action(request: HttpRequest, ident: str, action: str) -> HttpResponse:
@@ -263,9 +372,7 @@ def commune_month_action(request: HttpRequest, ident: str, action: str) -> HttpR
             {"errors": form.errors, "area": commune},
             partial="journal/month_error.html",
         )
-    village = area_selectors.area_get_for_user(request.user, form.cleaned_data["village"])
-    if village.parent_id != commune.pk:
-        raise Http404(_("Thôn không thuộc xã này."))
+    village = _village_of(request, commune, form.cleaned_data["village"])
     month = form.cleaned_data["month"]
     try:
         if action == "duyet":
@@ -279,11 +386,23 @@ def commune_month_action(request: HttpRequest, ident: str, action: str) -> HttpR
         else:
             raise Http404
     except ValidationError as exc:
+        if action == "chap-nhan" or not scoping.covers(request.user, commune.path, Cap.JOURNAL_REVIEW):
+            # The province accepts from its own page: the commune's month page is not theirs.
+            return render_form_error(
+                request,
+                "journal/month_error.html",
+                {"errors": {"": exc.messages}, "area": commune},
+                partial="journal/month_error.html",
+            )
+        # Not a dead end: the month's page says why, lists what blocks it and links there.
+        reopen = ReopenForm(request.POST) if action == "mo-lai" else None
+        if reopen is not None:
+            reopen.is_valid()
+            apply_errors(reopen, exc)
+        errors = [] if reopen is not None else exc.messages
+        context = _village_month_context(request, commune, village, month, reopen_form=reopen, errors=errors)
         return render_form_error(
-            request,
-            "journal/month_error.html",
-            {"errors": {"": exc.messages}, "area": commune},
-            partial="journal/month_error.html",
+            request, "journal/village_month.html", context, partial="journal/village_month.html"
         )
     back = request.POST.get("next", "")
     return redirect_after_post(

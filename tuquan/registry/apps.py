@@ -19,12 +19,3 @@ class RegistryConfig(AppConfig):
         core_services.VILLAGE_LIFE_WATCHERS.append(stocks.villages_changing)
         jobs.on_lost(services.import_jobs_lost)
         hooks.demo_loader(20, load_registry_demo)
-        if _my_teams not in hooks.HOME_CONTEXT:
-            hooks.HOME_CONTEXT.append(_my_teams)
-
-
-def _my_teams(user: object) -> dict[str, object]:
-    # The home page lists the teams the user leads or serves in.
-    from tuquan.registry.selectors import teams_of_user
-
-    return {"my_teams": teams_of_user(user)}

@@ -7,4 +7,10 @@ class TipsConfig(AppConfig):
     verbose_name = "Tin báo của người dân"
 
     def ready(self) -> None:
-        from tuquan.tips import indicators  # noqa: F401  (registers the tip line's indicators)
+        from tuquan.core import hooks
+        from tuquan.tips import (
+            inbox,
+            indicators,  # noqa: F401  (registers the tip line's indicators)
+        )
+
+        hooks.inbox(inbox.sections)

@@ -25,6 +25,10 @@ def commune(w: Any, where: str) -> str:
     return (w.commune if where == "inside" else w.far_commune).ident
 
 
+def village(w: Any, where: str) -> str:
+    return (w.village if where == "inside" else w.far_village).ident
+
+
 def province(w: Any, where: str) -> str:
     return (w.province if where == "inside" else w.far_province).ident
 
@@ -47,6 +51,13 @@ CASES: dict[str, Case] = {
         lambda w, x: f"/hoat-dong/{entry(w, x)}/xoa/", posted(RECORDERS), FAR_POST, method="post"
     ),
     "nhat-ky-xa/<str:ident>/": Case(lambda w, x: f"/nhat-ky-xa/{commune(w, x)}/", REVIEWERS, FAR),
+    # Posted with nothing ticked: a reviewer is told to choose (422), nothing changes.
+    "nhat-ky-xa/<str:ident>/kiem-tra/": Case(
+        lambda w, x: f"/nhat-ky-xa/{commune(w, x)}/kiem-tra/", posted(REVIEWERS), FAR_POST, method="post"
+    ),
+    "nhat-ky-xa/<str:ident>/thang/": Case(
+        lambda w, x: f"/nhat-ky-xa/{commune(w, x)}/thang/?thon={village(w, x)}", REVIEWERS, FAR
+    ),
     "nhat-ky-xa/<str:ident>/<slug:action>/": Case(
         lambda w, x: f"/nhat-ky-xa/{commune(w, x)}/duyet/", posted(REVIEWERS), FAR_POST, method="post"
     ),

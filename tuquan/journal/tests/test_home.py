@@ -43,5 +43,5 @@ def test_a_member_who_cannot_record_sees_his_team_but_no_record_button(world: An
 def test_the_commune_officer_and_the_province_reach_their_journal_desks_from_home(world: Any) -> None:
     assert f'href="/nhat-ky-xa/{world.commune.ident}/"' in home_of(world.alice)
     assert "/nhat-ky-tinh/" not in home_of(world.alice)
-    assert f'href="/nhat-ky-tinh/{world.province.ident}/"' in home_of(world.charlie)
+    assert f'href="/nhat-ky-tinh/{world.province.ident}/' in home_of(world.charlie)
     assert "/nhat-ky-xa/" not in home_of(world.linh) and "/nhat-ky-tinh/" not in home_of(world.linh)

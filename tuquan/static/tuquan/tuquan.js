@@ -87,3 +87,14 @@
     if (target && target.matches && target.matches("[data-select-on-focus]")) target.select();
   });
 })();
+
+/* "Select all" in a list of checkboxes (the commune's review queue): a box marked
+ * data-check-all="NAME" ticks or clears every box named NAME in its form. Without
+ * JavaScript the box does nothing, and each village-month has its own "check all" button. */
+document.addEventListener("change", function (event) {
+  var all = event.target;
+  if (!all || !all.dataset || !all.dataset.checkAll || !all.form) return;
+  all.form.querySelectorAll('input[type="checkbox"][name="' + all.dataset.checkAll + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});
