@@ -8,6 +8,7 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from tuquan.assessment import (
+            auditlog,
             inbox,
             indicators,  # noqa: F401  (registers the assessment indicators)
         )
@@ -16,3 +17,4 @@ class AssessmentConfig(AppConfig):
 
         hooks.demo_loader(40, load_assessment_demo)
         hooks.inbox(inbox.sections)
+        auditlog.register()

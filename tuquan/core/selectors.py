@@ -79,7 +79,8 @@ def audit_list(user: Any, *, action: str = "", actor: str = "", q: str = "") -> 
         qs = qs.filter(actor_username__iexact=actor.strip())
     if q:
         qs = qs.filter(Q(object_label__icontains=q) | Q(object_type__icontains=q))
-    return qs.order_by("-at", "-id")
+    # The rows are told as sentences naming the person and the area (core.audit.describe).
+    return qs.select_related("actor", "area").order_by("-at", "-id")
 
 
 def placement_queue(user: Any, *, include_placed: bool = False) -> QuerySet[Any]:

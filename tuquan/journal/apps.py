@@ -10,6 +10,7 @@ class JournalConfig(AppConfig):
         from tuquan.core import hooks
         from tuquan.core.workbook import parts
         from tuquan.journal import (
+            auditlog,
             inbox,
             indicators,  # noqa: F401  (registers the journal's indicators)
             workbook,
@@ -18,6 +19,7 @@ class JournalConfig(AppConfig):
 
         hooks.demo_loader(30, load_journal_demo)
         hooks.inbox(inbox.sections)
+        auditlog.register()
 
         # The journal's sheets travel in the registry's workbook (registry/workbook/), after its own.
         parts.register(

@@ -10,6 +10,7 @@ class RegistryConfig(AppConfig):
         from tuquan.core import hooks, jobs
         from tuquan.core import services as core_services
         from tuquan.registry import (
+            auditlog,
             indicators,  # noqa: F401  (registers the registry's indicators)
             services,
             stocks,
@@ -19,3 +20,4 @@ class RegistryConfig(AppConfig):
         core_services.VILLAGE_LIFE_WATCHERS.append(stocks.villages_changing)
         jobs.on_lost(services.import_jobs_lost)
         hooks.demo_loader(20, load_registry_demo)
+        auditlog.register()

@@ -9,8 +9,10 @@ class TipsConfig(AppConfig):
     def ready(self) -> None:
         from tuquan.core import hooks
         from tuquan.tips import (
+            auditlog,
             inbox,
             indicators,  # noqa: F401  (registers the tip line's indicators)
         )
 
         hooks.inbox(inbox.sections)
+        auditlog.register()
