@@ -45,6 +45,11 @@ class InboxSection:
 
 
 INBOX: list[Callable[[Any], list[InboxSection]]] = []
+# (user, area) → [(label, url)]: the pages of higher apps about one area, as buttons on the
+# area's page (the commune's review, the province's acceptance, the summary...).
+AREA_LINKS: list[Callable[[Any, Any], list[tuple[str, str]]]] = []
+# (user, team) → [(label, url)]: the same on a team's page (its journal, its fund).
+TEAM_LINKS: list[Callable[[Any, Any], list[tuple[str, str]]]] = []
 
 
 def demo_loader(order: int, loader: Callable[[], Any]) -> None:
@@ -56,6 +61,24 @@ def demo_loader(order: int, loader: Callable[[], Any]) -> None:
 def inbox(contribute: Callable[[Any], list[InboxSection]]) -> None:
     if contribute not in INBOX:
         INBOX.append(contribute)
+
+
+def area_links(contribute: Callable[[Any, Any], list[tuple[str, str]]]) -> None:
+    if contribute not in AREA_LINKS:
+        AREA_LINKS.append(contribute)
+
+
+def team_links(contribute: Callable[[Any, Any], list[tuple[str, str]]]) -> None:
+    if contribute not in TEAM_LINKS:
+        TEAM_LINKS.append(contribute)
+
+
+def links_of_area(user: Any, area: Any) -> list[tuple[str, str]]:
+    return [link for contribute in AREA_LINKS for link in contribute(user, area)]
+
+
+def links_of_team(user: Any, team: Any) -> list[tuple[str, str]]:
+    return [link for contribute in TEAM_LINKS for link in contribute(user, team)]
 
 
 def inbox_sections(user: Any) -> list[InboxSection]:

@@ -72,6 +72,8 @@ def _area_context(request: HttpRequest, area: Area) -> dict[str, object]:
         "successors": area.successor_links.select_related("successor__parent"),
         "name_changes": area.name_changes.all() if area.level == Level.VILLAGE else [],
         "village_form": VillageForm(),
+        # The apps' pages about this area (core.hooks.area_links): reachable, not typed.
+        "area_links": hooks.links_of_area(user, area) if not area.is_legacy else [],
     }
 
 

@@ -14,3 +14,4 @@ class DocumentsConfig(AppConfig):
 
         formats.WRITERS.update({"docx": write_document, "pdf": write_document})
         hooks.inbox(inbox.sections)
+        hooks.area_links(inbox.area_links)

@@ -50,3 +50,20 @@ def sections(user: Any) -> list[InboxSection]:
                 )
             )
     return [InboxSection(_("Số liệu và báo cáo"), items, order=50)]
+
+
+def area_links(user: Any, area: Any) -> list[tuple[str, str]]:
+    """The summary, the issued reports and (for the province) the report's template, on the
+    area's page (core.hooks.area_links)."""
+    from tuquan.core import scoping
+    from tuquan.core.roles import Cap
+    from tuquan.documents.selectors import may_edit_template
+
+    if not scoping.covers(user, area.path, Cap.AREA_READ):
+        return []
+    links = [(_("Báo cáo đã ban hành"), f"{reverse('documents:issued')}?area={area.ident}")]
+    if area.level != Level.VILLAGE:
+        links.insert(0, (_("Tổng quan số liệu"), reverse("documents:dashboard", args=[area.ident])))
+    if may_edit_template(user, area):
+        links.append((_("Mẫu báo cáo của tỉnh"), reverse("documents:template", args=[area.ident])))
+    return links

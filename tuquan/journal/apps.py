@@ -19,6 +19,8 @@ class JournalConfig(AppConfig):
 
         hooks.demo_loader(30, load_journal_demo)
         hooks.inbox(inbox.sections)
+        hooks.area_links(inbox.area_links)
+        hooks.team_links(inbox.team_links)
         auditlog.register()
 
         # The journal's sheets travel in the registry's workbook (registry/workbook/), after its own.

@@ -230,3 +230,21 @@ def _province_desks(user: Any) -> list[InboxSection]:
                 )
             )
     return [InboxSection(_("Chấp nhận số liệu của xã"), items, order=20)]
+
+
+def area_links(user: Any, area: Area) -> list[tuple[str, str]]:
+    """The journal's pages about one area, for the area's page (core.hooks.area_links)."""
+    links = []
+    if area.level == Level.COMMUNE and scoping.covers(user, area.path, Cap.JOURNAL_REVIEW):
+        links.append((_("Kiểm tra, duyệt nhật ký"), reverse("journal:commune", args=[area.ident])))
+    if area.level != Level.VILLAGE and scoping.covers(user, area.path, Cap.AGGREGATE_WRITE):
+        links.append((_("Số liệu các năm trước"), reverse("journal:aggregates", args=[area.ident])))
+    if area.level == Level.PROVINCE and scoping.covers(user, area.path, Cap.JOURNAL_ACCEPT):
+        links.append((_("Chấp nhận số liệu tháng"), reverse("journal:province", args=[area.ident])))
+    return links
+
+
+def team_links(user: Any, team: Any) -> list[tuple[str, str]]:
+    if not team.type.journal_kinds:
+        return []
+    return [(_("Nhật ký hoạt động"), reverse("journal:team", args=[team.uid]))]

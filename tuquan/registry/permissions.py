@@ -40,3 +40,10 @@ def can_write_at(user: Any, area_path: str) -> bool:
 
 def can_manage_types(user: Any) -> bool:
     return scoping.has_cap(user, Cap.TYPE_MANAGE)
+
+
+def can_edit_model_type(user: Any, model_type: Any) -> bool:
+    """A national type is the system administrator's; a province's own, its administrator's."""
+    if model_type.province_id is None:
+        return scoping.is_system_admin(user)
+    return scoping.covers(user, model_type.province.path, Cap.TYPE_MANAGE)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuquan.core import scoping
+from tuquan.core import hooks, scoping
 from tuquan.core import selectors as area_selectors
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
@@ -22,7 +22,7 @@ from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error,
 from tuquan.registry import forms as f
 from tuquan.registry import selectors, services
 from tuquan.registry.models import TeamStatus
-from tuquan.registry.permissions import can_manage_types
+from tuquan.registry.permissions import can_edit_model_type, can_manage_types
 
 
 def _require(user: Any, cap: str) -> None:
@@ -135,6 +135,8 @@ def team_detail(request: HttpRequest, uid: str) -> HttpResponse:
     team = selectors.team_get_for_user(request.user, uid)
     context = selectors.team_detail(request.user, team)
     context["status_form"] = f.StatusForm(initial={"on": timezone.localdate()})
+    # The journal's and the fund's pages of this team (core.hooks.team_links).
+    context["team_links"] = hooks.links_of_team(request.user, team)
     return render_page(request, "registry/team_detail.html", context)
 
 
@@ -476,22 +478,28 @@ def force_statistics(request: HttpRequest, ident: str) -> HttpResponse:
     _require(request.user, Cap.PEOPLE_READ)
     area = area_selectors.area_get_for_user(request.user, ident)
     return render_page(
-        request, "registry/force.html", {"area": area, **selectors.force_statistics(request.user, area)}
+        request,
+        "registry/force.html",
+        {
+            "area": area,
+            "can_set": area.level == Level.PROVINCE
+            and scoping.covers(request.user, area.path, Cap.TYPE_MANAGE),
+            **selectors.force_statistics(request.user, area),
+        },
     )
 
 
 @login_required
 def model_type_list(request: HttpRequest) -> HttpResponse:
     _require(request.user, Cap.TEAM_READ)
+    types = list(selectors.model_types_for(request.user, include_inactive=True).select_related("province"))
+    for model_type in types:
+        # A link only to the types this person may edit (a national one is not a province's).
+        model_type.editable = can_edit_model_type(request.user, model_type)  # type: ignore[attr-defined]
     return render_page(
         request,
         "registry/model_types.html",
-        {
-            "types": selectors.model_types_for(request.user, include_inactive=True).select_related(
-                "province"
-            ),
-            "can_manage": can_manage_types(request.user),
-        },
+        {"types": types, "can_manage": can_manage_types(request.user)},
     )
 
 

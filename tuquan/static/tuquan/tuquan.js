@@ -78,7 +78,7 @@
     ["area", "start", "end"].forEach(function (name) {
       if (form.elements[name]) params.set(name, form.elements[name].value);
     });
-    window.location.href = link.getAttribute("href") + "?" + params.toString();
+    window.location.href = link.getAttribute("href").split("?")[0] + "?" + params.toString();
   });
 
   // A text to copy (the Zalo notice): focusing it selects it all.
