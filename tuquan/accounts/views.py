@@ -29,6 +29,7 @@ from tuquan.accounts.forms import (
 from tuquan.accounts.models import User
 from tuquan.accounts.permissions import can_manage, grantable_roles
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.compression import uncompressed
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
@@ -104,7 +105,7 @@ def redeem_code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/redeem.html", {"form": form})
 
 
-def _manageable_areas(actor: Any) -> list[tuple[str, str]]:
+def _manageable_areas(actor: Actor) -> list[tuple[str, str]]:
     """Areas where the actor can grant at least one role (for the create and move forms)."""
     from tuquan.core.selectors import areas_visible
 
@@ -167,7 +168,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render_page(request, "accounts/user_form.html", {"form": form})
 
 
-def _grantable_names(actor: Any, area_id: int) -> set[str]:
+def _grantable_names(actor: Actor, area_id: int) -> set[str]:
     area = Area.objects.get(pk=area_id)
     names = set(grantable_roles(actor, area))
     # Roles bound to lower levels (a leader of a village) are granted further down the tree.

@@ -22,6 +22,7 @@ from tuquan.assessment.models import (
 )
 from tuquan.assessment.services import rating_period, window
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.indicators import ChildOf, Group, Query, define, grouped, provider, ratio
 from tuquan.core.roles import Cap
 from tuquan.registry import stocks
@@ -294,13 +295,13 @@ def _paper_only(query: Query, scope: Any, of: ChildOf) -> Counter[int]:
     return counts
 
 
-def paper_only_teams(actor: Any, area: Any, on: date) -> list[Any]:
+def paper_only_teams(actor: Actor, area: Any, on: date) -> list[Any]:
     """Teams active on `on`, established at least PAPER_ONLY_MONTHS months before, with no
     verified journal entry in the PAPER_ONLY_MONTHS months up to `on`."""
     return list(paper_only_teams_qs(actor, area, on).select_related("home_area").order_by("name"))
 
 
-def paper_only_teams_qs(actor: Any, area: Any, on: date) -> Any:
+def paper_only_teams_qs(actor: Actor, area: Any, on: date) -> Any:
     """The teams of `paper_only_teams`, as a query: their status and their recent entries
     are probed per team of the area (indexes on status history and team-day), not for every
     team and entry of the country."""

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.actors import acting_user
 from tuquan.assessment.models import (
     RATING_RANK,
     UNIT_KINDS,
@@ -45,6 +46,7 @@ from tuquan.assessment.models import (
 )
 from tuquan.assessment.rules import meets, rating_period, window
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.approval import Machine, Step
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
@@ -52,11 +54,7 @@ from tuquan.core.services import audit_record
 from tuquan.registry.models import Commendation, Membership, Team
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor: Any, path: str, cap: str, message: str) -> None:
+def _require(actor: Actor, path: str, cap: str, message: str) -> None:
     if not scoping.covers(actor, path, cap):
         raise PermissionDenied(message)
 
@@ -69,7 +67,7 @@ def set_in_use(criteria_set: CriteriaSet) -> bool:
 
 
 def criteria_set_new_version(
-    *, actor: Any, base: CriteriaSet, criteria: list[dict[str, Any]], name: str = "", legal_basis: str = ""
+    *, actor: Actor, base: CriteriaSet, criteria: list[dict[str, Any]], name: str = "", legal_basis: str = ""
 ) -> CriteriaSet:
     """The next version of a set, with its own criteria; the previous one retires when the new
     one is activated. A version in use is never edited."""
@@ -104,7 +102,7 @@ def criteria_set_new_version(
     return new
 
 
-def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Criterion:
+def criterion_update(*, actor: Actor, criterion: Criterion, **fields: Any) -> Criterion:
     if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     if set_in_use(criterion.criteria_set):
@@ -119,7 +117,7 @@ def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Crit
     return criterion
 
 
-def criteria_set_update(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> CriteriaSet:
+def criteria_set_update(*, actor: Actor, criteria_set: CriteriaSet, **fields: Any) -> CriteriaSet:
     """Name, legal basis, window and deadline of a version not yet used by any round."""
     if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
@@ -149,7 +147,7 @@ def _check_day(month: int, day: int, field: str) -> None:
         ) from exc
 
 
-def criterion_add(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> Criterion:
+def criterion_add(*, actor: Actor, criteria_set: CriteriaSet, **fields: Any) -> Criterion:
     """A criterion added at the end of a version not yet used by any round."""
     if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
@@ -179,7 +177,7 @@ def _criterion_ok(c: Criterion) -> None:
             raise ValidationError({"indicator": _("Không có chỉ tiêu “%(c)s”.") % {"c": c.indicator}})
 
 
-def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaSet:
+def criteria_set_activate(*, actor: Actor, criteria_set: CriteriaSet) -> CriteriaSet:
     if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     with transaction.atomic():
@@ -195,7 +193,7 @@ def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaS
 # --- registered units ---------------------------------------------------------------------
 
 
-def unit_create(*, actor: Any, commune: Area, kind: str, name: str, address: str = "") -> Unit:
+def unit_create(*, actor: Actor, commune: Area, kind: str, name: str, address: str = "") -> Unit:
     if commune.level != Level.COMMUNE:
         raise ValidationError({"commune": _("Đơn vị phải thuộc một xã.")})
     _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đơn vị ở xã này."))
@@ -208,7 +206,7 @@ def unit_create(*, actor: Any, commune: Area, kind: str, name: str, address: str
 
 
 def unit_update(
-    *, actor: Any, unit: Unit, kind: str, name: str, address: str = "", active: bool = True
+    *, actor: Actor, unit: Unit, kind: str, name: str, address: str = "", active: bool = True
 ) -> Unit:
     _require(actor, unit.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đơn vị ở xã này."))
     if kind != unit.kind and unit.results.exists():
@@ -243,7 +241,7 @@ def _subjects_ok(criteria_set: CriteriaSet, commune: Area, area: Area | None, un
 
 
 def evaluate(
-    *, actor: Any, criteria_set: CriteriaSet, year: int, area: Area | None, answers: dict[str, Any]
+    *, actor: Actor, criteria_set: CriteriaSet, year: int, area: Area | None, answers: dict[str, Any]
 ) -> tuple[dict[str, Any], str]:
     """Each criterion's value and whether it holds; derived ones are computed from what was
     recorded for the subject's area over the window. Returns (answers, outcome)."""
@@ -303,7 +301,7 @@ ROUNDS = Machine(
 )
 
 
-def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: int) -> Round:
+def round_open(*, actor: Actor, criteria_set: CriteriaSet, commune: Area, year: int) -> Round:
     _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
     if criteria_set.status != SetStatus.ACTIVE:
         raise ValidationError(_("Bộ tiêu chí này không còn áp dụng."))
@@ -319,7 +317,7 @@ def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: in
 
 def result_record(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     answers: dict[str, Any],
     area: Area | None = None,
@@ -359,27 +357,27 @@ def result_record(
     return result
 
 
-def round_propose(*, actor: Any, round: Round) -> Round:
+def round_propose(*, actor: Actor, round: Round) -> Round:
     _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
     with transaction.atomic():
         ROUNDS.lock(round, "propose", _("Đợt đánh giá đã gửi."))
         if not round.results.exists():
             raise ValidationError(_("Đợt đánh giá chưa có kết quả nào."))
-        round.proposed_by, round.proposed_at, round.note = _user(actor), timezone.now(), ""
+        round.proposed_by, round.proposed_at, round.note = acting_user(actor), timezone.now(), ""
         round.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="proposed")
     return round
 
 
 def round_approve(
-    *, actor: Any, round: Round, decision_number: str, decision_date: date | None = None
+    *, actor: Actor, round: Round, decision_number: str, decision_date: date | None = None
 ) -> Round:
     _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh phê duyệt kết quả đánh giá."))
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Ghi số quyết định công nhận.")})
     with transaction.atomic():
         ROUNDS.lock(round, "approve", _("Xã chưa gửi đề nghị cho đợt đánh giá này."))
-        round.approved_by, round.approved_at = _user(actor), timezone.now()
+        round.approved_by, round.approved_at = acting_user(actor), timezone.now()
         round.decision_number = decision_number.strip()
         round.decision_date = decision_date or timezone.localdate()
         round.full_clean()
@@ -388,7 +386,7 @@ def round_approve(
     return round
 
 
-def round_return(*, actor: Any, round: Round, reason: str) -> Round:
+def round_return(*, actor: Actor, round: Round, reason: str) -> Round:
     _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh trả lại kết quả đánh giá."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do trả lại.")})
@@ -400,7 +398,7 @@ def round_return(*, actor: Any, round: Round, reason: str) -> Round:
     return round
 
 
-def round_reopen(*, actor: Any, round: Round, reason: str) -> Round:
+def round_reopen(*, actor: Actor, round: Round, reason: str) -> Round:
     """Only the province reopens an approved round."""
     _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp đã phê duyệt mới mở lại được."))
     if not reason.strip():
@@ -418,7 +416,7 @@ def round_reopen(*, actor: Any, round: Round, reason: str) -> Round:
 
 def hotspot_declare(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     reason: str,
     declared_on: date,
@@ -438,7 +436,7 @@ def hotspot_declare(
     return hotspot
 
 
-def hotspot_task_add(*, actor: Any, hotspot: Hotspot, text: str, due_on: date | None = None) -> HotspotTask:
+def hotspot_task_add(*, actor: Actor, hotspot: Hotspot, text: str, due_on: date | None = None) -> HotspotTask:
     _require(actor, hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
     if hotspot.status == HotspotStatus.TRANSFORMED:
         raise ValidationError(_("Địa bàn đã được công nhận chuyển hóa: kế hoạch đã khép lại."))
@@ -450,7 +448,7 @@ def hotspot_task_add(*, actor: Any, hotspot: Hotspot, text: str, due_on: date | 
     return task
 
 
-def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> HotspotTask:
+def hotspot_task_done(*, actor: Actor, task: HotspotTask, done_on: date) -> HotspotTask:
     _require(actor, task.hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("Ngày hoàn thành không được sau hôm nay.")})
@@ -464,7 +462,7 @@ def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> Hotspo
     return task
 
 
-def hotspot_transform(*, actor: Any, hotspot: Hotspot, on: date, decision_number: str) -> Hotspot:
+def hotspot_transform(*, actor: Actor, hotspot: Hotspot, on: date, decision_number: str) -> Hotspot:
     """Recognised as transformed: every task of its plan done, by decision."""
     _require(actor, hotspot.area.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh công nhận chuyển hóa."))
     if hotspot.tasks.filter(done_on__isnull=True).exists():
@@ -494,7 +492,7 @@ def rules_for(area: Area) -> RatingRules:
 
 
 def rating_rules_update(
-    *, actor: Any, province: Area, excellent_quota_percent: int, min_active_months: int
+    *, actor: Actor, province: Area, excellent_quota_percent: int, min_active_months: int
 ) -> RatingRules:
     _require(actor, province.path, Cap.ASSESSMENT_APPROVE, _("Chỉ quản trị tỉnh sửa quy tắc xếp loại."))
     if province.level != Level.PROVINCE:
@@ -558,7 +556,7 @@ def _quota_check(team: Team, year: int, membership: Membership | None, rules: Ra
 
 def rating_record(
     *,
-    actor: Any,
+    actor: Actor,
     team: Team,
     year: int,
     level: str,
@@ -622,7 +620,7 @@ def rating_record(
 
 
 def rating_commend(
-    *, actor: Any, rating: Rating, level: str, decision_number: str, awarded_on: date
+    *, actor: Actor, rating: Rating, level: str, decision_number: str, awarded_on: date
 ) -> Commendation:
     """Record the commendation decided for an excellent rating, in the registry."""
     _require(actor, rating.team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý tổ này."))
@@ -646,7 +644,7 @@ def rating_commend(
 
 
 def result_commend(
-    *, actor: Any, result: Result, level: str, decision_number: str, awarded_on: date
+    *, actor: Actor, result: Result, level: str, decision_number: str, awarded_on: date
 ) -> Result:
     """Record the commendation decided for a subject that met the standard in an approved round."""
     from tuquan.registry.models import CommendationLevel
@@ -680,7 +678,7 @@ def grading_rules_for(area: Area) -> GradingRules:
 
 def grading_rules_update(
     *,
-    actor: Any,
+    actor: Actor,
     province: Area,
     good_per_month: Decimal,
     good_months: int,
@@ -738,7 +736,7 @@ def grade_from_journal(team: Team, year: int) -> tuple[str, str]:
     return grade, reason
 
 
-def team_grade(*, actor: Any, team: Team, year: int, grade: str = "", note: str = "") -> TeamGrade:
+def team_grade(*, actor: Actor, team: Team, year: int, grade: str = "", note: str = "") -> TeamGrade:
     """Grade a voluntary team for the year: the journal's grade unless the officer decides
     otherwise, which needs a note."""
     _require(actor, team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không xếp loại tổ của xã này."))
@@ -752,7 +750,7 @@ def team_grade(*, actor: Any, team: Team, year: int, grade: str = "", note: str 
     with transaction.atomic():
         row = TeamGrade.objects.filter(team=team, year=year).first() or TeamGrade(team=team, year=year)
         row.computed, row.grade, row.reason, row.note = computed, grade or computed, reason, note.strip()
-        row.graded_by = _user(actor)
+        row.graded_by = acting_user(actor)
         row.full_clean()
         row.save()
         audit_record(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor, account_of
 from tuquan.core.audit import audit_record
 from tuquan.core.models import (
     VILLAGE_KINDS,
@@ -26,7 +27,7 @@ from tuquan.core.models import (
 from tuquan.core.roles import Cap
 
 
-def _require_area_write(actor: Any, area: Area) -> None:
+def _require_area_write(actor: Actor, area: Area) -> None:
     if not scoping.covers(actor, area.path, Cap.AREA_WRITE):
         raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
 
@@ -52,7 +53,7 @@ VILLAGE_LIFE_WATCHERS: list[Callable[[list[int]], AbstractContextManager[Any]]] 
 
 def village_create(
     *,
-    actor: Any,
+    actor: Actor,
     commune: Area,
     kind: str,
     name: str,
@@ -103,7 +104,7 @@ def village_create(
     return village
 
 
-def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date | None = None) -> Area:
+def village_rename(*, actor: Actor, village: Area, kind: str, name: str, on: date | None = None) -> Area:
     _require_area_write(actor, village)
     if village.level != Level.VILLAGE:
         raise ValidationError(_("Chỉ đổi tên được thôn, tổ dân phố."))
@@ -118,7 +119,7 @@ def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date 
             old_name=old,
             new_name=village.name,
             changed_on=on or timezone.localdate(),
-            changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            changed_by=account_of(actor),
         )
         audit_record(
             actor=actor,
@@ -131,7 +132,7 @@ def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date 
     return village
 
 
-def village_merge(*, actor: Any, sources: Iterable[Area], target: Area, on: date | None = None) -> Area:
+def village_merge(*, actor: Actor, sources: Iterable[Area], target: Area, on: date | None = None) -> Area:
     """Villages merged into `target` end on the day before `on`; the link keeps their history."""
     on = on or timezone.localdate()
     sources = list(sources)
@@ -182,7 +183,7 @@ def placement_create(*, obj: models.Model, legacy_area: Area, summary: str, sour
     )
 
 
-def placement_assign(*, actor: Any, placement: Any, village: Area) -> Any:
+def placement_assign(*, actor: Actor, placement: Any, village: Area) -> Any:
     """Place a queued record in a village of one of its old commune's successor communes."""
     if placement.placed_at is not None:
         raise ValidationError(_("Hồ sơ này đã được xếp địa bàn."))
@@ -198,7 +199,7 @@ def placement_assign(*, actor: Any, placement: Any, village: Area) -> Any:
         record.area = village
         record.save(update_fields=["area"])
         placement.placed_area = village
-        placement.placed_by = actor if getattr(actor, "is_authenticated", False) else None
+        placement.placed_by = account_of(actor)
         placement.placed_at = timezone.now()
         placement.save(update_fields=["placed_area", "placed_by", "placed_at"])
         audit_record(

@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.actors import acting_user
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.approval import Machine, Step
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
@@ -250,7 +252,7 @@ def _check_period(entry: Entry) -> None:
 
 def entry_record(
     *,
-    actor: Any,
+    actor: Actor,
     team: Team,
     village: Area,
     kind: str,
@@ -279,7 +281,7 @@ def entry_record(
             kind=kind,
             occurred_on=occurred_on,
             other_participants=other_participants,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
             **clean,
         )
         if uid:
@@ -303,13 +305,9 @@ def entry_record(
     return entry
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def entry_update(
     *,
-    actor: Any,
+    actor: Actor,
     entry: Entry,
     participants: Iterable[Person] | None = None,
     confirm: bool = False,
@@ -374,7 +372,7 @@ def _locked(entry: Entry) -> rollups.Share:
     return rollups.share(entry)
 
 
-def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
+def entry_delete(*, actor: Actor, entry: Entry, reason: str) -> None:
     """Remove an entry recorded by mistake, while its month is open, saying why (the audit
     keeps the reason, as a crossed-out line in the paper notebook keeps its note). Its
     recorder (or the commune officer) may remove it until the commune has checked it; a
@@ -412,7 +410,7 @@ def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
         rollups.move(before, None)
 
 
-def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -> Entry:
+def entry_review(*, actor: Actor, entry: Entry, verdict: str, comment: str = "") -> Entry:
     """The commune officer verifies an entry or returns it with a comment."""
     if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
@@ -426,7 +424,7 @@ def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -
         rollups.hold((entry.village_id, entry.occurred_on))
         _require_unlocked(entry.village, entry.occurred_on)
         entry.status, entry.review_comment = verdict, comment.strip()
-        entry.reviewed_by, entry.reviewed_at = _user(actor), timezone.now()
+        entry.reviewed_by, entry.reviewed_at = acting_user(actor), timezone.now()
         entry.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -439,7 +437,7 @@ def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -
     return entry
 
 
-def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
+def tip_assess(*, actor: Actor, entry: Entry, valuable: bool) -> Entry:
     if entry.kind != "tip":
         raise ValidationError(_("Chỉ đánh giá được thông tin cung cấp."))
     if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
@@ -462,7 +460,7 @@ def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
     return entry
 
 
-def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
+def month_approve(*, actor: Actor, village: Area, month: date) -> Approval:
     """Approve a village's month: every entry must have been checked; the month then locks."""
     month = month_start(month)
     if not scoping.covers(actor, village.path, Cap.JOURNAL_REVIEW):
@@ -488,7 +486,7 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
             _("Tháng này đã được duyệt."),
             create=lambda: Approval(village=village, month=month),
         )
-        approval.approved_by, approval.approved_at = _user(actor), timezone.now()
+        approval.approved_by, approval.approved_at = acting_user(actor), timezone.now()
         approval.reopen_reason = ""
         approval.save()
         rollups.set_approved(village.pk, month, True)  # the month's figures now count as approved
@@ -503,7 +501,7 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
     return approval
 
 
-def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
+def month_accept(*, actor: Actor, village: Area, month: date) -> Approval:
     month = month_start(month)
     if not scoping.covers(actor, village.path, Cap.JOURNAL_ACCEPT):
         raise PermissionDenied(_("Chỉ cán bộ tỉnh chấp nhận số liệu."))
@@ -515,7 +513,7 @@ def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
             "accept",
             _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"},
         )
-        approval.accepted_by, approval.accepted_at = _user(actor), timezone.now()
+        approval.accepted_by, approval.accepted_at = acting_user(actor), timezone.now()
         approval.save()
         audit_record(
             actor=actor,
@@ -528,7 +526,7 @@ def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
     return approval
 
 
-def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Approval:
+def month_reopen(*, actor: Actor, village: Area, month: date, reason: str) -> Approval:
     """Only the level that approved last may reopen: the commune an approved month, the
     province an accepted one."""
     month = month_start(month)
@@ -591,7 +589,7 @@ def overlapping_totals(area: Area) -> tuple[Q, Q]:
     return units, villages
 
 
-def may_enter_totals(actor: Any, area: Area) -> bool:
+def may_enter_totals(actor: Actor, area: Area) -> bool:
     """Current units by scope; a pre-2025 unit by whoever covers its province, or a commune
     it went into wholly (history is entered where it is known)."""
     if not area.is_legacy:
@@ -604,7 +602,7 @@ def may_enter_totals(actor: Any, area: Area) -> bool:
 
 def aggregate_record(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     indicator: str,
     period_kind: str,
@@ -655,7 +653,7 @@ def aggregate_record(
             period_end=end,
             value=value,
             note=note,
-            entered_by=_user(actor),
+            entered_by=acting_user(actor),
         )
         aggregate.full_clean()
         aggregate.save()

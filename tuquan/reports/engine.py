@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.indicators import compute, compute_children, select
 from tuquan.core.models import Area, Level
 
@@ -43,7 +44,7 @@ def year_before(start: date, end: date) -> tuple[date, date]:
     return back(start), back(end)
 
 
-def children(actor: Any, area: Area) -> list[Area]:
+def children(actor: Actor, area: Area) -> list[Area]:
     below: dict[str, str] = {"country": Level.PROVINCE, "province": Level.COMMUNE, "commune": Level.VILLAGE}
     level = below.get(area.level)
     if level is None:
@@ -80,7 +81,7 @@ def _tidy(value: Any) -> Any:
 
 
 def legacy_members(
-    actor: Any,
+    actor: Actor,
     area: Area,
     commune_parts: dict[str, dict[str, Any]],
     start: date,
@@ -138,7 +139,7 @@ def legacy_members(
 
 def build(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     start: date,
     end: date,

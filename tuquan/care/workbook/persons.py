@@ -28,6 +28,7 @@ from tuquan.care.permissions import is_console, is_officer_for
 from tuquan.care.selectors import supervision_communes
 from tuquan.care.workbook.fund import MAX_ROWS, save
 from tuquan.core import workbook
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
 from tuquan.core.workbook import (
@@ -120,7 +121,7 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def person_workbook(actor: Any, persons: list[SupervisedPerson]) -> bytes:
+def person_workbook(actor: Actor, persons: list[SupervisedPerson]) -> bytes:
     """Names, outcomes, check-ins and referrals, for the commune officer of every person
     listed; refused otherwise. The same file imports back (`person_import`) unchanged."""
     if any(not is_officer_for(actor, p) for p in persons):
@@ -195,7 +196,7 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
 # --- supervised persons: import -------------------------------------------------------------
 
 
-def may_import_persons(actor: Any) -> bool:
+def may_import_persons(actor: Actor) -> bool:
     """The commune officer (care.supervision over a commune); nobody else, the province never."""
     return is_console(actor) or supervision_communes(actor).exists()
 
@@ -224,7 +225,7 @@ class _PersonImport:
     """Checks every row of the three sheets, then writes through the services in one
     transaction; any refusal, before or while writing, rolls everything back."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.errors: list[CellError] = []
         self.counts = {s.title: SheetCounts() for s in PERSON_SHEETS}
@@ -553,7 +554,7 @@ def _same(person: SupervisedPerson, field: str, value: Any) -> bool:
     return bool(getattr(person, field) == value)
 
 
-def person_import(*, actor: Any, data: bytes) -> dict[str, SheetCounts]:
+def person_import(*, actor: Actor, data: bytes) -> dict[str, SheetCounts]:
     """Create and update supervised persons, their check-ins and referrals from the
     workbook `person_workbook` writes, through the services, all or nothing.
 

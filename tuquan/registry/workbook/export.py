@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from tuquan.core import scoping
 from tuquan.core import workbook as wb
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
@@ -53,7 +54,7 @@ from tuquan.registry.workbook.format import (
 # --- export --------------------------------------------------------------------------------
 
 
-def export_workbook(*, actor: Any, area: Area) -> bytes:
+def export_workbook(*, actor: Actor, area: Area) -> bytes:
     """The registry of `area` (and what its rows refer to) as one workbook.
 
     Needs the right to read people over the whole area. The sensitive columns (ID number,
@@ -95,7 +96,7 @@ class _Exporter:
     imported into an empty database has no reference it cannot resolve.
     """
 
-    def __init__(self, actor: Any, area: Area, sensitive: bool) -> None:
+    def __init__(self, actor: Actor, area: Area, sensitive: bool) -> None:
         self.actor, self.area, self.sensitive = actor, area, sensitive
         self.inside = area.path
         self.area_cache: dict[int, Area] = {}

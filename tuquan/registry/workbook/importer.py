@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from tuquan.core import scoping
 from tuquan.core import workbook as wb
+from tuquan.core.actors import Actor
 from tuquan.core.workbook import CellError, WorkbookErrors
 from tuquan.registry import services
 from tuquan.registry.models import ImportJob
@@ -61,7 +62,7 @@ class Importer(PlaceSheets, TeamSheets, PeopleSheets, RecordSheets):
 
 def import_workbook(
     *,
-    actor: Any,
+    actor: Actor,
     data: bytes,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
