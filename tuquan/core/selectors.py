@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tuquan.core import scoping
+from tuquan.core import permissions, scoping
 from tuquan.core.models import Area, AuditEntry, Level
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
@@ -25,9 +25,7 @@ def area_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
         Area.objects.select_related("parent"),
         user,
         visible_q=scoping.area_q(user),
-        writable=(lambda a: scoping.covers(user, a.path, Cap.AREA_WRITE) and not a.is_legacy)
-        if write
-        else None,
+        writable=(lambda a: permissions.can_edit_area(user, a)) if write else None,
         ident=ident,
     )
 

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
+from tuquan.core import permissions
 from tuquan.core.actors import Actor, account_of
 from tuquan.core.audit import audit_record
 from tuquan.core.models import (
@@ -24,12 +24,6 @@ from tuquan.core.models import (
     AuditAction,
     Level,
 )
-from tuquan.core.roles import Cap
-
-
-def _require_area_write(actor: Actor, area: Area) -> None:
-    if not scoping.covers(actor, area.path, Cap.AREA_WRITE):
-        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
 
 
 def _clean_name(name: str) -> str:
@@ -67,7 +61,8 @@ def village_create(
     """
     if commune.level != Level.COMMUNE:
         raise ValidationError(_("Thôn, tổ dân phố chỉ thuộc về một xã, phường, đặc khu."))
-    _require_area_write(actor, commune)
+    if not permissions.can_edit_area(actor, commune):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     kind, short = _clean_kind(kind), _clean_name(name)
     with transaction.atomic(), ExitStack() as watching:
         for watcher in VILLAGE_LIFE_WATCHERS:
@@ -105,7 +100,8 @@ def village_create(
 
 
 def village_rename(*, actor: Actor, village: Area, kind: str, name: str, on: date | None = None) -> Area:
-    _require_area_write(actor, village)
+    if not permissions.can_edit_area(actor, village):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     if village.level != Level.VILLAGE:
         raise ValidationError(_("Chỉ đổi tên được thôn, tổ dân phố."))
     kind, short = _clean_kind(kind), _clean_name(name)
@@ -136,7 +132,8 @@ def village_merge(*, actor: Actor, sources: Iterable[Area], target: Area, on: da
     """Villages merged into `target` end on the day before `on`; the link keeps their history."""
     on = on or timezone.localdate()
     sources = list(sources)
-    _require_area_write(actor, target)
+    if not permissions.can_edit_area(actor, target):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     if target.level != Level.VILLAGE or not target.is_active:
         raise ValidationError(_("Thôn nhận sáp nhập phải là thôn đang hoạt động."))
     for src in sources:
@@ -193,7 +190,8 @@ def placement_assign(*, actor: Actor, placement: Any, village: Area) -> Any:
     successors = set(placement.legacy_area.successor_links.values_list("successor_id", flat=True))
     if commune is None or commune.pk not in successors:
         raise ValidationError({"village": _("Địa bàn này không thuộc các xã kế thừa xã cũ.")})
-    _require_area_write(actor, village)
+    if not permissions.can_place_records(actor, village):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     with transaction.atomic():
         record = placement.content_type.get_object_for_this_type(pk=placement.object_id)
         record.area = village
