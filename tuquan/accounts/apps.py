@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+
 
 class AccountsConfig(AppConfig):
     name = "tuquan.accounts"
@@ -9,6 +11,5 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from tuquan.accounts import signals  # noqa: F401
         from tuquan.accounts.demo import load_accounts_demo
-        from tuquan.core import hooks
 
         hooks.demo_loader(10, load_accounts_demo)
