@@ -11,6 +11,7 @@ from django.utils import timezone
 from tuquan.core import scoping
 from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AuditAction, Level
+from tuquan.core.permissions import can_read_people
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
 from tuquan.registry.models import (
@@ -23,7 +24,14 @@ from tuquan.registry.models import (
     TeamStatus,
     TeamStatusChange,
 )
-from tuquan.registry.permissions import can_edit_roster, can_edit_team, can_write_at, leads
+from tuquan.registry.permissions import (
+    can_edit_model_type,
+    can_edit_roster,
+    can_edit_team,
+    can_read_sensitive,
+    can_write_at,
+    leads,
+)
 
 SENSITIVE_FIELDS = ("national_id", "ethnicity", "religion", "phone")
 
@@ -44,16 +52,11 @@ def model_types_for(user: Any, *, include_inactive: bool = False) -> QuerySet[Mo
 
 
 def model_type_get_for_user(user: Any, code: str, *, write: bool = False) -> ModelType:
-    def writable(t: ModelType) -> bool:
-        if t.province_id is None:
-            return scoping.is_system_admin(user)
-        return scoping.covers(user, t.province.path, Cap.TYPE_MANAGE)  # type: ignore[union-attr]
-
     return scoping.get_for_user(
         ModelType.objects.select_related("province"),
         user,
         visible_q=Q(pk__in=model_types_for(user, include_inactive=True).values("pk")),
-        writable=writable if write else None,
+        writable=(lambda t: can_edit_model_type(user, t)) if write else None,
         code=code,
     )
 
@@ -125,7 +128,7 @@ def team_detail(user: Any, team: Team) -> dict[str, Any]:
     memberships = team.memberships.select_related("person", "person__area").order_by(
         "end_on", "role", "person__search_name"
     )
-    people_visible = scoping.has_cap(user, Cap.PEOPLE_READ)
+    people_visible = can_read_people(user)
     return {
         "team": team,
         "areas": list(team.areas.order_by("path")),
@@ -187,7 +190,7 @@ def person_possible_duplicates(
 
 def person_identity_for(user: Any, person: Person) -> dict[str, str] | None:
     """ID number, ethnicity, religion and phone, for those whose role allows; each read audited."""
-    if not scoping.covers(user, person.area.path, Cap.SENSITIVE_READ):
+    if not can_read_sensitive(user, person.area):
         return None
     audit_record(
         actor=user,

@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.accounts.actors import acting_user
-from tuquan.core import scoping
+from tuquan.core import crypto
+from tuquan.core import services as core_services
 from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
 from tuquan.core.workbook.writing import bulk_create, bulk_update_changed, reserve_ids, set_links
 from tuquan.registry import stocks
@@ -45,7 +45,15 @@ from tuquan.registry.models import (
     TeamStatusChange,
     Training,
 )
-from tuquan.registry.permissions import can_edit_roster, can_edit_team, can_write_at
+from tuquan.registry.permissions import (
+    can_create_model_type,
+    can_edit_force_settings,
+    can_edit_model_type,
+    can_edit_roster,
+    can_edit_team,
+    can_write_at,
+    can_write_registry,
+)
 
 # Which status may follow which: a dissolved team stays dissolved (a new team is proposed).
 TRANSITIONS: dict[str, set[str]] = {
@@ -96,12 +104,12 @@ def model_type_create(
     description: str = "",
 ) -> ModelType:
     """A province administrator adds a model type for their province (system admins: national)."""
-    if province is None and not scoping.is_system_admin(actor):
-        raise _deny(_("Chỉ quản trị hệ thống thêm loại mô hình dùng chung toàn quốc."))
-    if province is not None and (
-        province.level != Level.PROVINCE or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE)
-    ):
-        raise _deny(_("Bạn không quản lý danh mục mô hình của tỉnh này."))
+    if not can_create_model_type(actor, province):
+        raise _deny(
+            _("Chỉ quản trị hệ thống thêm loại mô hình dùng chung toàn quốc.")
+            if province is None
+            else _("Bạn không quản lý danh mục mô hình của tỉnh này.")
+        )
     journal_kinds, extra_indicators = journal_kinds or [], extra_indicators or []
     clean_type_lists(roles=roles, journal_kinds=journal_kinds, extra=extra_indicators)
     with transaction.atomic():
@@ -141,11 +149,12 @@ TYPE_FIELDS = (
 
 
 def model_type_update(*, actor: Actor, model_type: ModelType, **fields: Any) -> ModelType:
-    if model_type.province_id is None:
-        if not scoping.is_system_admin(actor):
-            raise _deny(_("Chỉ quản trị hệ thống sửa loại mô hình dùng chung toàn quốc."))
-    elif not scoping.covers(actor, model_type.province.path, Cap.TYPE_MANAGE):  # type: ignore[union-attr]
-        raise _deny(_("Bạn không quản lý danh mục mô hình của tỉnh này."))
+    if not can_edit_model_type(actor, model_type):
+        raise _deny(
+            _("Chỉ quản trị hệ thống sửa loại mô hình dùng chung toàn quốc.")
+            if model_type.province_id is None
+            else _("Bạn không quản lý danh mục mô hình của tỉnh này.")
+        )
     unknown = set(fields) - set(TYPE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {unknown}")
@@ -750,7 +759,7 @@ def commendation_record(
 def force_settings_update(
     *, actor: Actor, province: Area, difficult_communes: Iterable[Area] | None = None, **fields: Any
 ) -> ForceSettings:
-    if province.level != Level.PROVINCE or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE):
+    if not can_edit_force_settings(actor, province):
         raise _deny(_("Bạn không quản lý thiết lập của tỉnh này."))
     with transaction.atomic():
         settings, _created = ForceSettings.objects.get_or_create(province=province)
@@ -789,8 +798,6 @@ def _seal_sensitive(people: list[Person]) -> list[tuple[Person, str, str]]:
     import os
 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    from tuquan.core import crypto
 
     plain: list[tuple[Person, str, str]] = []
     if not any(
@@ -851,8 +858,6 @@ def workbook_apply(*, actor: Actor, plan: Any) -> None:
     queued (`core.services.placement_create`) for an officer of a successor commune to place.
     """
     from django.contrib.contenttypes.models import ContentType
-
-    from tuquan.core import services as core_services
 
     now = timezone.now()
     existing = [t.pk for t in plan.teams.changed]
@@ -987,7 +992,7 @@ def import_job_create(*, actor: Actor, filename: str, data: bytes, dry_run: bool
     from tuquan.registry.models import ImportJob
     from tuquan.registry.tasks import registry_import
 
-    if not scoping.has_cap(actor, Cap.REGISTRY_WRITE):
+    if not can_write_registry(actor):
         raise _deny(_("Bạn không có quyền nhập sổ theo dõi."))
     job = ImportJob.objects.create(
         actor=acting_user(actor), filename=filename[:200], data=data, dry_run=dry_run
