@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+
 
 class CareConfig(AppConfig):
     name = "tuquan.care"
@@ -9,6 +11,5 @@ class CareConfig(AppConfig):
     def ready(self) -> None:
         from tuquan.care import indicators  # noqa: F401  (registers supervised.* and fund.*)
         from tuquan.care.demo import load_care_demo
-        from tuquan.core import hooks
 
         hooks.demo_loader(50, load_care_demo)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tuquan.core import scoping
 from tuquan.core.actors import Actor
+from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.registry.models import Membership, Team
 from tuquan.registry.permissions import leads
@@ -42,12 +43,27 @@ def is_console(user: Actor) -> bool:
     return bool(getattr(user, "is_console", False))
 
 
-def is_officer_for(user: Actor, person: Any) -> bool:
+def can_take_in_person(user: Actor, area: Area | None = None) -> bool:
+    """A new supervised person at `area` (a commune or one of its villages), and the persons'
+    workbook in and out: the commune's officer; without an area, whether the user supervises
+    any commune."""
+    if is_console(user):
+        return True
+    if area is not None:
+        return scoping.covers(user, area.path, Cap.SUPERVISION)
+    return Area.objects.filter(
+        scoping.subtree_q(user, Cap.SUPERVISION, path_field="path"), level=Level.COMMUNE
+    ).exists()
+
+
+def can_supervise_person(user: Actor, person: Any) -> bool:
+    """Change the person's record, outcome, referrals: the commune's officer."""
     return is_console(user) or scoping.covers(user, person.area.path, Cap.SUPERVISION)
 
 
-def in_circle(user: Actor, person: Any) -> bool:
-    if is_officer_for(user, person):
+def can_visit_person(user: Actor, person: Any) -> bool:
+    """Record a visit or talk: the officer, the leader of the person's team or their helper."""
+    if can_supervise_person(user, person):
         return True
     if person.helper_id and person.helper.user_id == getattr(user, "pk", None):
         return True

@@ -14,13 +14,13 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, FundMonth, Referral, SupervisedPerson
-from tuquan.care.permissions import can_close_fund_month, can_keep_fund, circle_q, is_officer_for
+from tuquan.care.permissions import can_close_fund_month, can_keep_fund, can_supervise_person, circle_q
 from tuquan.core import scoping
 from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.roles import Cap
 from tuquan.registry.models import Household, Person, Team
-from tuquan.registry.selectors import team_get_for_user
+from tuquan.registry.selectors import team_get_for_user, teams_visible
 
 IDENTITY_FIELDS = ["full_name", "birth_year", "address", "legal_basis", "needs"]
 
@@ -59,7 +59,7 @@ def person_get_for_user(user: Any, uid: Any, *, officer: bool = False) -> Superv
         SupervisedPerson.objects.select_related("area", "commune", "team", "helper"),
         user,
         visible_q=circle_q(user),
-        writable=(lambda p: is_officer_for(user, p)) if officer else None,
+        writable=(lambda p: can_supervise_person(user, p)) if officer else None,
         uid=uid,
     )
 
@@ -173,8 +173,6 @@ def fund_balance(team: Team, *, on: date | None = None) -> Decimal:
 
 
 def fund_entries_visible(user: Any) -> QuerySet[FundEntry]:
-    from tuquan.registry.selectors import teams_visible
-
     return FundEntry.objects.filter(team__in=teams_visible(user).values("pk"))
 
 

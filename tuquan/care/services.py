@@ -28,11 +28,15 @@ from tuquan.care.models import (
     ReferralStatus,
     SupervisedPerson,
 )
-from tuquan.care.permissions import can_close_fund_month, can_keep_fund, in_circle, is_console, is_officer_for
-from tuquan.core import scoping
+from tuquan.care.permissions import (
+    can_close_fund_month,
+    can_keep_fund,
+    can_supervise_person,
+    can_take_in_person,
+    can_visit_person,
+)
 from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
 from tuquan.registry.models import Household, Person, Team
 
@@ -61,7 +65,7 @@ def _commune_of(area: Area) -> Area:
 
 
 def _require_officer(actor: Actor, person: SupervisedPerson) -> None:
-    if not is_officer_for(actor, person):
+    if not can_supervise_person(actor, person):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã được thay đổi hồ sơ này."))
 
 
@@ -110,7 +114,7 @@ def supervised_create(
     ref: str = "",
 ) -> SupervisedPerson:
     """`ref` keeps the reference a person had in another database (a workbook import)."""
-    if not (is_console(actor) or scoping.covers(actor, area.path, Cap.SUPERVISION)):
+    if not can_take_in_person(actor, area):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã nhận người được giúp đỡ của xã."))
     commune = _commune_of(area)
     full_name = " ".join((full_name or "").split())
@@ -199,7 +203,7 @@ def supervised_checkin(
     *, actor: Actor, person: SupervisedPerson, occurred_on: date, note: str = ""
 ) -> CheckIn:
     """A visit or talk by the officer, the leader or the helper."""
-    if not in_circle(actor, person):
+    if not can_visit_person(actor, person):
         raise PermissionDenied(_("Bạn không được giao giúp đỡ người này."))
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("Ngày gặp ở tương lai.")})

@@ -24,8 +24,7 @@ from tuquan.care.models import (
     ReferralStatus,
     SupervisedPerson,
 )
-from tuquan.care.permissions import is_console, is_officer_for
-from tuquan.care.selectors import supervision_communes
+from tuquan.care.permissions import can_supervise_person, can_take_in_person
 from tuquan.care.workbook.fund import MAX_ROWS, save
 from tuquan.core import workbook
 from tuquan.core.actors import Actor
@@ -124,7 +123,7 @@ def _day(value: date | None) -> str:
 def person_workbook(actor: Actor, persons: list[SupervisedPerson]) -> bytes:
     """Names, outcomes, check-ins and referrals, for the commune officer of every person
     listed; refused otherwise. The same file imports back (`person_import`) unchanged."""
-    if any(not is_officer_for(actor, p) for p in persons):
+    if any(not can_supervise_person(actor, p) for p in persons):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã xuất danh sách người được giúp đỡ."))
     with translation.override("vi"):  # labels as the import reads them, whatever the user's language
         return _person_workbook(persons)
@@ -196,11 +195,6 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
 # --- supervised persons: import -------------------------------------------------------------
 
 
-def may_import_persons(actor: Actor) -> bool:
-    """The commune officer (care.supervision over a commune); nobody else, the province never."""
-    return is_console(actor) or supervision_communes(actor).exists()
-
-
 def _read_persons(data: bytes) -> dict[str, workbook.SheetData]:
     """The three sheets by their titles, columns by their headers (in any order), with the
     registry workbook's reader. A sheet or column the format does not have refuses the file."""
@@ -255,7 +249,7 @@ class _PersonImport:
         if area.level not in ("commune", "village"):
             c.error("area", _("Hãy ghi mã của xã hoặc thôn, tổ dân phố."))
             return None
-        if not is_officer_for(self.actor, _AreaOnly(area)):
+        if not can_supervise_person(self.actor, _AreaOnly(area)):
             c.error("area", IMPORT_REFUSED)
             return None
         return area
@@ -270,7 +264,7 @@ class _PersonImport:
             .filter(ref=ref)
             .first()
         )
-        if person is not None and not is_officer_for(self.actor, person):
+        if person is not None and not can_supervise_person(self.actor, person):
             c.error("ref", _("Mã hồ sơ “%(v)s” không thuộc xã bạn phụ trách.") % {"v": ref})
             return False, None
         return True, person
@@ -303,7 +297,7 @@ class _PersonImport:
         if ref in self.persons:
             return ref, self.persons[ref][1]
         person = SupervisedPerson.objects.select_related("area", "commune").filter(ref=ref).first()
-        if person is None or not is_officer_for(self.actor, person):
+        if person is None or not can_supervise_person(self.actor, person):
             c.error(
                 "person",
                 _("Không có hồ sơ mã “%(v)s” trong trang “%(s)s” hay ở xã bạn phụ trách.")
@@ -539,7 +533,7 @@ class _PersonImport:
 
 
 class _AreaOnly:
-    """What `is_officer_for` reads of a person, for a row that is not one yet."""
+    """What `can_supervise_person` reads of a person, for a row that is not one yet."""
 
     def __init__(self, area: Area) -> None:
         self.area = area
@@ -561,7 +555,7 @@ def person_import(*, actor: Actor, data: bytes) -> dict[str, SheetCounts]:
     Accepted only from the commune officer of every person in the file (PermissionDenied
     for anyone else). Raises WorkbookErrors naming every bad cell (sheet, row, column,
     Vietnamese message); nothing is then written. Returns the counts per sheet."""
-    if not may_import_persons(actor):
+    if not can_take_in_person(actor):
         raise PermissionDenied(IMPORT_REFUSED)
     sheets = _read_persons(data)
     imp = _PersonImport(actor)
