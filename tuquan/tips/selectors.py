@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AreaSuccession, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
+from tuquan.tips import permissions
 from tuquan.tips.models import Tip, TipNotice, TipState
 
 UNTOUCHED_AFTER = timedelta(hours=24)
@@ -68,8 +70,8 @@ def public_place_search(q: str, *, limit: int = 20) -> list[Area]:
 # --- officers ----------------------------------------------------------------------------
 
 
-def _require_any_triage(user: Any) -> None:
-    if not scoping.has_cap(user, Cap.TIP_TRIAGE):
+def _require_any_triage(user: Actor) -> None:
+    if not permissions.can_triage_tip(user):
         raise PermissionDenied(_("Bạn không xử lý tin báo."))
 
 
@@ -123,7 +125,7 @@ def tip_notices(user: Any, *, limit: int = 20) -> QuerySet[TipNotice]:
 def tip_identity_for(user: Any, tip: Tip) -> dict[str, str]:
     """The resident's name and phone, when they gave them: for the assigned officer only,
     and every read is audited."""
-    if tip.assigned_to_id != getattr(user, "pk", None):
+    if not permissions.can_read_reporter(user, tip):
         raise PermissionDenied(_("Chỉ cán bộ được giao xử lý tin báo này xem được người báo tin."))
     audit_record(
         actor=user,

@@ -19,12 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.accounts.actors import acting_user
-from tuquan.core import scoping
 from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
-from tuquan.tips import images, notify, receipt
+from tuquan.tips import images, notify, permissions, receipt
 from tuquan.tips.models import (
     TRANSITIONS,
     RateCounter,
@@ -228,12 +226,9 @@ def tip_resident_message(*, tip: Tip, body: str) -> TipMessage:
 # --- the officer's side ------------------------------------------------------------------
 
 
-def can_triage(actor: Actor, tip: Tip) -> bool:
-    return scoping.covers(actor, tip.area.path, Cap.TIP_TRIAGE)
-
-
 def require_triage(actor: Actor, tip: Tip) -> None:
-    if not can_triage(actor, tip):
+    """Raise for the views and services that act on a tip (the decision is the permission's)."""
+    if not permissions.can_triage_tip(actor, tip):
         raise PermissionDenied(_("Bạn không xử lý tin báo của địa bàn này."))
 
 
@@ -273,7 +268,7 @@ def tip_set_state(
             errors["duplicate_of"] = [_("Chọn tin báo được gộp vào.")]
         elif duplicate_of.pk == tip.pk or duplicate_of.duplicate_of_id == tip.pk:
             errors["duplicate_of"] = [_("Không gộp một tin vào chính nó.")]
-        elif not can_triage(actor, duplicate_of):
+        elif not permissions.can_triage_tip(actor, duplicate_of):
             errors["duplicate_of"] = [_("Tin báo kia không thuộc địa bàn của bạn.")]
     if errors:
         raise ValidationError(errors)
