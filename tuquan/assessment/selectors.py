@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tuquan.assessment import permissions
 from tuquan.assessment.models import (
     UNIT_KINDS,
     CheckKind,
@@ -29,8 +31,12 @@ from tuquan.assessment.models import (
     Unit,
 )
 from tuquan.core import scoping
-from tuquan.core.models import Area, Level
+from tuquan.core.actors import Actor
+from tuquan.core.indicators import compute, known
+from tuquan.core.models import COUNTRY_IDENT, Area, Level
 from tuquan.core.roles import Cap
+from tuquan.registry.models import Membership, Team
+from tuquan.registry.selectors import teams_visible
 
 
 def criteria_sets(*, active_only: bool = True) -> QuerySet[CriteriaSet]:
@@ -52,9 +58,9 @@ def round_list(user: Any, *, year: int | None = None, status: str = "") -> Query
     return qs.order_by("-year", "commune__path", "criteria_set__subject_kind")
 
 
-def round_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Round:
-    """404 outside the user's area; 403 when visible but the user lacks `cap` there."""
-    writable = (lambda r: scoping.covers(user, r.commune.path, cap)) if cap else None
+def round_get_for_user(user: Actor, uid: Any, *, may: Callable[[Actor, Round], bool] | None = None) -> Round:
+    """404 outside the user's area; 403 when visible but `may` (a permission) refuses."""
+    writable = (lambda r: may(user, r)) if may else None
     return scoping.get_for_user(
         Round.objects.select_related("criteria_set", "commune", "approved_by", "proposed_by"),
         user,
@@ -87,9 +93,11 @@ def hotspots_visible(user: Any) -> QuerySet[Hotspot]:
     return Hotspot.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"))
 
 
-def hotspot_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Hotspot:
-    """404 outside the user's area; 403 when visible but the user lacks `cap` there."""
-    writable = (lambda h: scoping.covers(user, h.area.path, cap)) if cap else None
+def hotspot_get_for_user(
+    user: Actor, uid: Any, *, may: Callable[[Actor, Hotspot], bool] | None = None
+) -> Hotspot:
+    """404 outside the user's area; 403 when visible but `may` (a permission) refuses."""
+    writable = (lambda h: may(user, h)) if may else None
     return scoping.get_for_user(
         Hotspot.objects.select_related("area").prefetch_related("tasks"),
         user,
@@ -117,14 +125,6 @@ def hotspot_list(user: Any) -> QuerySet[Hotspot]:
 
 
 # --- where the user may propose -----------------------------------------------------------
-
-
-def can_propose(user: Any) -> bool:
-    return scoping.has_cap(user, Cap.ASSESSMENT_PROPOSE)
-
-
-def can_approve(user: Any) -> bool:
-    return scoping.has_cap(user, Cap.ASSESSMENT_APPROVE)
 
 
 def propose_communes(user: Any) -> QuerySet[Area]:
@@ -160,7 +160,7 @@ def province_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area
         Area.objects.all(),
         user,
         visible_q=scoping.area_q(user) & Q(level=Level.PROVINCE),
-        writable=(lambda a: scoping.covers(user, a.path, Cap.ASSESSMENT_APPROVE)) if write else None,
+        writable=(lambda a: permissions.can_edit_rules(user, a)) if write else None,
         ident=ident,
     )
 
@@ -212,7 +212,7 @@ def unit_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Unit:
         Unit.objects.select_related("commune"),
         user,
         visible_q=scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"),
-        writable=(lambda u: scoping.covers(user, u.commune.path, Cap.ASSESSMENT_PROPOSE)) if write else None,
+        writable=(lambda u: permissions.can_edit_unit(user, u)) if write else None,
         uid=uid,
     )
 
@@ -280,7 +280,6 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
     """Each derived criterion's value as computed now and whether it holds, to show beside the
     form before saving: {code: {"value", "met"}}, met None when there is no figure."""
     from tuquan.assessment.rules import meets, window
-    from tuquan.core.indicators import compute, known
 
     derived = [c for c in rnd.criteria_set.criteria.all() if c.check_kind == CheckKind.DERIVED]
     if not derived or area is None:
@@ -301,8 +300,6 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
 
 
 def statutory_teams(user: Any) -> QuerySet[Any]:
-    from tuquan.registry.selectors import teams_visible
-
     return (
         teams_visible(user)
         .filter(type__is_statutory=True)
@@ -313,16 +310,11 @@ def statutory_teams(user: Any) -> QuerySet[Any]:
 
 def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any:
     """A team as the registry shows it; writable where the user rates (the home commune)."""
-    from tuquan.registry.models import Team
-    from tuquan.registry.selectors import teams_visible
-
     return scoping.get_for_user(
         Team.objects.select_related("type", "home_area"),
         user,
         visible_q=Q(pk__in=teams_visible(user).values("pk")),
-        writable=(lambda t: scoping.covers(user, t.home_area.path, Cap.ASSESSMENT_PROPOSE))
-        if write
-        else None,
+        writable=(lambda t: permissions.can_rate_team(user, t)) if write else None,
         uid=uid,
     )
 
@@ -330,7 +322,6 @@ def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any
 def rating_sheet(team: Any, year: int) -> dict[str, Any]:
     """The team's rating and each member's of the period, members active at any time in it."""
     from tuquan.assessment.rules import rating_period
-    from tuquan.registry.models import Membership
 
     start, end = rating_period(year)
     members = list(
@@ -378,7 +369,6 @@ def paper_only(user: Any, *, on: Any = None) -> list[Any]:
     from django.utils import timezone
 
     from tuquan.assessment.indicators import paper_only_teams
-    from tuquan.core.models import COUNTRY_IDENT, Area
 
     country = Area.objects.get(ident=COUNTRY_IDENT)
     return paper_only_teams(user, country, on or timezone.localdate())
@@ -386,8 +376,6 @@ def paper_only(user: Any, *, on: Any = None) -> list[Any]:
 
 def rating_membership(team: Any, key: str) -> Any:
     """A membership of a team already fetched for the user, by uid."""
-    from tuquan.registry.models import Membership
-
     try:
         found = Membership.objects.filter(team=team, uid=uuid.UUID(key)).select_related("person").first()
     except ValueError:
@@ -404,9 +392,11 @@ def rating_of_team(team: Any, uid: Any) -> Rating:
     return found
 
 
-def result_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Result:
-    """A result by its round's commune: 404 outside, 403 when visible without `cap` there."""
-    writable = (lambda r: scoping.covers(user, r.round.commune.path, cap)) if cap else None
+def result_get_for_user(
+    user: Actor, uid: Any, *, may: Callable[[Actor, Round], bool] | None = None
+) -> Result:
+    """A result by its round's commune: 404 outside, 403 when `may` refuses its round."""
+    writable = (lambda r: may(user, r.round)) if may else None
     return scoping.get_for_user(
         Result.objects.select_related("round__commune", "round__criteria_set", "area", "unit"),
         user,
