@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.reports import formats
+
 
 class DocumentsConfig(AppConfig):
     name = "tuquan.documents"
@@ -8,6 +10,5 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from tuquan.documents.commands import write_document
-        from tuquan.reports import formats
 
         formats.WRITERS.update({"docx": write_document, "pdf": write_document})

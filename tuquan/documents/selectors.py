@@ -13,31 +13,24 @@ from tuquan.core import scoping
 from tuquan.core.indicators import compute
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
+from tuquan.core.selectors import area_get_for_user
+from tuquan.documents import permissions
 from tuquan.documents.models import IssuedReport, ReportTemplate
 from tuquan.documents.narrative import DEFAULT_TEMPLATE
+from tuquan.journal.models import Entry, Rollup
+from tuquan.registry.models import TeamArea, TeamStatus
+from tuquan.registry.selectors import active_team_ids_on, teams_visible
 
-# Who issues an official report: those who approve the figures (commune officers, the province).
-ISSUE_CAP = Cap.JOURNAL_REVIEW
 IDLE_DAYS = 60
 
 
 def area_for_reader(user: Any, ident: str) -> Area:
     """An area whose figures the user may read: inside their own subtree (ancestors, visible
     for navigation, are not enough), current units only."""
-    from tuquan.core.selectors import area_get_for_user
-
     area = area_get_for_user(user, ident)
-    if area.is_legacy or not scoping.covers(user, area.path, Cap.AREA_READ):
+    if not permissions.can_read_figures(user, area):
         raise Http404("Không tìm thấy hoặc nằm ngoài địa bàn của bạn.")
     return area
-
-
-def may_issue(user: Any, area: Area) -> bool:
-    return scoping.covers(user, area.path, ISSUE_CAP) and area.level in (Level.PROVINCE, Level.COMMUNE)
-
-
-def may_edit_template(user: Any, province: Area) -> bool:
-    return province.level == Level.PROVINCE and scoping.covers(user, province.path, Cap.TYPE_MANAGE)
 
 
 def province_of(area: Area) -> Area | None:
@@ -75,10 +68,6 @@ def issued_report_get_for_user(user: Any, uid: Any) -> IssuedReport:
 def idle_teams(user: Any, area: Area, start: date, end: date) -> QuerySet[Any]:
     """Teams active on `end` with a village in the area and nothing in their journal between
     `start` and `end`."""
-    from tuquan.journal.models import Entry
-    from tuquan.registry.models import TeamArea
-    from tuquan.registry.selectors import active_team_ids_on, teams_visible
-
     return (
         active_team_ids_on(end)
         .filter(pk__in=teams_visible(user).values("pk"))
@@ -120,8 +109,6 @@ def months_back(day: date, n: int) -> date:
 
 def monthly_series(user: Any, area: Area, first: date, codes: list[str]) -> dict[str, dict[date, float]]:
     """Monthly sums from the journal's rollups (village × month × type × code): one query."""
-    from tuquan.journal.models import Rollup
-
     rows = (
         Rollup.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="village__path"))
         .filter(village__path__startswith=area.path, month__gte=first, code__in=codes)
@@ -137,8 +124,6 @@ def monthly_series(user: Any, area: Area, first: date, codes: list[str]) -> dict
 
 def active_children(user: Any, area: Area, since: date) -> set[int]:
     """Children (communes of a province, villages of a commune) with any journal activity since."""
-    from tuquan.journal.models import Rollup
-
     field = "commune_id" if area.level in (Level.PROVINCE, Level.COUNTRY) else "village_id"
     return set(
         Rollup.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="village__path"))
@@ -201,9 +186,6 @@ def dashboard(user: Any, area: Area, *, today: date | None = None) -> dict[str, 
 
 def weak_teams(user: Any, area: Area) -> QuerySet[Any]:
     """Teams whose status today is “hoạt động yếu”: to strengthen or dissolve."""
-    from tuquan.registry.models import TeamArea, TeamStatus
-    from tuquan.registry.selectors import teams_visible
-
     return (
         teams_visible(user)
         .filter(status=TeamStatus.WEAK)

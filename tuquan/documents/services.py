@@ -18,7 +18,7 @@ from tuquan.accounts.actors import acting_user
 from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
-from tuquan.documents import narrative, selectors
+from tuquan.documents import narrative, permissions, selectors
 from tuquan.documents.models import IssuedReport, ReportTemplate
 from tuquan.documents.official import Heading, compose
 from tuquan.documents.paper import Paper, PdfUnavailable, docx_bytes, pdf_bytes
@@ -106,7 +106,7 @@ def report_issue(
 ) -> IssuedReport:
     """Issue a report: the file and the figures are stored once, as issued, and never
     regenerated. A correction is a new report naming the one it corrects."""
-    if not selectors.may_issue(actor, area):
+    if not permissions.can_issue_report(actor, area):
         raise PermissionDenied(_("Bạn không có quyền ban hành báo cáo của địa bàn này."))
     _check_period(start, end)
     number = " ".join((number or "").split())
@@ -170,7 +170,7 @@ def report_issue(
 
 
 def report_template_save(*, actor: Actor, province: Area, body: str) -> ReportTemplate:
-    if not selectors.may_edit_template(actor, province):
+    if not permissions.can_edit_template(actor, province):
         raise PermissionDenied(_("Chỉ quản trị tỉnh được sửa mẫu báo cáo."))
     body = (body or "").replace("\r\n", "\n").strip() + "\n"
     narrative.check_template(body)
