@@ -13,6 +13,8 @@ from tuquan.core import scoping
 from tuquan.core.actors import Actor
 from tuquan.core.indicators import compute, compute_children, select
 from tuquan.core.models import Area, Level
+from tuquan.journal.models import Aggregate
+from tuquan.registry.selectors import model_types_for
 
 DIMENSIONS = ("child", "type", "legacy")
 UNASSIGNED = "chua-xac-dinh"
@@ -92,8 +94,6 @@ def legacy_members(
     """Today's communes summed into the old districts (of a province) or old communes (of a
     commune) they came from. A commune formed from several old districts goes to
     `chua-xac-dinh`; totals entered at old districts are added to their district."""
-    from tuquan.journal.models import Aggregate
-
     members: dict[str, dict[str, Any]] = {}
     labels: dict[str, str] = {}
     communes = Area.objects.filter(ident__in=list(commune_parts)).prefetch_related(
@@ -166,8 +166,6 @@ def build(
     if "child" in by:
         report["breakdowns"]["child"] = child_parts
     if "type" in by:
-        from tuquan.registry.selectors import model_types_for
-
         report["breakdowns"]["type"] = {}
         for model_type in model_types_for(actor):
             report["breakdowns"]["type"][model_type.code] = compute(
