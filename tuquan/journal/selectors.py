@@ -13,12 +13,13 @@ from django.utils import timezone
 from tuquan.core import scoping
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
+from tuquan.core.selectors import user_home_areas
 from tuquan.journal.models import Approval, Entry, EntryStatus
 from tuquan.journal.periods import month_start, next_month
-from tuquan.journal.permissions import can_record
+from tuquan.journal.permissions import can_accept_month, can_approve_month, can_record_entry
 from tuquan.registry import stocks
-from tuquan.registry.models import ModelType, Team, TeamArea
-from tuquan.registry.selectors import teams_visible
+from tuquan.registry.models import Membership, ModelType, Team, TeamArea, TeamStatusChange
+from tuquan.registry.selectors import people_visible, teams_of_user, teams_visible
 
 # Entries for a month are due by this day of the next month; later ones count as late.
 DEADLINE_DAY = 5
@@ -33,7 +34,7 @@ def entry_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Entry:
         Entry.objects.select_related("team__type", "village", "created_by", "reviewed_by"),
         user,
         visible_q=Q(pk__in=entries_visible(user).values("pk")),
-        writable=(lambda e: can_record(user, e.team, e.village)) if write else None,
+        writable=(lambda e: can_record_entry(user, e.team, e.village)) if write else None,
         uid=uid,
     )
 
@@ -76,8 +77,6 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
 
     A fixed handful of queries whatever the period: statuses, areas and entries are fetched
     once and walked month by month in memory (a ten-year report stays cheap)."""
-    from tuquan.registry.models import TeamStatusChange
-
     entries = entries_visible(user).filter(
         village__path__startswith=area.path, occurred_on__gte=month_start(start), occurred_on__lte=end
     )
@@ -318,8 +317,6 @@ def province_month(user: Any, province: Area, month: date) -> dict[str, Any]:
 
 def active_members(team: Team, day: date) -> list[Any]:
     """The people on the team's roster on `day` (ticked by default when recording)."""
-    from tuquan.registry.models import Membership
-
     rows = (
         Membership.objects.filter(team=team, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
@@ -374,8 +371,6 @@ def entry_list(
     queries: team and village, the participants the user may see (people.read; others only
     counted), and the approval state of the entry's village-month."""
     from django.db.models import Count, OuterRef, Prefetch, Subquery
-
-    from tuquan.registry.selectors import people_visible
 
     qs = entries_visible(user)
     if team is not None:
@@ -470,8 +465,6 @@ def participants_for(user: Any, uids: list[Any]) -> list[Any]:
     from django.http import Http404
     from django.utils.translation import gettext as _
 
-    from tuquan.registry.selectors import people_visible
-
     wanted = list(dict.fromkeys(uids))
     found = list(people_visible(user).filter(uid__in=wanted))
     if len(found) != len(wanted):
@@ -498,24 +491,21 @@ def home_links(user: Any) -> dict[str, Any]:
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    from tuquan.core.selectors import user_home_areas
-    from tuquan.registry.selectors import teams_of_user
-
     recordable = {
         team.pk
         for team in teams_of_user(user)
-        if team.type.journal_kinds and any(can_record(user, team, v) for v in team_villages(team))
+        if team.type.journal_kinds and any(can_record_entry(user, team, v) for v in team_villages(team))
     }
     desks = []
     for area in user_home_areas(user):
-        if area.level == Level.COMMUNE and scoping.covers(user, area.path, Cap.JOURNAL_REVIEW):
+        if area.level == Level.COMMUNE and can_approve_month(user, area):
             desks.append(
                 (
                     _("Kiểm tra và duyệt nhật ký: %(a)s") % {"a": area.name},
                     reverse("journal:commune", args=[area.ident]),
                 )
             )
-        if area.level == Level.PROVINCE and scoping.covers(user, area.path, Cap.JOURNAL_ACCEPT):
+        if area.level == Level.PROVINCE and can_accept_month(user, area):
             desks.append(
                 (
                     _("Chấp nhận số liệu tháng: %(a)s") % {"a": area.name},

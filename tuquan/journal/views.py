@@ -15,12 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuquan.core import scoping
 from tuquan.core import selectors as area_selectors
 from tuquan.core.models import Area, Level
-from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
-from tuquan.journal import selectors, services
+from tuquan.journal import permissions, selectors, services
 from tuquan.journal.forms import AggregateForm, DeleteForm, MonthForm, ReviewForm, entry_form_class
 from tuquan.journal.models import Entry
 from tuquan.registry import selectors as registry_selectors
@@ -45,7 +43,7 @@ def _members(team: Team, day: date) -> list[tuple[str, str]]:
 @login_required
 def team_journal(request: HttpRequest, uid: str) -> HttpResponse:
     team = registry_selectors.team_get_for_user(request.user, uid)
-    can = any(services.can_record(request.user, team, v) for v in selectors.team_villages(team))
+    can = any(permissions.can_record_entry(request.user, team, v) for v in selectors.team_villages(team))
     return render_page(
         request,
         "journal/team_journal.html",
@@ -102,7 +100,7 @@ def entry_create(request: HttpRequest, uid: str, kind: str) -> HttpResponse:
     if kind not in team.type.journal_kinds:
         raise Http404(_("Mô hình này không ghi loại hoạt động đó."))
     villages = selectors.team_villages(team)
-    if not any(services.can_record(request.user, team, v) for v in villages):
+    if not any(permissions.can_record_entry(request.user, team, v) for v in villages):
         raise PermissionDenied(_("Bạn không ghi nhật ký cho tổ này."))
     form = _entry_form(team, kind, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -128,7 +126,7 @@ def entry_create(request: HttpRequest, uid: str, kind: str) -> HttpResponse:
 def entry_detail(request: HttpRequest, uid: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(request.user, uid, write=request.method == "POST")
     team = entry.team
-    can_edit = services.can_record(request.user, team, entry.village)
+    can_edit = permissions.can_record_entry(request.user, team, entry.village)
     form = _entry_form(team, entry.kind, request.POST or None, instance=entry) if can_edit else None
     if request.method == "POST" and form is not None and form.is_valid():
         values = _entry_values(request, team, entry.kind, form)
@@ -152,7 +150,7 @@ def entry_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "form": form,
         "kind_label": KIND_LABELS[entry.kind],
         "approval": approval,
-        "can_review": scoping.covers(request.user, entry.village.path, Cap.JOURNAL_REVIEW),
+        "can_review": permissions.can_review_entry(request.user, entry),
         "review_form": ReviewForm(),
     }
     if form is not None and form.is_bound and form.errors:
@@ -166,7 +164,7 @@ def entry_detail(request: HttpRequest, uid: str) -> HttpResponse:
 @require_POST
 def entry_review(request: HttpRequest, uid: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(request.user, uid)
-    if not scoping.covers(request.user, entry.village.path, Cap.JOURNAL_REVIEW):
+    if not permissions.can_review_entry(request.user, entry):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -198,7 +196,7 @@ def entry_delete(request: HttpRequest, uid: str) -> HttpResponse:
     """Asks for the reason first (a page, not a script's confirm box: works without
     JavaScript and on any phone)."""
     entry = selectors.entry_get_for_user(request.user, uid, write=True)
-    if not services.can_record(request.user, entry.team, entry.village):
+    if not permissions.can_record_entry(request.user, entry.team, entry.village):
         raise PermissionDenied(_("Bạn không xoá được hoạt động này."))
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -217,18 +215,18 @@ def entry_delete(request: HttpRequest, uid: str) -> HttpResponse:
     return render_page(request, "journal/entry_delete.html", context)
 
 
-def _commune(request: HttpRequest, ident: str, cap: str) -> Area:
+def _commune(request: HttpRequest, ident: str) -> Area:
     commune = area_selectors.area_get_for_user(request.user, ident)
     if commune.level != Level.COMMUNE:
         raise Http404(_("Trang này dành cho một xã."))
-    if not scoping.covers(request.user, commune.path, cap):
+    if not permissions.can_approve_month(request.user, commune):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra và duyệt nhật ký."))
     return commune
 
 
 @login_required
 def commune_journal(request: HttpRequest, ident: str) -> HttpResponse:
-    commune = _commune(request, ident, Cap.JOURNAL_REVIEW)
+    commune = _commune(request, ident)
     month = _month(request)
     return render_page(
         request,
@@ -250,10 +248,10 @@ def commune_month_action(request: HttpRequest, ident: str, action: str) -> HttpR
         raise Http404(_("Trang này dành cho một xã."))
     # Approving is the commune's, accepting the province's; reopening belongs to whoever
     # approved last (the service checks which).
-    needed = {"duyet": [Cap.JOURNAL_REVIEW], "chap-nhan": [Cap.JOURNAL_ACCEPT]}.get(
-        action, [Cap.JOURNAL_REVIEW, Cap.JOURNAL_ACCEPT]
+    may = {"duyet": permissions.can_approve_month, "chap-nhan": permissions.can_accept_month}.get(
+        action, permissions.can_decide_months
     )
-    if not any(scoping.covers(request.user, commune.path, cap) for cap in needed):
+    if not may(request.user, commune):
         raise PermissionDenied(_("Bạn không duyệt số liệu của xã này."))
     form = MonthForm(request.POST)
     if not form.is_valid():
@@ -296,7 +294,7 @@ def province_journal(request: HttpRequest, ident: str) -> HttpResponse:
     province = area_selectors.area_get_for_user(request.user, ident)
     if province.level != Level.PROVINCE:
         raise Http404(_("Trang này dành cho một tỉnh."))
-    if not scoping.covers(request.user, province.path, Cap.JOURNAL_ACCEPT):
+    if not permissions.can_accept_month(request.user, province):
         raise PermissionDenied(_("Chỉ cán bộ tỉnh chấp nhận số liệu."))
     month = _month(request)
     data = selectors.province_month(request.user, province, month)
@@ -308,7 +306,7 @@ def province_journal(request: HttpRequest, ident: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def aggregates(request: HttpRequest, ident: str) -> HttpResponse:
     area = area_selectors.area_get_for_user(request.user, ident)
-    if not scoping.covers(request.user, area.path, Cap.AGGREGATE_WRITE):
+    if not permissions.can_enter_totals(request.user, area):
         raise PermissionDenied(_("Bạn không nhập số tổng hợp cho địa bàn này."))
     form = AggregateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
