@@ -13,8 +13,8 @@ from ninja import Field, Router, Schema
 
 from tuquan.assessment import permissions, selectors, services
 from tuquan.assessment.models import CriteriaSet, Hotspot, Round, Unit
+from tuquan.core.api import area_of
 from tuquan.core.models import Area
-from tuquan.core.selectors import area_get_for_user
 
 router = Router(tags=["Đánh giá"])
 
@@ -268,7 +268,7 @@ def round_open(request: HttpRequest, body: RoundIn) -> RoundOut:
     rnd = services.round_open(
         actor=request.user,
         criteria_set=criteria_set,
-        commune=area_get_for_user(request.user, body.commune_id),
+        commune=area_of(request, body.commune_id),
         year=body.year,
     )
     return RoundOut.of(rnd, full=True)
@@ -317,7 +317,7 @@ def unit_list(request: HttpRequest, kind: str = "") -> list[UnitOut]:
 def unit_create(request: HttpRequest, body: UnitIn) -> UnitOut:
     unit = services.unit_create(
         actor=request.user,
-        commune=area_get_for_user(request.user, body.commune_id),
+        commune=area_of(request, body.commune_id),
         kind=body.kind,
         name=body.name,
         address=body.address,
