@@ -45,11 +45,11 @@ def criteria_sets(*, active_only: bool = True) -> QuerySet[CriteriaSet]:
     return qs.filter(status=SetStatus.ACTIVE) if active_only else qs
 
 
-def rounds_visible(user: Any) -> QuerySet[Round]:
+def rounds_visible(user: Actor) -> QuerySet[Round]:
     return Round.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"))
 
 
-def round_list(user: Any, *, year: int | None = None, status: str = "") -> QuerySet[Round]:
+def round_list(user: Actor, *, year: int | None = None, status: str = "") -> QuerySet[Round]:
     qs = rounds_visible(user).select_related("criteria_set", "commune")
     if year:
         qs = qs.filter(year=year)
@@ -74,7 +74,7 @@ def round_results(round: Round) -> QuerySet[Result]:
     return round.results.select_related("area", "unit").order_by("area__path", "unit__name", "id")
 
 
-def commendation_proposals(user: Any, *, year: int) -> QuerySet[Result]:
+def commendation_proposals(user: Actor, *, year: int) -> QuerySet[Result]:
     """Subjects that met the standard in an approved round of the year: the list the steering
     committee proposes for commendation."""
     return (
@@ -89,7 +89,7 @@ def commendation_proposals(user: Any, *, year: int) -> QuerySet[Result]:
     )
 
 
-def hotspots_visible(user: Any) -> QuerySet[Hotspot]:
+def hotspots_visible(user: Actor) -> QuerySet[Hotspot]:
     return Hotspot.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"))
 
 
@@ -115,7 +115,7 @@ def hotspot_task_get(hotspot: Hotspot, pk: int) -> HotspotTask:
     return task
 
 
-def hotspot_list(user: Any) -> QuerySet[Hotspot]:
+def hotspot_list(user: Actor) -> QuerySet[Hotspot]:
     return (
         hotspots_visible(user)
         .select_related("area")
@@ -127,7 +127,7 @@ def hotspot_list(user: Any) -> QuerySet[Hotspot]:
 # --- where the user may propose -----------------------------------------------------------
 
 
-def propose_communes(user: Any) -> QuerySet[Area]:
+def propose_communes(user: Actor) -> QuerySet[Area]:
     """Today's communes in which the user records assessments."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.ASSESSMENT_PROPOSE, path_field="path"),
@@ -136,7 +136,7 @@ def propose_communes(user: Any) -> QuerySet[Area]:
     ).order_by("path")
 
 
-def propose_areas(user: Any) -> QuerySet[Area]:
+def propose_areas(user: Actor) -> QuerySet[Area]:
     """Communes and villages in which the user declares hotspots."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.ASSESSMENT_PROPOSE, path_field="path"),
@@ -145,7 +145,7 @@ def propose_areas(user: Any) -> QuerySet[Area]:
     ).order_by("path")
 
 
-def approve_provinces(user: Any) -> QuerySet[Area]:
+def approve_provinces(user: Actor) -> QuerySet[Area]:
     """Provinces whose rules the user edits."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.ASSESSMENT_APPROVE, path_field="path"),
@@ -154,7 +154,7 @@ def approve_provinces(user: Any) -> QuerySet[Area]:
     ).order_by("path")
 
 
-def province_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
+def province_get_for_user(user: Actor, ident: str, *, write: bool = False) -> Area:
     """A province by ident: 404 outside the user's area, 403 if the user does not set its rules."""
     return scoping.get_for_user(
         Area.objects.all(),
@@ -194,11 +194,11 @@ def criterion_get(pk: int) -> Criterion:
 # --- registered units ------------------------------------------------------------------------
 
 
-def units_visible(user: Any) -> QuerySet[Unit]:
+def units_visible(user: Actor) -> QuerySet[Unit]:
     return Unit.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"))
 
 
-def unit_list(user: Any, *, commune: Area | None = None, kind: str = "") -> QuerySet[Unit]:
+def unit_list(user: Actor, *, commune: Area | None = None, kind: str = "") -> QuerySet[Unit]:
     qs = units_visible(user).select_related("commune")
     if commune is not None:
         qs = qs.filter(commune=commune)
@@ -207,7 +207,7 @@ def unit_list(user: Any, *, commune: Area | None = None, kind: str = "") -> Quer
     return qs.order_by("commune__path", "kind", "name")
 
 
-def unit_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Unit:
+def unit_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Unit:
     return scoping.get_for_user(
         Unit.objects.select_related("commune"),
         user,
@@ -276,7 +276,7 @@ def subject_result(rnd: Round, area: Area | None, unit: Unit | None) -> Result |
     return rnd.results.filter(area=area, unit=unit).first()
 
 
-def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
+def derived_values(user: Actor, rnd: Round, area: Area | None) -> dict[str, Any]:
     """Each derived criterion's value as computed now and whether it holds, to show beside the
     form before saving: {code: {"value", "met"}}, met None when there is no figure."""
     from tuquan.assessment.rules import meets, window
@@ -299,7 +299,7 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
 # --- the statutory team's rating -----------------------------------------------------------------
 
 
-def statutory_teams(user: Any) -> QuerySet[Any]:
+def statutory_teams(user: Actor) -> QuerySet[Any]:
     return (
         teams_visible(user)
         .filter(type__is_statutory=True)
@@ -308,7 +308,7 @@ def statutory_teams(user: Any) -> QuerySet[Any]:
     )
 
 
-def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any:
+def rating_team_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Any:
     """A team as the registry shows it; writable where the user rates (the home commune)."""
     return scoping.get_for_user(
         Team.objects.select_related("type", "home_area"),
@@ -338,7 +338,7 @@ def rating_sheet(team: Any, year: int) -> dict[str, Any]:
     }
 
 
-def excellent_ratings(user: Any, *, year: int) -> QuerySet[Rating]:
+def excellent_ratings(user: Actor, *, year: int) -> QuerySet[Rating]:
     """ "Xuất sắc" ratings of the year in the user's area: the force's commendation list."""
     return (
         Rating.objects.filter(
@@ -355,7 +355,7 @@ def in_area(qs: QuerySet[Any], path: str, field: str) -> QuerySet[Any]:
     return qs.filter(Q(**{f"{field}__startswith": path}))
 
 
-def team_grades(user: Any, *, year: int, grade: str = "") -> QuerySet[TeamGrade]:
+def team_grades(user: Actor, *, year: int, grade: str = "") -> QuerySet[TeamGrade]:
     """The year's grades of the teams the user sees: the province looks for the weak to
     strengthen or dissolve and the good to replicate."""
     qs = TeamGrade.objects.filter(
@@ -364,7 +364,7 @@ def team_grades(user: Any, *, year: int, grade: str = "") -> QuerySet[TeamGrade]
     return qs.filter(grade=grade) if grade else qs
 
 
-def paper_only(user: Any, *, on: Any = None) -> list[Any]:
+def paper_only(user: Actor, *, on: Any = None) -> list[Any]:
     """Active teams the user sees with no verified activity in the last months."""
     from django.utils import timezone
 

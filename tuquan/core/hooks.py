@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tuquan.core.actors import Actor
+
 DEMO_LOADERS: list[tuple[int, Callable[[], Any]]] = []
 HOME_CONTEXT: list[Callable[[Any], dict[str, Any]]] = []
 
@@ -22,7 +24,7 @@ def demo_loader(order: int, loader: Callable[[], Any]) -> None:
         DEMO_LOADERS.sort(key=lambda pair: pair[0])
 
 
-def home_context(user: Any) -> dict[str, Any]:
+def home_context(user: Actor) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for part in HOME_CONTEXT:
         found.update(part(user))

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from tuquan.core import hooks
+from tuquan.core.actors import Actor
 from tuquan.core.workbook import parts
 
 
@@ -26,7 +27,7 @@ class JournalConfig(AppConfig):
         )
 
 
-def _home(user: object) -> dict[str, object]:
+def _home(user: Actor) -> dict[str, object]:
     # The record button only where the person can record (issue 24), and the review and
     # acceptance pages for the areas the person checks: reachable from home, not typed.
     from tuquan.journal.selectors import home_links

@@ -11,6 +11,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.core.selectors import user_home_areas
@@ -25,11 +26,11 @@ from tuquan.registry.selectors import people_visible, teams_of_user, teams_visib
 DEADLINE_DAY = 5
 
 
-def entries_visible(user: Any) -> QuerySet[Entry]:
+def entries_visible(user: Actor) -> QuerySet[Entry]:
     return Entry.objects.filter(scoping.subtree_q(user, Cap.TEAM_READ, path_field="village__path"))
 
 
-def entry_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Entry:
+def entry_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Entry:
     return scoping.get_for_user(
         Entry.objects.select_related("team__type", "village", "created_by", "reviewed_by"),
         user,
@@ -39,7 +40,7 @@ def entry_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Entry:
     )
 
 
-def team_journal(user: Any, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
+def team_journal(user: Actor, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
     return (
         entries_visible(user)
         .filter(team=team)
@@ -51,7 +52,7 @@ def team_journal(user: Any, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
     )
 
 
-def review_queue(user: Any, commune: Area) -> QuerySet[Entry]:
+def review_queue(user: Actor, commune: Area) -> QuerySet[Entry]:
     """Entries of the commune waiting for the officer: submitted ones first."""
     return (
         entries_visible(user)
@@ -71,7 +72,7 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict[str, Any]]:
+def reporting_status(user: Actor, area: Area, start: date, end: date) -> list[dict[str, Any]]:
     """One row per (active team, its village in the area, month): entries recorded, and
     whether any came after the deadline (the 5th of the next month).
 
@@ -143,7 +144,7 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
     return rows
 
 
-def reporting_teams(user: Any, area: Area) -> QuerySet[Team] | None:
+def reporting_teams(user: Actor, area: Area) -> QuerySet[Team] | None:
     """The teams whose reporting a user may count in an area, or None for all of them: who
     sees the whole commune (or more) sees every team working in it, while someone who sees
     less (a village) does not see a commune-wide team working in their village."""
@@ -155,7 +156,7 @@ def reporting_teams(user: Any, area: Area) -> QuerySet[Team] | None:
     return teams_visible(user)
 
 
-def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str | None = None) -> int:
+def expected_pairs(user: Actor, area: Area, start: date, end: date, type_code: str | None = None) -> int:
     """How many (team, village, month) pairs had to report in the period: each team active or
     weak at the month's end (the period's end or today, if earlier), at each village of the
     area it works in (a team of a whole commune, at each of its current villages). The same
@@ -174,7 +175,7 @@ CHILD_COLUMN: dict[str, str] = {
 
 
 def expected_pairs_by(
-    user: Any,
+    user: Actor,
     area: Area,
     start: date,
     end: date,
@@ -264,7 +265,7 @@ def approvals_for(commune: Area, month: date) -> dict[int, Approval]:
     }
 
 
-def commune_month(user: Any, commune: Area, month: date) -> dict[str, Any]:
+def commune_month(user: Actor, commune: Area, month: date) -> dict[str, Any]:
     """What the commune officer needs for one month: villages with approval state and
     pending entries, teams that recorded nothing, late submissions."""
     month = month_start(month)
@@ -291,7 +292,7 @@ def commune_month(user: Any, commune: Area, month: date) -> dict[str, Any]:
     }
 
 
-def province_month(user: Any, province: Area, month: date) -> dict[str, Any]:
+def province_month(user: Actor, province: Area, month: date) -> dict[str, Any]:
     """Communes of the province with their villages' approval state for a month."""
     month = month_start(month)
     approvals = Approval.objects.filter(village__path__startswith=province.path, month=month).values_list(
@@ -326,7 +327,7 @@ def active_members(team: Team, day: date) -> list[Any]:
     return [m.person for m in rows]
 
 
-def aggregates_for(user: Any, area: Area) -> QuerySet[Any]:
+def aggregates_for(user: Actor, area: Area) -> QuerySet[Any]:
     from tuquan.journal.models import Aggregate
 
     return (
@@ -338,7 +339,7 @@ def aggregates_for(user: Any, area: Area) -> QuerySet[Any]:
     )
 
 
-def approved_villages(user: Any, province: Area, month: date) -> QuerySet[Approval]:
+def approved_villages(user: Actor, province: Area, month: date) -> QuerySet[Approval]:
     """Village-months the communes approved and the province has yet to accept."""
     from tuquan.journal.models import ApprovalStatus
 
@@ -358,7 +359,7 @@ def approved_villages(user: Any, province: Area, month: date) -> QuerySet[Approv
 
 
 def entry_list(
-    user: Any,
+    user: Actor,
     *,
     team: Team | None = None,
     area: Area | None = None,
@@ -407,7 +408,7 @@ def entry_list(
     )
 
 
-def village_approvals(user: Any, area: Area, month: date) -> QuerySet[Area]:
+def village_approvals(user: Actor, area: Area, month: date) -> QuerySet[Area]:
     """The villages of `area` that existed in `month` and whose figures the user approves
     (journal.review) or accepts (journal.accept), each with its approval state for the month
     and the number of its entries not yet verified."""
@@ -446,7 +447,7 @@ def village_approvals(user: Any, area: Area, month: date) -> QuerySet[Area]:
     )
 
 
-def aggregate_list(user: Any, area: Area, *, indicator: str = "") -> QuerySet[Any]:
+def aggregate_list(user: Actor, area: Area, *, indicator: str = "") -> QuerySet[Any]:
     """Period totals entered for `area`'s subtree, newest period first (not cut at 200 as
     `aggregates_for`, for paging)."""
     from tuquan.journal.models import Aggregate
@@ -459,7 +460,7 @@ def aggregate_list(user: Any, area: Area, *, indicator: str = "") -> QuerySet[An
     return qs.select_related("area").order_by("-period_start", "indicator", "area__path")
 
 
-def participants_for(user: Any, uids: list[Any]) -> list[Any]:
+def participants_for(user: Actor, uids: list[Any]) -> list[Any]:
     """The people named as an entry's participants, in one query: 404 when any of them is
     outside what the user may see (people.read)."""
     from django.http import Http404
@@ -483,7 +484,7 @@ def team_villages(team: Team) -> list[Area]:
     return villages
 
 
-def home_links(user: Any) -> dict[str, Any]:
+def home_links(user: Actor) -> dict[str, Any]:
     """For the home page: `recordable`, the ids of the user's own teams whose journal they can
     record (a team type with journal kinds, and a village they may record at), and
     `journal_desks`, (label, url) of the review page of each commune and the acceptance page

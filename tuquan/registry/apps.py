@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from tuquan.core import hooks, jobs
+from tuquan.core.actors import Actor
 
 
 class RegistryConfig(AppConfig):
@@ -24,7 +25,7 @@ class RegistryConfig(AppConfig):
             hooks.HOME_CONTEXT.append(_my_teams)
 
 
-def _my_teams(user: object) -> dict[str, object]:
+def _my_teams(user: Actor) -> dict[str, object]:
     # The home page lists the teams the user leads or serves in.
     from tuquan.registry.selectors import teams_of_user
 

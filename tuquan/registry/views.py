@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuquan.core import scoping
 from tuquan.core import selectors as area_selectors
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, Level
 from tuquan.core.permissions import can_read_people
 from tuquan.core.roles import Cap
@@ -31,7 +32,7 @@ def _open_to(allowed: bool) -> None:
         raise PermissionDenied(_("Vai trò của bạn không dùng được trang này."))
 
 
-def _area(user: Any, ident: str | None) -> Area | None:
+def _area(user: Actor, ident: str | None) -> Area | None:
     return area_selectors.area_get_for_user(user, ident) if ident else None
 
 
@@ -88,7 +89,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _team_form_choices(user: Any) -> dict[str, Any]:
+def _team_form_choices(user: Actor) -> dict[str, Any]:
     return {
         "types": [(t.code, t.name) for t in selectors.model_types_for(user)],
         "communes": selectors.area_choices(selectors.writable_areas(user, levels=(Level.COMMUNE,))),
@@ -98,7 +99,7 @@ def _team_form_choices(user: Any) -> dict[str, Any]:
     }
 
 
-def _team_areas(user: Any, data: dict[str, Any]) -> list[Area]:
+def _team_areas(user: Actor, data: dict[str, Any]) -> list[Area]:
     idents = list(data["areas"]) + [i.strip() for i in data.get("other_areas", "").split(",") if i.strip()]
     return [area_selectors.area_get_for_user(user, ident) for ident in idents]
 
@@ -323,7 +324,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _person_data(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _person_data(user: Actor, data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     data["area"] = area_selectors.area_get_for_user(user, data["area"])
     for key in ("gender", "education"):
@@ -496,7 +497,7 @@ def model_type_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _type_province(user: Any) -> Area | None:
+def _type_province(user: Actor) -> Area | None:
     provinces = [
         g for g in scoping.grants(user) if Cap.TYPE_MANAGE in g.caps and g.area_level == Level.PROVINCE
     ]
