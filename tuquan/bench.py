@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tuquan.core.actors import Actor
+
 
 def _setup(mode: str) -> Callable[[], None]:
     """Django on the bench's database, migrated; returns what to call at the end."""
@@ -134,7 +136,7 @@ def run(mode: str) -> None:
     bench_scale.run(report)
 
 
-def bench_workbook(officer: object, households: int = 100_000) -> None:
+def bench_workbook(officer: Actor, households: int = 100_000) -> None:
     """Issue 3: 100,000 households with their heads imported into one commune in under a minute.
 
     The file is what an officer would type: local codes ("P1", "H1") linking each head to

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from tuquan.core.actors import Actor
+
 PER_VILLAGE_TEAMS = 6
 PER_VILLAGE_PEOPLE = 50
 PER_VILLAGE_ENTRIES = 200
@@ -368,7 +370,7 @@ GROUP BY r.code
 """
 
 
-def _per_provider(actor: Any, area: Any, start: date, end: date) -> str:
+def _per_provider(actor: Actor, area: Any, start: date, end: date) -> str:
     """Where the engine's time goes (each provider once more, warm)."""
     from tuquan.core.indicators import PROVIDERS, Query
 
@@ -480,10 +482,10 @@ def run(report: Any) -> None:
     for name, area, start, end, target in cases:
         actor = askers[area.pk]
 
-        def engine(area: Any = area, start: date = start, end: date = end, actor: Any = actor) -> Any:
+        def engine(area: Any = area, start: date = start, end: date = end, actor: Actor = actor) -> Any:
             return compute(actor=actor, area=area, start=start, end=end)
 
-        def engine_six(area: Any = area, start: date = start, end: date = end, actor: Any = actor) -> Any:
+        def engine_six(area: Any = area, start: date = start, end: date = end, actor: Actor = actor) -> Any:
             return compute(actor=actor, area=area, start=start, end=end, codes=HAND_CODES)
 
         engine_s, figures = timed(engine)
@@ -601,7 +603,7 @@ def by_child_by_hand(area: Any, start: date, end: date) -> dict[int, dict[str, i
     return found
 
 
-def _breakdown(report: Any, name: str, actor: Any, area: Any, start: date, end: date) -> None:
+def _breakdown(report: Any, name: str, actor: Actor, area: Any, start: date, end: date) -> None:
     """An area by its children over ten years (target 100 ms): the engine asked for the six
     figures the hand-written SQL over the raw tables gives, beside that SQL, then every
     indicator of every child."""
@@ -687,7 +689,7 @@ def _writes(report: Any, province: Any) -> None:
 
 
 def _report_by_child(
-    report: Any, name: str, actor: Any, area: Any, start: date, end: date, target: float
+    report: Any, name: str, actor: Actor, area: Any, start: date, end: date, target: float
 ) -> None:
     """The whole report as the web and `tuquan report --by child` make it: the area, every
     child area, the previous period and the same period a year before."""

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+
 
 class AccountsConfig(AppConfig):
     name = "tuquan.accounts"
@@ -11,7 +13,7 @@ class AccountsConfig(AppConfig):
 
         from tuquan.accounts import inbox, signals  # noqa: F401  (signals: registers receivers)
         from tuquan.accounts.demo import load_accounts_demo
-        from tuquan.core import audit, hooks
+        from tuquan.core import audit  # it loads models: only once the apps are ready
 
         hooks.demo_loader(10, load_accounts_demo)
         hooks.inbox(inbox.sections)

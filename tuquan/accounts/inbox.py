@@ -16,14 +16,14 @@ from tuquan.accounts.models import ApiToken, ResetCode
 from tuquan.accounts.selectors import users_visible
 from tuquan.core import scoping
 from tuquan.core.hooks import InboxItem, InboxSection
-from tuquan.core.roles import Cap
+from tuquan.core.permissions import can_manage_accounts
 
 # An API key this close to its end is flagged, so a device is not cut off unannounced.
 EXPIRING_WITHIN = timedelta(days=14)
 
 
 def sections(user: Any) -> list[InboxSection]:
-    if not scoping.has_cap(user, Cap.ACCOUNT_MANAGE):
+    if not can_manage_accounts(user):
         return []
     now = timezone.now()
     users = reverse("accounts:users")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area
 from tuquan.core.roles import GRANTABLE, ROLE_LEVELS, Cap
 
 
-def grantable_roles(actor: Any, area: Area) -> set[str]:
+def grantable_roles(actor: Actor, area: Area) -> set[str]:
     """Roles the actor may hand out over `area`: only inside a subtree they manage."""
     roles: set[str] = set()
     for g in scoping.grants(actor):
@@ -18,11 +19,11 @@ def grantable_roles(actor: Any, area: Area) -> set[str]:
     return roles
 
 
-def can_grant(actor: Any, role: str, area: Area) -> bool:
+def can_grant(actor: Actor, role: str, area: Area) -> bool:
     return not area.is_legacy and role in grantable_roles(actor, area)
 
 
-def can_manage(actor: Any, target: Any) -> bool:
+def can_manage(actor: Actor, target: Any) -> bool:
     """An actor manages an account when they could have granted every role it holds."""
     if target.pk == actor.pk:
         return False
@@ -32,7 +33,7 @@ def can_manage(actor: Any, target: Any) -> bool:
     return all(can_grant(actor, a.role, a.area) for a in assignments)
 
 
-def can_read_identity(actor: Any, target: Any) -> bool:
+def can_read_identity(actor: Actor, target: Any) -> bool:
     """Phone and ID number: the account holder, and managers of their area."""
     if target.pk == actor.pk:
         return True

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, Q, QuerySet
 
 from tuquan.accounts.models import RoleAssignment, User
 from tuquan.accounts.permissions import can_manage, can_read_identity
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.audit import audit_record
 from tuquan.core.models import AuditAction
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
 
 
-def users_visible(actor: Any) -> QuerySet[User]:
+def users_visible(actor: Actor) -> QuerySet[User]:
     """Accounts holding a role inside an area the actor manages."""
     q = scoping.subtree_q(actor, Cap.ACCOUNT_MANAGE, path_field="assignments__area__path")
     if scoping.is_system_admin(actor):
@@ -26,7 +25,7 @@ def users_visible(actor: Any) -> QuerySet[User]:
     )
 
 
-def user_list(actor: Any, *, q: str = "", active: bool | None = None) -> QuerySet[User]:
+def user_list(actor: Actor, *, q: str = "", active: bool | None = None) -> QuerySet[User]:
     qs = users_visible(actor)
     if active is not None:
         qs = qs.filter(is_active=active)
@@ -42,7 +41,7 @@ def user_list(actor: Any, *, q: str = "", active: bool | None = None) -> QuerySe
     return qs.order_by("username")
 
 
-def user_get_for_user(actor: Any, pk: int, *, write: bool = False) -> User:
+def user_get_for_user(actor: Actor, pk: int, *, write: bool = False) -> User:
     q = scoping.subtree_q(actor, Cap.ACCOUNT_MANAGE, path_field="assignments__area__path")
     if scoping.is_system_admin(actor):
         q = Q()
@@ -55,7 +54,7 @@ def user_get_for_user(actor: Any, pk: int, *, write: bool = False) -> User:
     )
 
 
-def user_identity_for(actor: Any, user: User) -> dict[str, str] | None:
+def user_identity_for(actor: Actor, user: User) -> dict[str, str] | None:
     """Phone and ID number, for those who may read them; each read is audited."""
     if not can_read_identity(actor, user):
         return None

@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tuquan.accounts.actors import acting_user
 from tuquan.accounts.models import ApiToken, ResetCode, RoleAssignment, User
 from tuquan.accounts.permissions import can_grant, can_manage
 from tuquan.accounts.tasks import credentials_purge_expired
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
 
@@ -42,7 +44,7 @@ def _main_area(user: User) -> Area | None:
     return first.area if first else None
 
 
-def _audit(*, actor: Any, action: str, user: User, details: dict[str, Any]) -> None:
+def _audit(*, actor: Actor, action: str, user: User, details: dict[str, Any]) -> None:
     audit_record(
         actor=actor, action=action, obj=user, area=_main_area(user), label=user.username, details=details
     )
@@ -58,7 +60,7 @@ def _end_sessions_and_tokens(user: User) -> None:
 
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     full_name: str,
     role: str,
@@ -96,7 +98,7 @@ def user_create(
     return user, code
 
 
-def user_update(*, actor: Any, user: User, full_name: str, phone: str, national_id: str) -> User:
+def user_update(*, actor: Actor, user: User, full_name: str, phone: str, national_id: str) -> User:
     if not can_manage(actor, user) and actor.pk != user.pk:
         raise PermissionDenied(_("Bạn không có quyền sửa tài khoản này."))
     changed = []
@@ -116,7 +118,7 @@ def user_update(*, actor: Any, user: User, full_name: str, phone: str, national_
     return user
 
 
-def user_move(*, actor: Any, user: User, area: Area) -> User:
+def user_move(*, actor: Actor, user: User, area: Area) -> User:
     """Move an officer to another area: same roles, new area; their sessions and tokens end."""
     if not can_manage(actor, user):
         raise PermissionDenied(_("Bạn không có quyền chuyển tài khoản này."))
@@ -141,7 +143,7 @@ def user_move(*, actor: Any, user: User, area: Area) -> User:
     return user
 
 
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     if not can_manage(actor, user):
         raise PermissionDenied(_("Bạn không có quyền khoá tài khoản này."))
     with transaction.atomic():
@@ -152,7 +154,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
     return user
 
 
-def user_reactivate(*, actor: Any, user: User) -> User:
+def user_reactivate(*, actor: Actor, user: User) -> User:
     if not can_manage(actor, user):
         raise PermissionDenied(_("Bạn không có quyền mở khoá tài khoản này."))
     with transaction.atomic():
@@ -162,19 +164,19 @@ def user_reactivate(*, actor: Any, user: User) -> User:
     return user
 
 
-def _issue_code(*, actor: Any, user: User) -> str:
+def _issue_code(*, actor: Actor, user: User) -> str:
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     user.reset_codes.filter(used_at__isnull=True).update(used_at=timezone.now())
     ResetCode.objects.create(
         user=user,
         digest=_digest(raw),
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=acting_user(actor),
         expires_at=timezone.now() + RESET_CODE_TTL,
     )
     return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
 
 
-def password_reset_issue(*, actor: Any, user: User) -> str:
+def password_reset_issue(*, actor: Actor, user: User) -> str:
     """A one-time code for the officer to hand over in person (there is no e-mail)."""
     if not can_manage(actor, user):
         raise PermissionDenied(_("Bạn không có quyền đặt lại mật khẩu tài khoản này."))
@@ -292,7 +294,7 @@ def otp_disable(*, actor: User, token: str) -> None:
         _audit(actor=actor, action=AuditAction.SECURITY, user=actor, details={"otp_enabled": False})
 
 
-def otp_reset_for(*, actor: Any, user: User) -> None:
+def otp_reset_for(*, actor: Actor, user: User) -> None:
     """A manager removes a lost authenticator (the phone was lost); the user sets it up again."""
     if not can_manage(actor, user):
         raise PermissionDenied(_("Bạn không có quyền với tài khoản này."))

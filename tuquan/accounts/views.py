@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,9 +29,12 @@ from tuquan.accounts.forms import (
 from tuquan.accounts.models import User
 from tuquan.accounts.permissions import can_manage, grantable_roles
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.compression import uncompressed
 from tuquan.core.models import Area, Level
+from tuquan.core.permissions import can_manage_accounts
 from tuquan.core.roles import Cap
+from tuquan.core.selectors import areas_visible
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 
 
@@ -104,10 +107,8 @@ def redeem_code(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/redeem.html", {"form": form})
 
 
-def _manageable_areas(actor: Any) -> list[tuple[str, str]]:
+def _manageable_areas(actor: Actor) -> list[tuple[str, str]]:
     """Areas where the actor can grant at least one role (for the create and move forms)."""
-    from tuquan.core.selectors import areas_visible
-
     qs = (
         areas_visible(actor)
         .filter(
@@ -125,9 +126,7 @@ def _manageable_areas(actor: Any) -> list[tuple[str, str]]:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    if not scoping.has_cap(request.user, Cap.ACCOUNT_MANAGE):
-        from django.core.exceptions import PermissionDenied
-
+    if not can_manage_accounts(request.user):
         raise PermissionDenied(_("Bạn không quản lý tài khoản."))
     q = request.GET.get("q", "")
     users = selectors.user_list(request.user, q=q)
@@ -140,8 +139,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    from django.core.exceptions import PermissionDenied
-
     areas = _manageable_areas(request.user)
     if not areas:
         raise PermissionDenied(_("Bạn không quản lý tài khoản."))
@@ -167,7 +164,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render_page(request, "accounts/user_form.html", {"form": form})
 
 
-def _grantable_names(actor: Any, area_id: int) -> set[str]:
+def _grantable_names(actor: Actor, area_id: int) -> set[str]:
     area = Area.objects.get(pk=area_id)
     names = set(grantable_roles(actor, area))
     # Roles bound to lower levels (a leader of a village) are granted further down the tree.
@@ -232,8 +229,6 @@ def user_move(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST or None, areas=_manageable_areas(request.user))
     if request.method == "POST":
         if form.is_valid():
-            from django.core.exceptions import PermissionDenied
-
             try:
                 services.user_move(
                     actor=request.user, user=target, area=Area.objects.get(ident=form.cleaned_data["area"])

@@ -11,9 +11,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from tuquan.assessment import selectors, services
+from tuquan.assessment import permissions, selectors, services
 from tuquan.assessment.models import CriteriaSet, Hotspot, Round, Unit
-from tuquan.core.roles import Cap
+from tuquan.core.api import area_of
+from tuquan.core.models import Area
 
 router = Router(tags=["Đánh giá"])
 
@@ -144,7 +145,7 @@ def round_get(request: HttpRequest, uid: UUID) -> RoundOut:
 def round_decision(request: HttpRequest, uid: UUID, body: DecisionIn) -> RoundOut:
     from django.core.exceptions import ValidationError
 
-    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_APPROVE)
+    rnd = selectors.round_get_for_user(request.user, uid, may=permissions.can_approve_round)
     if body.action == "approve":
         rnd = services.round_approve(
             actor=request.user,
@@ -219,9 +220,8 @@ def round_result(request: HttpRequest, uid: UUID, body: ResultIn) -> RoundOut:
     from django.core.exceptions import ValidationError
 
     from tuquan.assessment.models import RoundStatus, Unit
-    from tuquan.core.models import Area
 
-    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    rnd = selectors.round_get_for_user(request.user, uid, may=permissions.can_enter_round)
     if rnd.status in (RoundStatus.PROPOSED, RoundStatus.APPROVED):
         raise ValidationError(_("Đợt đánh giá đã gửi hoặc đã phê duyệt: không sửa được."))
     area = (
@@ -244,7 +244,7 @@ def round_result(request: HttpRequest, uid: UUID, body: ResultIn) -> RoundOut:
 
 @router.post("/rounds/{uid}/propose", response=RoundOut)
 def round_propose(request: HttpRequest, uid: UUID) -> RoundOut:
-    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    rnd = selectors.round_get_for_user(request.user, uid, may=permissions.can_enter_round)
     return RoundOut.of(services.round_propose(actor=request.user, round=rnd), full=True)
 
 
@@ -262,15 +262,13 @@ def round_open(request: HttpRequest, body: RoundIn) -> RoundOut:
     """Open the commune's round for the active version of a criteria set."""
     from django.http import Http404
 
-    from tuquan.core.selectors import area_get_for_user
-
     criteria_set = selectors.criteria_sets().filter(code=body.criteria_set).first()
     if criteria_set is None:
         raise Http404
     rnd = services.round_open(
         actor=request.user,
         criteria_set=criteria_set,
-        commune=area_get_for_user(request.user, body.commune_id),
+        commune=area_of(request, body.commune_id),
         year=body.year,
     )
     return RoundOut.of(rnd, full=True)
@@ -317,11 +315,9 @@ def unit_list(request: HttpRequest, kind: str = "") -> list[UnitOut]:
 
 @router.post("/units", response=UnitOut)
 def unit_create(request: HttpRequest, body: UnitIn) -> UnitOut:
-    from tuquan.core.selectors import area_get_for_user
-
     unit = services.unit_create(
         actor=request.user,
-        commune=area_get_for_user(request.user, body.commune_id),
+        commune=area_of(request, body.commune_id),
         kind=body.kind,
         name=body.name,
         address=body.address,
@@ -384,14 +380,14 @@ class TaskDoneIn(Schema):
 
 @router.post("/hotspots/{uid}/tasks", response=HotspotOut)
 def hotspot_task_add(request: HttpRequest, uid: UUID, body: TaskIn) -> HotspotOut:
-    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, may=permissions.can_edit_hotspot)
     services.hotspot_task_add(actor=request.user, hotspot=hotspot, text=body.text, due_on=body.due_on)
     return HotspotOut.of(selectors.hotspot_get_for_user(request.user, uid))
 
 
 @router.post("/hotspots/{uid}/tasks/{task_id}/done", response=HotspotOut)
 def hotspot_task_done(request: HttpRequest, uid: UUID, task_id: int, body: TaskDoneIn) -> HotspotOut:
-    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, may=permissions.can_edit_hotspot)
     task = selectors.hotspot_task_get(hotspot, task_id)
     services.hotspot_task_done(actor=request.user, task=task, done_on=body.done_on)
     return HotspotOut.of(selectors.hotspot_get_for_user(request.user, uid))

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+
 
 class AssessmentConfig(AppConfig):
     name = "tuquan.assessment"
@@ -13,7 +15,6 @@ class AssessmentConfig(AppConfig):
             indicators,  # noqa: F401  (registers the assessment indicators)
         )
         from tuquan.assessment.demo import load_assessment_demo
-        from tuquan.core import hooks
 
         hooks.demo_loader(40, load_assessment_demo)
         hooks.inbox(inbox.sections)

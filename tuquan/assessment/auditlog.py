@@ -7,6 +7,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuquan.core import audit
+
 NOUNS = {
     "assessment.criteriaset": gettext_lazy("bộ tiêu chí"),
     "assessment.criterion": gettext_lazy("tiêu chí"),
@@ -38,7 +40,5 @@ def round_(entry: Any) -> str | None:
 
 
 def register() -> None:
-    from tuquan.core import audit
-
     audit.nouns(NOUNS)
     audit.phrase("assessment.round", round_)

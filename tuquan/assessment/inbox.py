@@ -13,11 +13,10 @@ from django.utils.translation import gettext as _
 
 from tuquan.assessment import rules
 from tuquan.assessment.models import GradingRules, RatingRules, Round, RoundStatus, SubjectKind
+from tuquan.assessment.permissions import can_edit_rules, can_open_round
 from tuquan.assessment.selectors import criteria_sets
-from tuquan.core import scoping
 from tuquan.core.hooks import InboxItem, InboxSection
 from tuquan.core.models import Level
-from tuquan.core.roles import Cap
 from tuquan.core.selectors import user_home_areas
 
 # A deadline this close (or passed) with the round not yet proposed is flagged.
@@ -27,12 +26,8 @@ OWN_KINDS = (SubjectKind.RESIDENTIAL, SubjectKind.COMMUNE)
 
 def sections(user: Any) -> list[InboxSection]:
     areas = user_home_areas(user)
-    communes = [
-        a for a in areas if a.level == Level.COMMUNE and scoping.covers(user, a.path, Cap.ASSESSMENT_PROPOSE)
-    ]
-    provinces = [
-        a for a in areas if a.level == Level.PROVINCE and scoping.covers(user, a.path, Cap.ASSESSMENT_APPROVE)
-    ]
+    communes = [a for a in areas if a.level == Level.COMMUNE and can_open_round(user, a)]
+    provinces = [a for a in areas if a.level == Level.PROVINCE and can_edit_rules(user, a)]
     items = [*_deadlines(communes), *_to_decide(provinces)]
     if not communes and not provinces:
         return []

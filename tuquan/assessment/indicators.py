@@ -22,9 +22,13 @@ from tuquan.assessment.models import (
 )
 from tuquan.assessment.services import rating_period, window
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.indicators import ChildOf, Group, Query, define, grouped, provider, ratio
 from tuquan.core.roles import Cap
+from tuquan.journal.models import Entry, EntryStatus
 from tuquan.registry import stocks
+from tuquan.registry.models import Commitment, Household, Team, TeamArea
+from tuquan.registry.selectors import active_spans_on, teams_visible
 
 PAPER_ONLY_MONTHS = 6
 
@@ -251,8 +255,6 @@ def _grades(query: Query, scope: Any, of: ChildOf) -> dict[int, dict[str, Any]]:
 def _commitments(group: Group) -> dict[int, dict[str, Any]]:
     from django.db.models import Count
 
-    from tuquan.registry.models import Commitment, Household
-
     households = group.tag(
         Household.objects.filter(
             scoping.subtree_q(group.first.actor, Cap.PEOPLE_READ, path_field="area__path"),
@@ -278,8 +280,6 @@ def _commitments(group: Group) -> dict[int, dict[str, Any]]:
 
 def _paper_only(query: Query, scope: Any, of: ChildOf) -> Counter[int]:
     """Paper-only teams per child: a team counts in every child it works in or is run from."""
-    from tuquan.registry.models import TeamArea
-
     teams = dict(paper_only_teams_qs(query.actor, scope, query.end).values_list("pk", "home_area__path"))
     places: dict[int, set[int]] = {pk: {of(path)} - {None} for pk, path in teams.items()}  # type: ignore[misc]
     for team_id, path in TeamArea.objects.filter(team_id__in=list(teams)).values_list(
@@ -294,21 +294,17 @@ def _paper_only(query: Query, scope: Any, of: ChildOf) -> Counter[int]:
     return counts
 
 
-def paper_only_teams(actor: Any, area: Any, on: date) -> list[Any]:
+def paper_only_teams(actor: Actor, area: Any, on: date) -> list[Any]:
     """Teams active on `on`, established at least PAPER_ONLY_MONTHS months before, with no
     verified journal entry in the PAPER_ONLY_MONTHS months up to `on`."""
     return list(paper_only_teams_qs(actor, area, on).select_related("home_area").order_by("name"))
 
 
-def paper_only_teams_qs(actor: Any, area: Any, on: date) -> Any:
+def paper_only_teams_qs(actor: Actor, area: Any, on: date) -> Any:
     """The teams of `paper_only_teams`, as a query: their status and their recent entries
     are probed per team of the area (indexes on status history and team-day), not for every
     team and entry of the country."""
     from django.db.models import Exists, OuterRef
-
-    from tuquan.journal.models import Entry, EntryStatus
-    from tuquan.registry.models import Team, TeamArea
-    from tuquan.registry.selectors import active_spans_on, teams_visible
 
     since = on - timedelta(days=PAPER_ONLY_MONTHS * 30)
     # The area's teams found from the area's side, its links, not by testing every team of

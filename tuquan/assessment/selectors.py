@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tuquan.assessment import permissions
 from tuquan.assessment.models import (
     UNIT_KINDS,
     CheckKind,
@@ -29,8 +31,12 @@ from tuquan.assessment.models import (
     Unit,
 )
 from tuquan.core import scoping
-from tuquan.core.models import Area, Level
+from tuquan.core.actors import Actor
+from tuquan.core.indicators import compute, known
+from tuquan.core.models import COUNTRY_IDENT, Area, Level
 from tuquan.core.roles import Cap
+from tuquan.registry.models import Membership, Team
+from tuquan.registry.selectors import teams_visible
 
 
 def criteria_sets(*, active_only: bool = True) -> QuerySet[CriteriaSet]:
@@ -39,11 +45,11 @@ def criteria_sets(*, active_only: bool = True) -> QuerySet[CriteriaSet]:
     return qs.filter(status=SetStatus.ACTIVE) if active_only else qs
 
 
-def rounds_visible(user: Any) -> QuerySet[Round]:
+def rounds_visible(user: Actor) -> QuerySet[Round]:
     return Round.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"))
 
 
-def round_list(user: Any, *, year: int | None = None, status: str = "") -> QuerySet[Round]:
+def round_list(user: Actor, *, year: int | None = None, status: str = "") -> QuerySet[Round]:
     qs = rounds_visible(user).select_related("criteria_set", "commune")
     if year:
         qs = qs.filter(year=year)
@@ -52,9 +58,9 @@ def round_list(user: Any, *, year: int | None = None, status: str = "") -> Query
     return qs.order_by("-year", "commune__path", "criteria_set__subject_kind")
 
 
-def round_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Round:
-    """404 outside the user's area; 403 when visible but the user lacks `cap` there."""
-    writable = (lambda r: scoping.covers(user, r.commune.path, cap)) if cap else None
+def round_get_for_user(user: Actor, uid: Any, *, may: Callable[[Actor, Round], bool] | None = None) -> Round:
+    """404 outside the user's area; 403 when visible but `may` (a permission) refuses."""
+    writable = (lambda r: may(user, r)) if may else None
     return scoping.get_for_user(
         Round.objects.select_related("criteria_set", "commune", "approved_by", "proposed_by"),
         user,
@@ -68,7 +74,7 @@ def round_results(round: Round) -> QuerySet[Result]:
     return round.results.select_related("area", "unit").order_by("area__path", "unit__name", "id")
 
 
-def commendation_proposals(user: Any, *, year: int) -> QuerySet[Result]:
+def commendation_proposals(user: Actor, *, year: int) -> QuerySet[Result]:
     """Subjects that met the standard in an approved round of the year: the list the steering
     committee proposes for commendation."""
     return (
@@ -83,13 +89,15 @@ def commendation_proposals(user: Any, *, year: int) -> QuerySet[Result]:
     )
 
 
-def hotspots_visible(user: Any) -> QuerySet[Hotspot]:
+def hotspots_visible(user: Actor) -> QuerySet[Hotspot]:
     return Hotspot.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"))
 
 
-def hotspot_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Hotspot:
-    """404 outside the user's area; 403 when visible but the user lacks `cap` there."""
-    writable = (lambda h: scoping.covers(user, h.area.path, cap)) if cap else None
+def hotspot_get_for_user(
+    user: Actor, uid: Any, *, may: Callable[[Actor, Hotspot], bool] | None = None
+) -> Hotspot:
+    """404 outside the user's area; 403 when visible but `may` (a permission) refuses."""
+    writable = (lambda h: may(user, h)) if may else None
     return scoping.get_for_user(
         Hotspot.objects.select_related("area").prefetch_related("tasks"),
         user,
@@ -107,7 +115,7 @@ def hotspot_task_get(hotspot: Hotspot, pk: int) -> HotspotTask:
     return task
 
 
-def hotspot_list(user: Any) -> QuerySet[Hotspot]:
+def hotspot_list(user: Actor) -> QuerySet[Hotspot]:
     return (
         hotspots_visible(user)
         .select_related("area")
@@ -119,15 +127,7 @@ def hotspot_list(user: Any) -> QuerySet[Hotspot]:
 # --- where the user may propose -----------------------------------------------------------
 
 
-def can_propose(user: Any) -> bool:
-    return scoping.has_cap(user, Cap.ASSESSMENT_PROPOSE)
-
-
-def can_approve(user: Any) -> bool:
-    return scoping.has_cap(user, Cap.ASSESSMENT_APPROVE)
-
-
-def propose_communes(user: Any) -> QuerySet[Area]:
+def propose_communes(user: Actor) -> QuerySet[Area]:
     """Today's communes in which the user records assessments."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.ASSESSMENT_PROPOSE, path_field="path"),
@@ -136,7 +136,7 @@ def propose_communes(user: Any) -> QuerySet[Area]:
     ).order_by("path")
 
 
-def propose_areas(user: Any) -> QuerySet[Area]:
+def propose_areas(user: Actor) -> QuerySet[Area]:
     """Communes and villages in which the user declares hotspots."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.ASSESSMENT_PROPOSE, path_field="path"),
@@ -145,7 +145,7 @@ def propose_areas(user: Any) -> QuerySet[Area]:
     ).order_by("path")
 
 
-def approve_provinces(user: Any) -> QuerySet[Area]:
+def approve_provinces(user: Actor) -> QuerySet[Area]:
     """Provinces whose rules the user edits."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.ASSESSMENT_APPROVE, path_field="path"),
@@ -154,13 +154,13 @@ def approve_provinces(user: Any) -> QuerySet[Area]:
     ).order_by("path")
 
 
-def province_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
+def province_get_for_user(user: Actor, ident: str, *, write: bool = False) -> Area:
     """A province by ident: 404 outside the user's area, 403 if the user does not set its rules."""
     return scoping.get_for_user(
         Area.objects.all(),
         user,
         visible_q=scoping.area_q(user) & Q(level=Level.PROVINCE),
-        writable=(lambda a: scoping.covers(user, a.path, Cap.ASSESSMENT_APPROVE)) if write else None,
+        writable=(lambda a: permissions.can_edit_rules(user, a)) if write else None,
         ident=ident,
     )
 
@@ -194,11 +194,11 @@ def criterion_get(pk: int) -> Criterion:
 # --- registered units ------------------------------------------------------------------------
 
 
-def units_visible(user: Any) -> QuerySet[Unit]:
+def units_visible(user: Actor) -> QuerySet[Unit]:
     return Unit.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"))
 
 
-def unit_list(user: Any, *, commune: Area | None = None, kind: str = "") -> QuerySet[Unit]:
+def unit_list(user: Actor, *, commune: Area | None = None, kind: str = "") -> QuerySet[Unit]:
     qs = units_visible(user).select_related("commune")
     if commune is not None:
         qs = qs.filter(commune=commune)
@@ -207,12 +207,12 @@ def unit_list(user: Any, *, commune: Area | None = None, kind: str = "") -> Quer
     return qs.order_by("commune__path", "kind", "name")
 
 
-def unit_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Unit:
+def unit_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Unit:
     return scoping.get_for_user(
         Unit.objects.select_related("commune"),
         user,
         visible_q=scoping.subtree_q(user, Cap.AREA_READ, path_field="commune__path"),
-        writable=(lambda u: scoping.covers(user, u.commune.path, Cap.ASSESSMENT_PROPOSE)) if write else None,
+        writable=(lambda u: permissions.can_edit_unit(user, u)) if write else None,
         uid=uid,
     )
 
@@ -276,11 +276,10 @@ def subject_result(rnd: Round, area: Area | None, unit: Unit | None) -> Result |
     return rnd.results.filter(area=area, unit=unit).first()
 
 
-def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
+def derived_values(user: Actor, rnd: Round, area: Area | None) -> dict[str, Any]:
     """Each derived criterion's value as computed now and whether it holds, to show beside the
     form before saving: {code: {"value", "met"}}, met None when there is no figure."""
     from tuquan.assessment.rules import meets, window
-    from tuquan.core.indicators import compute, known
 
     derived = [c for c in rnd.criteria_set.criteria.all() if c.check_kind == CheckKind.DERIVED]
     if not derived or area is None:
@@ -300,9 +299,7 @@ def derived_values(user: Any, rnd: Round, area: Area | None) -> dict[str, Any]:
 # --- the statutory team's rating -----------------------------------------------------------------
 
 
-def statutory_teams(user: Any) -> QuerySet[Any]:
-    from tuquan.registry.selectors import teams_visible
-
+def statutory_teams(user: Actor) -> QuerySet[Any]:
     return (
         teams_visible(user)
         .filter(type__is_statutory=True)
@@ -311,18 +308,13 @@ def statutory_teams(user: Any) -> QuerySet[Any]:
     )
 
 
-def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any:
+def rating_team_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Any:
     """A team as the registry shows it; writable where the user rates (the home commune)."""
-    from tuquan.registry.models import Team
-    from tuquan.registry.selectors import teams_visible
-
     return scoping.get_for_user(
         Team.objects.select_related("type", "home_area"),
         user,
         visible_q=Q(pk__in=teams_visible(user).values("pk")),
-        writable=(lambda t: scoping.covers(user, t.home_area.path, Cap.ASSESSMENT_PROPOSE))
-        if write
-        else None,
+        writable=(lambda t: permissions.can_rate_team(user, t)) if write else None,
         uid=uid,
     )
 
@@ -330,7 +322,6 @@ def rating_team_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Any
 def rating_sheet(team: Any, year: int) -> dict[str, Any]:
     """The team's rating and each member's of the period, members active at any time in it."""
     from tuquan.assessment.rules import rating_period
-    from tuquan.registry.models import Membership
 
     start, end = rating_period(year)
     members = list(
@@ -347,7 +338,7 @@ def rating_sheet(team: Any, year: int) -> dict[str, Any]:
     }
 
 
-def excellent_ratings(user: Any, *, year: int) -> QuerySet[Rating]:
+def excellent_ratings(user: Actor, *, year: int) -> QuerySet[Rating]:
     """ "Xuất sắc" ratings of the year in the user's area: the force's commendation list."""
     return (
         Rating.objects.filter(
@@ -364,7 +355,7 @@ def in_area(qs: QuerySet[Any], path: str, field: str) -> QuerySet[Any]:
     return qs.filter(Q(**{f"{field}__startswith": path}))
 
 
-def team_grades(user: Any, *, year: int, grade: str = "") -> QuerySet[TeamGrade]:
+def team_grades(user: Actor, *, year: int, grade: str = "") -> QuerySet[TeamGrade]:
     """The year's grades of the teams the user sees: the province looks for the weak to
     strengthen or dissolve and the good to replicate."""
     qs = TeamGrade.objects.filter(
@@ -373,12 +364,11 @@ def team_grades(user: Any, *, year: int, grade: str = "") -> QuerySet[TeamGrade]
     return qs.filter(grade=grade) if grade else qs
 
 
-def paper_only(user: Any, *, on: Any = None) -> list[Any]:
+def paper_only(user: Actor, *, on: Any = None) -> list[Any]:
     """Active teams the user sees with no verified activity in the last months."""
     from django.utils import timezone
 
     from tuquan.assessment.indicators import paper_only_teams
-    from tuquan.core.models import COUNTRY_IDENT, Area
 
     country = Area.objects.get(ident=COUNTRY_IDENT)
     return paper_only_teams(user, country, on or timezone.localdate())
@@ -386,8 +376,6 @@ def paper_only(user: Any, *, on: Any = None) -> list[Any]:
 
 def rating_membership(team: Any, key: str) -> Any:
     """A membership of a team already fetched for the user, by uid."""
-    from tuquan.registry.models import Membership
-
     try:
         found = Membership.objects.filter(team=team, uid=uuid.UUID(key)).select_related("person").first()
     except ValueError:
@@ -404,9 +392,11 @@ def rating_of_team(team: Any, uid: Any) -> Rating:
     return found
 
 
-def result_get_for_user(user: Any, uid: Any, *, cap: str | None = None) -> Result:
-    """A result by its round's commune: 404 outside, 403 when visible without `cap` there."""
-    writable = (lambda r: scoping.covers(user, r.round.commune.path, cap)) if cap else None
+def result_get_for_user(
+    user: Actor, uid: Any, *, may: Callable[[Actor, Round], bool] | None = None
+) -> Result:
+    """A result by its round's commune: 404 outside, 403 when `may` refuses its round."""
+    writable = (lambda r: may(user, r.round)) if may else None
     return scoping.get_for_user(
         Result.objects.select_related("round__commune", "round__criteria_set", "area", "unit"),
         user,

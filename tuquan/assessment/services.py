@@ -20,6 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.actors import acting_user
+from tuquan.assessment import permissions
 from tuquan.assessment.models import (
     RATING_RANK,
     UNIT_KINDS,
@@ -44,22 +46,13 @@ from tuquan.assessment.models import (
     Unit,
 )
 from tuquan.assessment.rules import meets, rating_period, window
-from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.approval import Machine, Step
+from tuquan.core.indicators import INDICATORS, compute, known
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
-from tuquan.registry.models import Commendation, Membership, Team
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _require(actor: Any, path: str, cap: str, message: str) -> None:
-    if not scoping.covers(actor, path, cap):
-        raise PermissionDenied(message)
-
+from tuquan.journal.models import Entry, EntryStatus
+from tuquan.registry.models import Commendation, CommendationLevel, Membership, Team
 
 # --- criteria sets ------------------------------------------------------------------------
 
@@ -69,11 +62,11 @@ def set_in_use(criteria_set: CriteriaSet) -> bool:
 
 
 def criteria_set_new_version(
-    *, actor: Any, base: CriteriaSet, criteria: list[dict[str, Any]], name: str = "", legal_basis: str = ""
+    *, actor: Actor, base: CriteriaSet, criteria: list[dict[str, Any]], name: str = "", legal_basis: str = ""
 ) -> CriteriaSet:
     """The next version of a set, with its own criteria; the previous one retires when the new
     one is activated. A version in use is never edited."""
-    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+    if not permissions.can_edit_criteria(actor):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     if not criteria:
         raise ValidationError({"criteria": _("Bộ tiêu chí cần ít nhất một tiêu chí.")})
@@ -104,8 +97,8 @@ def criteria_set_new_version(
     return new
 
 
-def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Criterion:
-    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+def criterion_update(*, actor: Actor, criterion: Criterion, **fields: Any) -> Criterion:
+    if not permissions.can_edit_criteria(actor):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     if set_in_use(criterion.criteria_set):
         raise ValidationError(_("Bộ tiêu chí đã được dùng để đánh giá: hãy tạo phiên bản mới."))
@@ -119,9 +112,9 @@ def criterion_update(*, actor: Any, criterion: Criterion, **fields: Any) -> Crit
     return criterion
 
 
-def criteria_set_update(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> CriteriaSet:
+def criteria_set_update(*, actor: Actor, criteria_set: CriteriaSet, **fields: Any) -> CriteriaSet:
     """Name, legal basis, window and deadline of a version not yet used by any round."""
-    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+    if not permissions.can_edit_criteria(actor):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     if set_in_use(criteria_set):
         raise ValidationError(_("Bộ tiêu chí đã được dùng để đánh giá: hãy tạo phiên bản mới."))
@@ -149,9 +142,9 @@ def _check_day(month: int, day: int, field: str) -> None:
         ) from exc
 
 
-def criterion_add(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> Criterion:
+def criterion_add(*, actor: Actor, criteria_set: CriteriaSet, **fields: Any) -> Criterion:
     """A criterion added at the end of a version not yet used by any round."""
-    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+    if not permissions.can_edit_criteria(actor):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     if set_in_use(criteria_set):
         raise ValidationError(_("Bộ tiêu chí đã được dùng để đánh giá: hãy tạo phiên bản mới."))
@@ -168,8 +161,6 @@ def criterion_add(*, actor: Any, criteria_set: CriteriaSet, **fields: Any) -> Cr
 def _criterion_ok(c: Criterion) -> None:
     """A threshold needs its number, a derived criterion its indicator: without them the
     criterion could never be evaluated the way it says."""
-    from tuquan.core.indicators import INDICATORS
-
     if c.check_kind == CheckKind.THRESHOLD and c.threshold is None:
         raise ValidationError({"threshold": _("Tiêu chí so với ngưỡng cần có ngưỡng.")})
     if c.check_kind == CheckKind.DERIVED:
@@ -179,8 +170,8 @@ def _criterion_ok(c: Criterion) -> None:
             raise ValidationError({"indicator": _("Không có chỉ tiêu “%(c)s”.") % {"c": c.indicator}})
 
 
-def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaSet:
-    if not scoping.has_cap(actor, Cap.ASSESSMENT_APPROVE):
+def criteria_set_activate(*, actor: Actor, criteria_set: CriteriaSet) -> CriteriaSet:
+    if not permissions.can_edit_criteria(actor):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     with transaction.atomic():
         CriteriaSet.objects.filter(code=criteria_set.code, status=SetStatus.ACTIVE).exclude(
@@ -195,10 +186,11 @@ def criteria_set_activate(*, actor: Any, criteria_set: CriteriaSet) -> CriteriaS
 # --- registered units ---------------------------------------------------------------------
 
 
-def unit_create(*, actor: Any, commune: Area, kind: str, name: str, address: str = "") -> Unit:
+def unit_create(*, actor: Actor, commune: Area, kind: str, name: str, address: str = "") -> Unit:
     if commune.level != Level.COMMUNE:
         raise ValidationError({"commune": _("Đơn vị phải thuộc một xã.")})
-    _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đơn vị ở xã này."))
+    if not permissions.can_register_unit(actor, commune):
+        raise PermissionDenied(_("Bạn không quản lý đơn vị ở xã này."))
     with transaction.atomic():
         unit = Unit(commune=commune, kind=kind, name=name.strip(), address=address.strip())
         unit.full_clean()
@@ -208,9 +200,10 @@ def unit_create(*, actor: Any, commune: Area, kind: str, name: str, address: str
 
 
 def unit_update(
-    *, actor: Any, unit: Unit, kind: str, name: str, address: str = "", active: bool = True
+    *, actor: Actor, unit: Unit, kind: str, name: str, address: str = "", active: bool = True
 ) -> Unit:
-    _require(actor, unit.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đơn vị ở xã này."))
+    if not permissions.can_edit_unit(actor, unit):
+        raise PermissionDenied(_("Bạn không quản lý đơn vị ở xã này."))
     if kind != unit.kind and unit.results.exists():
         # Its results were judged against the set of its kind: a new kind would orphan them.
         raise ValidationError({"kind": _("Đơn vị đã có kết quả đánh giá: không đổi loại được.")})
@@ -243,12 +236,10 @@ def _subjects_ok(criteria_set: CriteriaSet, commune: Area, area: Area | None, un
 
 
 def evaluate(
-    *, actor: Any, criteria_set: CriteriaSet, year: int, area: Area | None, answers: dict[str, Any]
+    *, actor: Actor, criteria_set: CriteriaSet, year: int, area: Area | None, answers: dict[str, Any]
 ) -> tuple[dict[str, Any], str]:
     """Each criterion's value and whether it holds; derived ones are computed from what was
     recorded for the subject's area over the window. Returns (answers, outcome)."""
-    from tuquan.core.indicators import compute, known
-
     start, end = window(criteria_set, year)
     criteria = list(criteria_set.criteria.all())
     derived = known(c.indicator for c in criteria if c.check_kind == CheckKind.DERIVED)
@@ -303,8 +294,9 @@ ROUNDS = Machine(
 )
 
 
-def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: int) -> Round:
-    _require(actor, commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+def round_open(*, actor: Actor, criteria_set: CriteriaSet, commune: Area, year: int) -> Round:
+    if not permissions.can_open_round(actor, commune):
+        raise PermissionDenied(_("Bạn không lập đánh giá cho xã này."))
     if criteria_set.status != SetStatus.ACTIVE:
         raise ValidationError(_("Bộ tiêu chí này không còn áp dụng."))
     if Round.objects.filter(criteria_set__code=criteria_set.code, commune=commune, year=year).exists():
@@ -319,7 +311,7 @@ def round_open(*, actor: Any, criteria_set: CriteriaSet, commune: Area, year: in
 
 def result_record(
     *,
-    actor: Any,
+    actor: Actor,
     round: Round,
     answers: dict[str, Any],
     area: Area | None = None,
@@ -328,7 +320,8 @@ def result_record(
     grade: str = "",
 ) -> Result:
     """The commune's proposed result for one subject; refused once the round is locked."""
-    _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+    if not permissions.can_enter_round(actor, round):
+        raise PermissionDenied(_("Bạn không lập đánh giá cho xã này."))
     locked = _("Đợt đánh giá đã gửi hoặc đã phê duyệt: không sửa được.")
     if round.locked:
         raise ValidationError(locked)
@@ -359,27 +352,29 @@ def result_record(
     return result
 
 
-def round_propose(*, actor: Any, round: Round) -> Round:
-    _require(actor, round.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không lập đánh giá cho xã này."))
+def round_propose(*, actor: Actor, round: Round) -> Round:
+    if not permissions.can_enter_round(actor, round):
+        raise PermissionDenied(_("Bạn không lập đánh giá cho xã này."))
     with transaction.atomic():
         ROUNDS.lock(round, "propose", _("Đợt đánh giá đã gửi."))
         if not round.results.exists():
             raise ValidationError(_("Đợt đánh giá chưa có kết quả nào."))
-        round.proposed_by, round.proposed_at, round.note = _user(actor), timezone.now(), ""
+        round.proposed_by, round.proposed_at, round.note = acting_user(actor), timezone.now(), ""
         round.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=round, area=round.commune, label="proposed")
     return round
 
 
 def round_approve(
-    *, actor: Any, round: Round, decision_number: str, decision_date: date | None = None
+    *, actor: Actor, round: Round, decision_number: str, decision_date: date | None = None
 ) -> Round:
-    _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh phê duyệt kết quả đánh giá."))
+    if not permissions.can_approve_round(actor, round):
+        raise PermissionDenied(_("Chỉ cấp tỉnh phê duyệt kết quả đánh giá."))
     if not decision_number.strip():
         raise ValidationError({"decision_number": _("Ghi số quyết định công nhận.")})
     with transaction.atomic():
         ROUNDS.lock(round, "approve", _("Xã chưa gửi đề nghị cho đợt đánh giá này."))
-        round.approved_by, round.approved_at = _user(actor), timezone.now()
+        round.approved_by, round.approved_at = acting_user(actor), timezone.now()
         round.decision_number = decision_number.strip()
         round.decision_date = decision_date or timezone.localdate()
         round.full_clean()
@@ -388,8 +383,9 @@ def round_approve(
     return round
 
 
-def round_return(*, actor: Any, round: Round, reason: str) -> Round:
-    _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh trả lại kết quả đánh giá."))
+def round_return(*, actor: Actor, round: Round, reason: str) -> Round:
+    if not permissions.can_approve_round(actor, round):
+        raise PermissionDenied(_("Chỉ cấp tỉnh trả lại kết quả đánh giá."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do trả lại.")})
     with transaction.atomic():
@@ -400,9 +396,10 @@ def round_return(*, actor: Any, round: Round, reason: str) -> Round:
     return round
 
 
-def round_reopen(*, actor: Any, round: Round, reason: str) -> Round:
+def round_reopen(*, actor: Actor, round: Round, reason: str) -> Round:
     """Only the province reopens an approved round."""
-    _require(actor, round.commune.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp đã phê duyệt mới mở lại được."))
+    if not permissions.can_approve_round(actor, round):
+        raise PermissionDenied(_("Chỉ cấp đã phê duyệt mới mở lại được."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do mở lại.")})
     with transaction.atomic():
@@ -418,14 +415,15 @@ def round_reopen(*, actor: Any, round: Round, reason: str) -> Round:
 
 def hotspot_declare(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     reason: str,
     declared_on: date,
     decision_number: str,
     tasks: list[dict[str, Any]],
 ) -> Hotspot:
-    _require(actor, area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+    if not permissions.can_declare_hotspot(actor, area):
+        raise PermissionDenied(_("Bạn không quản lý địa bàn này."))
     with transaction.atomic():
         hotspot = Hotspot(area=area, reason=reason, declared_on=declared_on, decision_number=decision_number)
         hotspot.full_clean()
@@ -438,8 +436,9 @@ def hotspot_declare(
     return hotspot
 
 
-def hotspot_task_add(*, actor: Any, hotspot: Hotspot, text: str, due_on: date | None = None) -> HotspotTask:
-    _require(actor, hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+def hotspot_task_add(*, actor: Actor, hotspot: Hotspot, text: str, due_on: date | None = None) -> HotspotTask:
+    if not permissions.can_edit_hotspot(actor, hotspot):
+        raise PermissionDenied(_("Bạn không quản lý địa bàn này."))
     if hotspot.status == HotspotStatus.TRANSFORMED:
         raise ValidationError(_("Địa bàn đã được công nhận chuyển hóa: kế hoạch đã khép lại."))
     with transaction.atomic():
@@ -450,8 +449,9 @@ def hotspot_task_add(*, actor: Any, hotspot: Hotspot, text: str, due_on: date | 
     return task
 
 
-def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> HotspotTask:
-    _require(actor, task.hotspot.area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý địa bàn này."))
+def hotspot_task_done(*, actor: Actor, task: HotspotTask, done_on: date) -> HotspotTask:
+    if not permissions.can_edit_hotspot(actor, task.hotspot):
+        raise PermissionDenied(_("Bạn không quản lý địa bàn này."))
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": _("Ngày hoàn thành không được sau hôm nay.")})
     if done_on < task.hotspot.declared_on:
@@ -464,9 +464,10 @@ def hotspot_task_done(*, actor: Any, task: HotspotTask, done_on: date) -> Hotspo
     return task
 
 
-def hotspot_transform(*, actor: Any, hotspot: Hotspot, on: date, decision_number: str) -> Hotspot:
+def hotspot_transform(*, actor: Actor, hotspot: Hotspot, on: date, decision_number: str) -> Hotspot:
     """Recognised as transformed: every task of its plan done, by decision."""
-    _require(actor, hotspot.area.path, Cap.ASSESSMENT_APPROVE, _("Chỉ cấp tỉnh công nhận chuyển hóa."))
+    if not permissions.can_transform_hotspot(actor, hotspot):
+        raise PermissionDenied(_("Chỉ cấp tỉnh công nhận chuyển hóa."))
     if hotspot.tasks.filter(done_on__isnull=True).exists():
         raise ValidationError(_("Kế hoạch chuyển hóa còn nhiệm vụ chưa hoàn thành."))
     if not decision_number.strip():
@@ -494,9 +495,10 @@ def rules_for(area: Area) -> RatingRules:
 
 
 def rating_rules_update(
-    *, actor: Any, province: Area, excellent_quota_percent: int, min_active_months: int
+    *, actor: Actor, province: Area, excellent_quota_percent: int, min_active_months: int
 ) -> RatingRules:
-    _require(actor, province.path, Cap.ASSESSMENT_APPROVE, _("Chỉ quản trị tỉnh sửa quy tắc xếp loại."))
+    if not permissions.can_edit_rules(actor, province):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa quy tắc xếp loại."))
     if province.level != Level.PROVINCE:
         raise ValidationError(_("Quy tắc xếp loại đặt cho từng tỉnh."))
     if not 0 <= excellent_quota_percent <= 100:
@@ -558,7 +560,7 @@ def _quota_check(team: Team, year: int, membership: Membership | None, rules: Ra
 
 def rating_record(
     *,
-    actor: Any,
+    actor: Actor,
     team: Team,
     year: int,
     level: str,
@@ -571,7 +573,8 @@ def rating_record(
     14/11 of `year`. Empty `level` records "not rated"; the rules refuse a level for a
     member active under the minimum months or under complaint, a leader above the team,
     and "xuất sắc" beyond the quota."""
-    _require(actor, team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không xếp loại tổ của xã này."))
+    if not permissions.can_rate_team(actor, team):
+        raise PermissionDenied(_("Bạn không xếp loại tổ của xã này."))
     if not team.type.is_statutory:
         raise ValidationError(_("Chỉ xếp loại Tổ bảo vệ ANTT ở cơ sở."))
     if membership is not None and membership.team_id != team.pk:
@@ -622,10 +625,11 @@ def rating_record(
 
 
 def rating_commend(
-    *, actor: Any, rating: Rating, level: str, decision_number: str, awarded_on: date
+    *, actor: Actor, rating: Rating, level: str, decision_number: str, awarded_on: date
 ) -> Commendation:
     """Record the commendation decided for an excellent rating, in the registry."""
-    _require(actor, rating.team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý tổ này."))
+    if not permissions.can_rate_team(actor, rating.team):
+        raise PermissionDenied(_("Bạn không quản lý tổ này."))
     if rating.level != RatingLevel.EXCELLENT:
         raise ValidationError(_("Chỉ đề nghị khen thưởng khi “hoàn thành xuất sắc nhiệm vụ”."))
     with transaction.atomic():
@@ -646,13 +650,12 @@ def rating_commend(
 
 
 def result_commend(
-    *, actor: Any, result: Result, level: str, decision_number: str, awarded_on: date
+    *, actor: Actor, result: Result, level: str, decision_number: str, awarded_on: date
 ) -> Result:
     """Record the commendation decided for a subject that met the standard in an approved round."""
-    from tuquan.registry.models import CommendationLevel
-
     rnd = result.round
-    _require(actor, rnd.commune.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không quản lý đánh giá của xã này."))
+    if not permissions.can_enter_round(actor, rnd):
+        raise PermissionDenied(_("Bạn không quản lý đánh giá của xã này."))
     if rnd.status != RoundStatus.APPROVED or result.outcome != Outcome.MET:
         raise ValidationError(_("Chỉ khen thưởng kết quả “đạt” của đợt đánh giá đã phê duyệt."))
     if level not in CommendationLevel.values:
@@ -680,7 +683,7 @@ def grading_rules_for(area: Area) -> GradingRules:
 
 def grading_rules_update(
     *,
-    actor: Any,
+    actor: Actor,
     province: Area,
     good_per_month: Decimal,
     good_months: int,
@@ -690,7 +693,8 @@ def grading_rules_update(
 ) -> GradingRules:
     """Thresholds only ever apply to grades computed after the change: a grade already given
     keeps the reason it was given with."""
-    _require(actor, province.path, Cap.ASSESSMENT_APPROVE, _("Chỉ quản trị tỉnh sửa ngưỡng xếp loại."))
+    if not permissions.can_edit_rules(actor, province):
+        raise PermissionDenied(_("Chỉ quản trị tỉnh sửa ngưỡng xếp loại."))
     if province.level != Level.PROVINCE:
         raise ValidationError(_("Ngưỡng xếp loại đặt cho từng tỉnh."))
     if not good_per_month >= fair_per_month >= average_per_month:
@@ -715,8 +719,6 @@ def grading_rules_update(
 
 def grade_from_journal(team: Team, year: int) -> tuple[str, str]:
     """The grade the verified journal of the calendar year supports, and why."""
-    from tuquan.journal.models import Entry, EntryStatus
-
     rules = grading_rules_for(team.home_area)
     entries = Entry.objects.filter(team=team, status=EntryStatus.VERIFIED, occurred_on__year=year)
     count = entries.count()
@@ -738,10 +740,11 @@ def grade_from_journal(team: Team, year: int) -> tuple[str, str]:
     return grade, reason
 
 
-def team_grade(*, actor: Any, team: Team, year: int, grade: str = "", note: str = "") -> TeamGrade:
+def team_grade(*, actor: Actor, team: Team, year: int, grade: str = "", note: str = "") -> TeamGrade:
     """Grade a voluntary team for the year: the journal's grade unless the officer decides
     otherwise, which needs a note."""
-    _require(actor, team.home_area.path, Cap.ASSESSMENT_PROPOSE, _("Bạn không xếp loại tổ của xã này."))
+    if not permissions.can_rate_team(actor, team):
+        raise PermissionDenied(_("Bạn không xếp loại tổ của xã này."))
     if team.type.is_statutory:
         raise ValidationError(_("Tổ bảo vệ ANTT được xếp loại theo mức hoàn thành nhiệm vụ."))
     computed, reason = grade_from_journal(team, year)
@@ -752,7 +755,7 @@ def team_grade(*, actor: Any, team: Team, year: int, grade: str = "", note: str 
     with transaction.atomic():
         row = TeamGrade.objects.filter(team=team, year=year).first() or TeamGrade(team=team, year=year)
         row.computed, row.grade, row.reason, row.note = computed, grade or computed, reason, note.strip()
-        row.graded_by = _user(actor)
+        row.graded_by = acting_user(actor)
         row.full_clean()
         row.save()
         audit_record(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuquan.assessment import rules, selectors, services
+from tuquan.assessment import permissions, rules, selectors, services
 from tuquan.assessment.forms import (
     ActivateForm,
     ApproveForm,
@@ -41,8 +41,6 @@ from tuquan.assessment.forms import (
     set_choices,
 )
 from tuquan.assessment.models import HotspotStatus, Round, RoundStatus
-from tuquan.core import scoping
-from tuquan.core.roles import Cap
 from tuquan.core.selectors import area_get_for_user
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 
@@ -57,15 +55,15 @@ def index(request: HttpRequest) -> HttpResponse:
             "rounds": selectors.round_list(request.user)[:200],
             "hotspots": selectors.hotspots_visible(request.user).select_related("area")[:200],
             "criteria_sets": selectors.criteria_sets(),
-            "can_propose": selectors.can_propose(request.user),
-            "can_approve": selectors.can_approve(request.user),
+            "can_propose": permissions.can_open_round(request.user),
+            "can_approve": permissions.can_edit_criteria(request.user),
             "provinces": selectors.approve_provinces(request.user),
         },
     )
 
 
 def _round_context(request: HttpRequest, rnd: Round, **forms: Form) -> dict[str, Any]:
-    can_decide = scoping.covers(request.user, rnd.commune.path, Cap.ASSESSMENT_APPROVE)
+    can_decide = permissions.can_approve_round(request.user, rnd)
     return {
         "round": rnd,
         "criteria": list(rnd.criteria_set.criteria.all()),
@@ -77,8 +75,7 @@ def _round_context(request: HttpRequest, rnd: Round, **forms: Form) -> dict[str,
         "reopen_form": forms.get("reopen_form") or ReasonForm(),
         "proposed": rnd.status == RoundStatus.PROPOSED,
         "approved": rnd.status == RoundStatus.APPROVED,
-        "can_enter": not rnd.locked
-        and scoping.covers(request.user, rnd.commune.path, Cap.ASSESSMENT_PROPOSE),
+        "can_enter": not rnd.locked and permissions.can_enter_round(request.user, rnd),
         "subjects": selectors.round_subjects(rnd),
     }
 
@@ -91,7 +88,7 @@ def round_detail(request: HttpRequest, uid: str) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, uid: str, form_class: type[Form], key: str, act: Any) -> HttpResponse:
-    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_APPROVE)
+    rnd = selectors.round_get_for_user(request.user, uid, may=permissions.can_approve_round)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -206,7 +203,7 @@ def _round_open_form(request: HttpRequest, data: Any = None) -> RoundOpenForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_open(request: HttpRequest) -> HttpResponse:
-    _need(selectors.can_propose(request.user), _("Chỉ cán bộ Công an xã lập đợt đánh giá."))
+    _need(permissions.can_open_round(request.user), _("Chỉ cán bộ Công an xã lập đợt đánh giá."))
     form = _round_open_form(request, request.POST if request.method == "POST" else None)
     context = {"form": form}
     if request.method != "POST":
@@ -249,7 +246,7 @@ def _result_initial(result: Any) -> dict[str, Any]:
 def round_result(request: HttpRequest, uid: str, subject: str) -> HttpResponse:
     """One subject's result: the commune answers the yes/no and number criteria, the derived
     ones are shown as computed from what was recorded."""
-    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    rnd = selectors.round_get_for_user(request.user, uid, may=permissions.can_enter_round)
     area, unit = selectors.round_subject(rnd, subject)
     criteria = list(rnd.criteria_set.criteria.all())
     existing = selectors.subject_result(rnd, area, unit)
@@ -293,7 +290,7 @@ def round_result(request: HttpRequest, uid: str, subject: str) -> HttpResponse:
 @login_required
 @require_POST
 def round_propose(request: HttpRequest, uid: str) -> HttpResponse:
-    rnd = selectors.round_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    rnd = selectors.round_get_for_user(request.user, uid, may=permissions.can_enter_round)
     try:
         services.round_propose(actor=request.user, round=rnd)
     except ValidationError as exc:
@@ -315,7 +312,7 @@ def _unit_create_form(request: HttpRequest, data: Any = None) -> UnitCreateForm:
 @require_http_methods(["GET", "POST"])
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The agencies, enterprises and schools of the user's area, and the form to add one."""
-    can_add = selectors.can_propose(request.user)
+    can_add = permissions.can_register_unit(request.user)
     form = _unit_create_form(request, request.POST if request.method == "POST" else None) if can_add else None
     context = {"units": selectors.unit_list(request.user)[:500], "form": form}
     template, partial = "assessment/units.html", "assessment/_unit_form.html"
@@ -366,7 +363,9 @@ def unit_edit(request: HttpRequest, uid: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def hotspot_new(request: HttpRequest) -> HttpResponse:
-    _need(selectors.can_propose(request.user), _("Chỉ cán bộ Công an xã xác định địa bàn trọng điểm."))
+    _need(
+        permissions.can_declare_hotspot(request.user), _("Chỉ cán bộ Công an xã xác định địa bàn trọng điểm.")
+    )
     form = HotspotForm(request.POST if request.method == "POST" else None)
     set_choices(form, "area", [(a.ident, a.name) for a in selectors.propose_areas(request.user)])
     context = {"form": form}
@@ -403,9 +402,9 @@ def _hotspot_context(request: HttpRequest, hotspot: Any, **forms: Any) -> dict[s
             }
             for t in hotspot.tasks.all()
         ],
-        "can_edit": scoping.covers(request.user, hotspot.area.path, Cap.ASSESSMENT_PROPOSE)
+        "can_edit": permissions.can_edit_hotspot(request.user, hotspot)
         and hotspot.status == HotspotStatus.DECLARED,
-        "can_transform": scoping.covers(request.user, hotspot.area.path, Cap.ASSESSMENT_APPROVE)
+        "can_transform": permissions.can_transform_hotspot(request.user, hotspot)
         and hotspot.status == HotspotStatus.DECLARED,
         "task_form": forms.get("task_form") or TaskForm(),
         "transform_form": forms.get("transform_form") or TransformForm(),
@@ -420,7 +419,7 @@ def _hotspot_error(request: HttpRequest, hotspot: Any, partial: str, **forms: An
 @login_required
 @require_POST
 def hotspot_task_add(request: HttpRequest, uid: str) -> HttpResponse:
-    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, may=permissions.can_edit_hotspot)
     form = TaskForm(request.POST)
     if form.is_valid():
         try:
@@ -435,7 +434,7 @@ def hotspot_task_add(request: HttpRequest, uid: str) -> HttpResponse:
 @login_required
 @require_POST
 def hotspot_task_done(request: HttpRequest, uid: str, pk: int) -> HttpResponse:
-    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, may=permissions.can_edit_hotspot)
     task = selectors.hotspot_task_get(hotspot, pk)
     form = TaskDoneForm(request.POST)
     if form.is_valid():
@@ -457,7 +456,7 @@ def hotspot_task_done(request: HttpRequest, uid: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def hotspot_transform(request: HttpRequest, uid: str) -> HttpResponse:
-    hotspot = selectors.hotspot_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_APPROVE)
+    hotspot = selectors.hotspot_get_for_user(request.user, uid, may=permissions.can_transform_hotspot)
     form = TransformForm(request.POST)
     if form.is_valid():
         try:
@@ -489,9 +488,7 @@ def rating_teams(request: HttpRequest) -> HttpResponse:
 
 def _rating_context(request: HttpRequest, team: Any, year: int, **extra: Any) -> dict[str, Any]:
     sheet = selectors.rating_sheet(team, year)
-    can_rate = team.type.is_statutory and scoping.covers(
-        request.user, team.home_area.path, Cap.ASSESSMENT_PROPOSE
-    )
+    can_rate = team.type.is_statutory and permissions.can_rate_team(request.user, team)
     bad = extra.get("bad")  # (member key, form) of a refused post
     rows = [{"key": "", "label": _("Cả tổ"), "rating": sheet["team_rating"]}]
     rows += [
@@ -624,7 +621,7 @@ def commendations(request: HttpRequest) -> HttpResponse:
                 for r in selectors.commendation_proposals(request.user, year=year)[:500]
             ],
             "ratings": selectors.excellent_ratings(request.user, year=year)[:500],
-            "can_propose": selectors.can_propose(request.user),
+            "can_propose": permissions.can_rate_team(request.user),
         },
     )
 
@@ -632,7 +629,7 @@ def commendations(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def result_commend(request: HttpRequest, uid: str) -> HttpResponse:
-    result = selectors.result_get_for_user(request.user, uid, cap=Cap.ASSESSMENT_PROPOSE)
+    result = selectors.result_get_for_user(request.user, uid, may=permissions.can_enter_round)
     form = CommendForm(request.POST, auto_id=f"c{result.uid}-%s")
     if form.is_valid():
         try:
@@ -660,7 +657,7 @@ def criteria_set_list(request: HttpRequest) -> HttpResponse:
     return render_page(
         request,
         "assessment/criteria_sets.html",
-        {"sets": selectors.criteria_set_list(), "can_edit": selectors.can_approve(request.user)},
+        {"sets": selectors.criteria_set_list(), "can_edit": permissions.can_edit_criteria(request.user)},
     )
 
 
@@ -670,8 +667,8 @@ def _set_context(request: HttpRequest, cs: Any, **forms: Any) -> dict[str, Any]:
         "set": cs,
         "criteria": list(cs.criteria.all()),
         "in_use": in_use,
-        "can_edit": selectors.can_approve(request.user),
-        "editable": selectors.can_approve(request.user) and not in_use,
+        "can_edit": permissions.can_edit_criteria(request.user),
+        "editable": permissions.can_edit_criteria(request.user) and not in_use,
         "version_form": forms.get("version_form") or NewVersionForm(),
         "criterion_form": forms.get("criterion_form") or CriterionForm(),
         "activate_form": forms.get("activate_form") or ActivateForm(),
@@ -688,7 +685,7 @@ def criteria_set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def criteria_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(selectors.can_approve(request.user), _("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    _need(permissions.can_edit_criteria(request.user), _("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     cs = selectors.criteria_set_get(pk)
     fields = ("name", "legal_basis", "window_end_day", "window_end_month", "deadline_day", "deadline_month")
     form = CriteriaSetForm(
@@ -711,7 +708,7 @@ def criteria_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _set_post(
     request: HttpRequest, pk: int, form_class: type[Form], key: str, partial: str, act: Any
 ) -> HttpResponse:
-    _need(selectors.can_approve(request.user), _("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    _need(permissions.can_edit_criteria(request.user), _("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     cs = selectors.criteria_set_get(pk)
     form = form_class(request.POST)
     if form.is_valid():
@@ -781,7 +778,7 @@ def criteria_set_activate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _need(selectors.can_approve(request.user), _("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
+    _need(permissions.can_edit_criteria(request.user), _("Chỉ quản trị tỉnh sửa bộ tiêu chí."))
     criterion = selectors.criterion_get(pk)
     fields = ("code", "text", "check_kind", "threshold", "at_most", "indicator")
     form = CriterionForm(

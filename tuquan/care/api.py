@@ -17,6 +17,8 @@ from ninja.files import UploadedFile
 
 from tuquan.care import io, selectors, services
 from tuquan.care.models import CheckIn, FundEntry, Referral, SupervisedPerson
+from tuquan.care.permissions import can_take_in_person
+from tuquan.registry.models import Household
 
 supervised_router = Router(tags=["Người được giúp đỡ"])
 funds_router = Router(tags=["Quỹ tổ"])
@@ -159,7 +161,7 @@ def person_list(request: HttpRequest) -> dict[str, Any]:
     summary="Nhập người được giúp đỡ từ tệp Excel (cán bộ Công an xã; có lỗi thì không ghi gì)",
 )
 def person_import(request: HttpRequest, file: UploadedFile | None = File(None)) -> Any:  # noqa: B008
-    if not io.may_import_persons(request.user):
+    if not can_take_in_person(request.user):
         raise PermissionDenied(io.IMPORT_REFUSED)
     if file is None:
         return Status(422, {"detail": _("Hãy gửi tệp Excel (.xlsx) ở trường “file”."), "errors": []})
@@ -287,8 +289,6 @@ def fund_get(request: HttpRequest, team: UUID) -> dict[str, Any]:
     "/{team}/entries", response={201: FundEntryOut}, summary="Ghi một bút toán (không sửa, không xoá)"
 )
 def fund_entry(request: HttpRequest, team: UUID, payload: FundEntryIn) -> Status[FundEntryOut]:
-    from tuquan.registry.models import Household
-
     obj = selectors.fund_team_get(request.user, team, write=True)
     corrects = selectors.fund_entry_get(obj, payload.corrects) if payload.corrects else None
     household = (

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+
 
 class CareConfig(AppConfig):
     name = "tuquan.care"
@@ -14,7 +16,7 @@ class CareConfig(AppConfig):
             indicators,  # noqa: F401  (registers supervised.* and fund.*)
         )
         from tuquan.care.demo import load_care_demo
-        from tuquan.core import audit, hooks
+        from tuquan.core import audit  # it loads models: only once the apps are ready
 
         hooks.demo_loader(50, load_care_demo)
         hooks.inbox(inbox.sections)

@@ -11,6 +11,7 @@ from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, IncomeBan
 from tuquan.core import scoping
 from tuquan.core.indicators import Group, Query, define, grouped, money, provider
 from tuquan.core.roles import Cap
+from tuquan.registry.models import TeamArea
 
 ACTIVE = " Người đang được giúp đỡ vào ngày cuối kỳ (bắt đầu trước đó, chưa kết thúc)."
 define(
@@ -114,7 +115,6 @@ def care_indicators_grouped(queries: list[Query]) -> list[dict[str, Any]]:
         )
         .order_by()
     }
-    from tuquan.registry.models import TeamArea
 
     # A fund entry counts wherever its team works: once per child however many of the
     # child's villages the team has.

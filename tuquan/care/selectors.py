@@ -14,13 +14,14 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from tuquan.care.models import Category, CheckIn, FundEntry, FundKind, FundMonth, Referral, SupervisedPerson
-from tuquan.care.permissions import can_close_fund_month, can_keep_fund, circle_q, is_officer_for
+from tuquan.care.permissions import can_close_fund_month, can_keep_fund, can_supervise_person, circle_q
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.roles import Cap
 from tuquan.registry.models import Household, Person, Team
-from tuquan.registry.selectors import team_get_for_user
+from tuquan.registry.selectors import team_get_for_user, teams_visible
 
 IDENTITY_FIELDS = ["full_name", "birth_year", "address", "legal_basis", "needs"]
 
@@ -28,11 +29,11 @@ IDENTITY_FIELDS = ["full_name", "birth_year", "address", "legal_basis", "needs"]
 # --- supervised persons ------------------------------------------------------------------
 
 
-def persons_visible(user: Any) -> QuerySet[SupervisedPerson]:
+def persons_visible(user: Actor) -> QuerySet[SupervisedPerson]:
     return SupervisedPerson.objects.filter(circle_q(user))
 
 
-def person_list(user: Any, *, area: Area | None = None, open_only: bool = False) -> list[SupervisedPerson]:
+def person_list(user: Actor, *, area: Area | None = None, open_only: bool = False) -> list[SupervisedPerson]:
     """The persons the user may see, with their names: one audited read for the list."""
     qs = persons_visible(user).select_related("area", "team", "helper")
     if area is not None:
@@ -52,19 +53,19 @@ def person_list(user: Any, *, area: Area | None = None, open_only: bool = False)
     return rows
 
 
-def person_get_for_user(user: Any, uid: Any, *, officer: bool = False) -> SupervisedPerson:
+def person_get_for_user(user: Actor, uid: Any, *, officer: bool = False) -> SupervisedPerson:
     """404 outside the circle (the province too); 403 when `officer` and the user is the
     leader or helper rather than the commune officer."""
     return scoping.get_for_user(
         SupervisedPerson.objects.select_related("area", "commune", "team", "helper"),
         user,
         visible_q=circle_q(user),
-        writable=(lambda p: is_officer_for(user, p)) if officer else None,
+        writable=(lambda p: can_supervise_person(user, p)) if officer else None,
         uid=uid,
     )
 
 
-def person_read(user: Any, person: SupervisedPerson) -> dict[str, Any]:
+def person_read(user: Actor, person: SupervisedPerson) -> dict[str, Any]:
     """The person's identity and check-in history; the read is audited."""
     audit_record(
         actor=user,
@@ -81,7 +82,7 @@ def person_read(user: Any, person: SupervisedPerson) -> dict[str, Any]:
     }
 
 
-def referral_get_for_user(user: Any, uid: Any, referral_uid: Any, *, officer: bool = False) -> Referral:
+def referral_get_for_user(user: Actor, uid: Any, referral_uid: Any, *, officer: bool = False) -> Referral:
     """A referral of a person in the user's circle (404 outside it, as the person); 403
     with `officer` for the leader or helper."""
     person = person_get_for_user(user, uid, officer=officer)
@@ -94,7 +95,7 @@ def referral_get_for_user(user: Any, uid: Any, referral_uid: Any, *, officer: bo
     return referral
 
 
-def person_counts(user: Any, *, area: Area | None = None) -> dict[str, int]:
+def person_counts(user: Actor, *, area: Area | None = None) -> dict[str, int]:
     """Open persons by category in what the user reads: counts only, for everyone."""
     qs = SupervisedPerson.objects.filter(
         scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"), closed_on__isnull=True
@@ -107,7 +108,7 @@ def person_counts(user: Any, *, area: Area | None = None) -> dict[str, int]:
     return counts
 
 
-def supervision_communes(user: Any) -> QuerySet[Area]:
+def supervision_communes(user: Actor) -> QuerySet[Area]:
     """Communes where the user is the supervising officer (to add a person)."""
     return Area.objects.filter(scoping.subtree_q(user, Cap.SUPERVISION, path_field="path"), level="commune")
 
@@ -115,7 +116,7 @@ def supervision_communes(user: Any) -> QuerySet[Area]:
 # --- team funds --------------------------------------------------------------------------
 
 
-def fund_team_get(user: Any, uid: Any, *, write: bool = False, close: bool = False) -> Team:
+def fund_team_get(user: Actor, uid: Any, *, write: bool = False, close: bool = False) -> Team:
     """A team's fund is read by whoever reads the team (404 outside); kept by its leaders
     and the home commune's officer (403 for other readers)."""
     team = team_get_for_user(user, uid)
@@ -172,9 +173,7 @@ def fund_balance(team: Team, *, on: date | None = None) -> Decimal:
     return sums[FundKind.CONTRIBUTION] - sums[FundKind.EXPENSE]
 
 
-def fund_entries_visible(user: Any) -> QuerySet[FundEntry]:
-    from tuquan.registry.selectors import teams_visible
-
+def fund_entries_visible(user: Actor) -> QuerySet[FundEntry]:
     return FundEntry.objects.filter(team__in=teams_visible(user).values("pk"))
 
 
@@ -187,7 +186,7 @@ def fund_entry_get(team: Team, uid: Any) -> FundEntry:
     return entry
 
 
-def person_form_options(user: Any) -> tuple[list[Area], list[Team], list[Person]]:
+def person_form_options(user: Actor) -> tuple[list[Area], list[Team], list[Person]]:
     """What a new supervised person can be placed under: the officer's communes and their
     villages, the teams of those communes and their members as helpers."""
     communes = list(supervision_communes(user))

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.actors import acting_user
 from tuquan.care.models import (
     Category,
     CheckIn,
@@ -27,10 +28,15 @@ from tuquan.care.models import (
     ReferralStatus,
     SupervisedPerson,
 )
-from tuquan.care.permissions import can_close_fund_month, can_keep_fund, in_circle, is_console, is_officer_for
-from tuquan.core import scoping
+from tuquan.care.permissions import (
+    can_close_fund_month,
+    can_keep_fund,
+    can_supervise_person,
+    can_take_in_person,
+    can_visit_person,
+)
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
 from tuquan.registry.models import Household, Person, Team
 
@@ -58,8 +64,8 @@ def _commune_of(area: Area) -> Area:
     raise ValidationError({"area": _("Hãy chọn xã hoặc thôn, tổ dân phố.")})
 
 
-def _require_officer(actor: Any, person: SupervisedPerson) -> None:
-    if not is_officer_for(actor, person):
+def _require_officer(actor: Actor, person: SupervisedPerson) -> None:
+    if not can_supervise_person(actor, person):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã được thay đổi hồ sơ này."))
 
 
@@ -93,7 +99,7 @@ def _money(value: Any, field: str, *, allow_negative: bool = False) -> Decimal:
 @transaction.atomic
 def supervised_create(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     category: str,
     full_name: str,
@@ -108,7 +114,7 @@ def supervised_create(
     ref: str = "",
 ) -> SupervisedPerson:
     """`ref` keeps the reference a person had in another database (a workbook import)."""
-    if not (is_console(actor) or scoping.covers(actor, area.path, Cap.SUPERVISION)):
+    if not can_take_in_person(actor, area):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã nhận người được giúp đỡ của xã."))
     commune = _commune_of(area)
     full_name = " ".join((full_name or "").split())
@@ -151,7 +157,7 @@ def supervised_create(
 
 
 @transaction.atomic
-def supervised_update(*, actor: Any, person: SupervisedPerson, **changes: Any) -> SupervisedPerson:
+def supervised_update(*, actor: Actor, person: SupervisedPerson, **changes: Any) -> SupervisedPerson:
     """Outcomes, assignment, corrections of the identity: the commune officer only."""
     _require_officer(actor, person)
     unknown = set(changes) - set(OUTCOME_FIELDS) - set(IDENTITY_FIELDS)
@@ -193,15 +199,17 @@ def supervised_update(*, actor: Any, person: SupervisedPerson, **changes: Any) -
 
 
 @transaction.atomic
-def supervised_checkin(*, actor: Any, person: SupervisedPerson, occurred_on: date, note: str = "") -> CheckIn:
+def supervised_checkin(
+    *, actor: Actor, person: SupervisedPerson, occurred_on: date, note: str = ""
+) -> CheckIn:
     """A visit or talk by the officer, the leader or the helper."""
-    if not in_circle(actor, person):
+    if not can_visit_person(actor, person):
         raise PermissionDenied(_("Bạn không được giao giúp đỡ người này."))
     if occurred_on > timezone.localdate():
         raise ValidationError({"occurred_on": _("Ngày gặp ở tương lai.")})
     if occurred_on < person.start_on or (person.closed_on and occurred_on > person.closed_on):
         raise ValidationError({"occurred_on": _("Ngày gặp ngoài thời gian giúp đỡ.")})
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     checkin = CheckIn(person=person, occurred_on=occurred_on, note=(note or "").strip(), recorded_by=user)
     checkin.full_clean()
     checkin.save()
@@ -217,7 +225,7 @@ def supervised_checkin(*, actor: Any, person: SupervisedPerson, occurred_on: dat
 
 
 @transaction.atomic
-def supervised_close(*, actor: Any, person: SupervisedPerson, closed_on: date) -> SupervisedPerson:
+def supervised_close(*, actor: Actor, person: SupervisedPerson, closed_on: date) -> SupervisedPerson:
     _require_officer(actor, person)
     if person.closed_on is not None:
         raise ValidationError(_("Hồ sơ đã kết thúc."))
@@ -272,7 +280,7 @@ def _require_open_identity(person: SupervisedPerson) -> None:
 @transaction.atomic
 def referral_create(
     *,
-    actor: Any,
+    actor: Actor,
     person: SupervisedPerson,
     organisation: str,
     referred_on: date,
@@ -294,7 +302,7 @@ def referral_create(
         status=status or ReferralStatus.PENDING,
         outcome=(outcome or "").strip(),
         outcome_on=outcome_on,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=acting_user(actor),
     )
     if uid is not None:
         if Referral.objects.filter(uid=uid).exists():
@@ -318,7 +326,7 @@ REFERRAL_FIELDS = ("organisation", "referred_on", "need", "status", "outcome", "
 
 
 @transaction.atomic
-def referral_update(*, actor: Any, referral: Referral, **changes: Any) -> Referral:
+def referral_update(*, actor: Actor, referral: Referral, **changes: Any) -> Referral:
     """Record what came of a referral (status, outcome, its date) or correct it."""
     person = referral.person
     _require_officer(actor, person)
@@ -352,7 +360,7 @@ def minimise_after_days() -> int:
 
 
 @transaction.atomic
-def supervised_minimise_due(*, actor: Any, today: date | None = None, days: int | None = None) -> int:
+def supervised_minimise_due(*, actor: Actor, today: date | None = None, days: int | None = None) -> int:
     """Empty the identity of persons closed more than `days` (TUQUAN_CARE_MINIMISE_DAYS)
     ago. Category, area, dates and outcomes remain, so the figures do not change."""
     today = today or timezone.localdate()
@@ -394,7 +402,7 @@ def month_closed(team: Team, day: date) -> bool:
 @transaction.atomic
 def fund_entry_record(
     *,
-    actor: Any,
+    actor: Actor,
     team: Team,
     kind: str,
     amount: Any,
@@ -441,7 +449,7 @@ def fund_entry_record(
         purpose=(purpose or "").strip(),
         approved_by=(approved_by or "").strip(),
         corrects=corrects,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=acting_user(actor),
         recorded_by_name=getattr(actor, "username", "") or "",
     )
     entry.full_clean()
@@ -458,7 +466,7 @@ def fund_entry_record(
 
 
 @transaction.atomic
-def fund_month_close(*, actor: Any, team: Team, month: date) -> FundMonth:
+def fund_month_close(*, actor: Actor, team: Team, month: date) -> FundMonth:
     if not can_close_fund_month(actor, team):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã khoá sổ quỹ theo tháng."))
     first = month.replace(day=1)
@@ -466,9 +474,7 @@ def fund_month_close(*, actor: Any, team: Team, month: date) -> FundMonth:
         raise ValidationError({"month": _("Chưa thể khoá tháng chưa đến.")})
     if FundMonth.objects.filter(team=team, month=first).exists():
         raise ValidationError({"month": _("Tháng này đã khoá sổ.")})
-    closed = FundMonth.objects.create(
-        team=team, month=first, closed_by=actor if getattr(actor, "is_authenticated", False) else None
-    )
+    closed = FundMonth.objects.create(team=team, month=first, closed_by=acting_user(actor))
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,

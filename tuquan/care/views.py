@@ -28,7 +28,12 @@ from tuquan.care.forms import (
     UploadForm,
 )
 from tuquan.care.models import Category, FundKind
-from tuquan.care.permissions import can_close_fund_month, can_keep_fund, is_officer_for
+from tuquan.care.permissions import (
+    can_close_fund_month,
+    can_keep_fund,
+    can_supervise_person,
+    can_take_in_person,
+)
 from tuquan.core.models import Area
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 from tuquan.registry.models import Person, Team
@@ -59,7 +64,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "counts": [(labels[c], n) for c, n in counts.items()],
             "total": sum(counts.values()),
             "persons": selectors.person_list(request.user),
-            "can_add": selectors.supervision_communes(request.user).exists(),
+            "can_add": can_take_in_person(request.user),
         },
     )
 
@@ -82,7 +87,7 @@ def _choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> Non
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
-    if not selectors.supervision_communes(request.user).exists():
+    if not can_take_in_person(request.user):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã nhận người được giúp đỡ."))
     form = _person_form(request, request.POST if request.method == "POST" else None)
     context = {"form": form}
@@ -116,9 +121,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_export(request: HttpRequest) -> HttpResponse:
     """For the commune officer only (403 for everyone else), never part of another export."""
-    if not selectors.supervision_communes(request.user).exists():
+    if not can_take_in_person(request.user):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã xuất danh sách người được giúp đỡ."))
-    persons = [p for p in selectors.person_list(request.user) if is_officer_for(request.user, p)]
+    persons = [p for p in selectors.person_list(request.user) if can_supervise_person(request.user, p)]
     return _xlsx(io.person_workbook(request.user, persons), "nguoi-duoc-giup-do.xlsx")
 
 
@@ -127,7 +132,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
 def person_import(request: HttpRequest) -> HttpResponse:
     """The officer's upload of the persons' workbook (the export's layout); all or nothing,
     every bad cell listed. Everyone else gets 403, the province always."""
-    if not io.may_import_persons(request.user):
+    if not can_take_in_person(request.user):
         raise PermissionDenied(io.IMPORT_REFUSED)
     form = UploadForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "cell_errors": []}
@@ -168,7 +173,7 @@ def person_detail(request: HttpRequest, uid: Any) -> HttpResponse:
         {
             "person": person,
             "identity": identity,
-            "officer": is_officer_for(request.user, person),
+            "officer": can_supervise_person(request.user, person),
             "checkin_form": CheckInForm(),
             "referral_form": ReferralForm(),
         },

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -59,9 +60,8 @@ class AreaFilter(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-def _page(qs: object, limit: int, offset: int) -> AreaList:
-    rows = list(qs[offset : offset + limit])  # type: ignore[index]
-    return AreaList(items=[AreaOut.from_area(a) for a in rows], count=qs.count())  # type: ignore[attr-defined]
+def _page(qs: QuerySet[Area], limit: int, offset: int) -> AreaList:
+    return AreaList(**listing(qs, limit, offset, AreaOut.from_area))
 
 
 @router.get("", response=AreaList, summary="Danh sách địa bàn trong phạm vi của bạn")
@@ -94,9 +94,14 @@ class Page(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
-def page_of(qs: QuerySet[Any], page: Page, out: Any) -> dict[str, Any]:
-    rows = list(qs[page.offset : page.offset + page.limit])
+def listing(qs: QuerySet[Any], limit: int, offset: int, out: Callable[[Any], Any]) -> dict[str, Any]:
+    """Every list of the API answers {"items": [...], "count": N}: one page, and the total."""
+    rows = list(qs[offset : offset + limit])
     return {"items": [out(r) for r in rows], "count": qs.count()}
+
+
+def page_of(qs: QuerySet[Any], page: Page, out: Callable[[Any], Any]) -> dict[str, Any]:
+    return listing(qs, page.limit, page.offset, out)
 
 
 def area_of(request: HttpRequest, ident: str) -> Area:

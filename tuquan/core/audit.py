@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db import models
 
+from tuquan.core.actors import Actor, account_of
 from tuquan.core.models import Area, AuditEntry
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     area: Area | None = None,
@@ -22,7 +23,7 @@ def audit_record(
     object_type: str = "",
 ) -> AuditEntry:
     """Append one audit entry. `details` must never carry personal data: name the fields."""
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = account_of(actor)
     return AuditEntry.objects.create(
         actor=user,
         actor_username=getattr(actor, "username", "") or "",

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tuquan.core.actors import Actor
+
 DEMO_LOADERS: list[tuple[int, Callable[[], Any]]] = []
 
 
@@ -44,12 +46,12 @@ class InboxSection:
     empty: str = ""
 
 
-INBOX: list[Callable[[Any], list[InboxSection]]] = []
+INBOX: list[Callable[[Actor], list[InboxSection]]] = []
 # (user, area) → [(label, url)]: the pages of higher apps about one area, as buttons on the
 # area's page (the commune's review, the province's acceptance, the summary...).
-AREA_LINKS: list[Callable[[Any, Any], list[tuple[str, str]]]] = []
+AREA_LINKS: list[Callable[[Actor, Any], list[tuple[str, str]]]] = []
 # (user, team) → [(label, url)]: the same on a team's page (its journal, its fund).
-TEAM_LINKS: list[Callable[[Any, Any], list[tuple[str, str]]]] = []
+TEAM_LINKS: list[Callable[[Actor, Any], list[tuple[str, str]]]] = []
 
 
 def demo_loader(order: int, loader: Callable[[], Any]) -> None:
@@ -58,29 +60,29 @@ def demo_loader(order: int, loader: Callable[[], Any]) -> None:
         DEMO_LOADERS.sort(key=lambda pair: pair[0])
 
 
-def inbox(contribute: Callable[[Any], list[InboxSection]]) -> None:
+def inbox(contribute: Callable[[Actor], list[InboxSection]]) -> None:
     if contribute not in INBOX:
         INBOX.append(contribute)
 
 
-def area_links(contribute: Callable[[Any, Any], list[tuple[str, str]]]) -> None:
+def area_links(contribute: Callable[[Actor, Any], list[tuple[str, str]]]) -> None:
     if contribute not in AREA_LINKS:
         AREA_LINKS.append(contribute)
 
 
-def team_links(contribute: Callable[[Any, Any], list[tuple[str, str]]]) -> None:
+def team_links(contribute: Callable[[Actor, Any], list[tuple[str, str]]]) -> None:
     if contribute not in TEAM_LINKS:
         TEAM_LINKS.append(contribute)
 
 
-def links_of_area(user: Any, area: Any) -> list[tuple[str, str]]:
+def links_of_area(user: Actor, area: Any) -> list[tuple[str, str]]:
     return [link for contribute in AREA_LINKS for link in contribute(user, area)]
 
 
-def links_of_team(user: Any, team: Any) -> list[tuple[str, str]]:
+def links_of_team(user: Actor, team: Any) -> list[tuple[str, str]]:
     return [link for contribute in TEAM_LINKS for link in contribute(user, team)]
 
 
-def inbox_sections(user: Any) -> list[InboxSection]:
+def inbox_sections(user: Actor) -> list[InboxSection]:
     sections = [section for contribute in INBOX for section in contribute(user)]
     return sorted(sections, key=lambda section: section.order)

@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from tuquan.core import scoping
 from tuquan.core.hooks import InboxItem, InboxSection
 from tuquan.core.models import DataKey
-from tuquan.core.roles import Cap
+from tuquan.core.permissions import can_place_records, can_view_audit
 from tuquan.core.selectors import placement_queue
 
 
 def sections(user: Any) -> list[InboxSection]:
     found = []
-    if scoping.has_cap(user, Cap.AREA_WRITE):
+    if can_place_records(user):
         waiting = placement_queue(user).count()
-        if waiting or not scoping.has_cap(user, Cap.AUDIT_VIEW):
+        if waiting or not can_view_audit(user):
             # The commune's officer always sees the line; a province's staff only when
             # something waits (their communes place their own records).
             found.append(
@@ -34,7 +34,7 @@ def sections(user: Any) -> list[InboxSection]:
                     order=35,
                 )
             )
-    if scoping.has_cap(user, Cap.AUDIT_VIEW):
+    if can_view_audit(user):
         items = [InboxItem(_("Nhật ký hệ thống: ai đã làm gì"), reverse("core:audit"))]
         if scoping.is_system_admin(user):
             primary = DataKey.objects.filter(is_primary=True).only("created_at").first()

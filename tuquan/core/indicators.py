@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area
 
 
@@ -33,7 +34,7 @@ class Indicator:
 
 @dataclass
 class Query:
-    actor: Any
+    actor: Actor
     area: Area
     start: date
     end: date
@@ -193,7 +194,7 @@ def money(value: Decimal | int | None) -> str:
 
 
 def _queries(
-    actor: Any,
+    actor: Actor,
     areas: list[Area],
     start: date,
     end: date,
@@ -220,7 +221,7 @@ def _queries(
 
 def compute(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     start: date,
     end: date,
@@ -338,7 +339,7 @@ class ChildOf:
 
 def compute_children(
     *,
-    actor: Any,
+    actor: Actor,
     areas: list[Area],
     start: date,
     end: date,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from tuquan.core import services, workbook
+from tuquan.core.actors import Actor
 from tuquan.core.models import VILLAGE_KINDS, Area, Level
 from tuquan.core.text import normalize_search
 from tuquan.core.workbook.writing import append
@@ -22,7 +22,7 @@ HEADERS = ["Loại", "Tên", "Thành lập từ ngày"]
 MAX_ROWS = 2000
 
 
-def villages_import(*, actor: Any, commune: Area, filename: str, data: bytes) -> list[Area]:
+def villages_import(*, actor: Actor, commune: Area, filename: str, data: bytes) -> list[Area]:
     """Create every village listed in the sheet, or none. Errors name the cell (e.g. "B4")."""
     rows = workbook.upload_rows(filename, data, MAX_ROWS + 2)
     if not rows:

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from tuquan.core.actors import Actor
 from tuquan.core.roles import ROLE_CAPS, Cap, Role
 
 M = TypeVar("M", bound=models.Model)
@@ -32,7 +33,8 @@ class Grant:
 
 
 def grants(user: Any) -> tuple[Grant, ...]:
-    """The user's role assignments, loaded once per request and cached on the user object."""
+    """The user's role assignments, loaded once per request and cached on the user object.
+    Any, not Actor: it reads the account's assignments and caches on it (accounts is above core)."""
     if getattr(user, "is_console", False):
         return _console_grants()
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -66,11 +68,11 @@ def forget(user: Any) -> None:
         del user._tuquan_grants
 
 
-def has_cap(user: Any, cap: str) -> bool:
+def has_cap(user: Actor, cap: str) -> bool:
     return any(cap in g.caps for g in grants(user))
 
 
-def roots(user: Any, cap: str = Cap.AREA_READ) -> list[str]:
+def roots(user: Actor, cap: str = Cap.AREA_READ) -> list[str]:
     """Paths of the subtrees where the user holds `cap`, without nested duplicates."""
     paths = sorted({g.area_path for g in grants(user) if cap in g.caps})
     kept: list[str] = []
@@ -80,7 +82,7 @@ def roots(user: Any, cap: str = Cap.AREA_READ) -> list[str]:
     return kept
 
 
-def subtree_q(user: Any, cap: str = Cap.AREA_READ, *, path_field: str = "area__path") -> Q:
+def subtree_q(user: Actor, cap: str = Cap.AREA_READ, *, path_field: str = "area__path") -> Q:
     """A filter for any model whose rows hang off an area: rows inside the user's subtrees."""
     paths = roots(user, cap)
     if not paths:
@@ -91,17 +93,17 @@ def subtree_q(user: Any, cap: str = Cap.AREA_READ, *, path_field: str = "area__p
     return q
 
 
-def covers(user: Any, path: str, cap: str = Cap.AREA_READ) -> bool:
+def covers(user: Actor, path: str, cap: str = Cap.AREA_READ) -> bool:
     return any(path.startswith(root) for root in roots(user, cap))
 
 
-def sees_all_teams(user: Any, path: str) -> bool:
+def sees_all_teams(user: Actor, path: str) -> bool:
     """Whether the user sees every team of the area at `path` (figures may then come from the
     kept totals instead of the teams the user can see, one by one)."""
     return is_system_admin(user) or covers(user, path, Cap.TEAM_READ)
 
 
-def area_q(user: Any) -> Q:
+def area_q(user: Actor) -> Q:
     """Areas a user may see: their subtrees, the ancestors of those (names for navigation
     only), and the pre-2025 units that became part of their area."""
     from tuquan.core.models import LEGACY_LEVELS, Level
@@ -146,7 +148,7 @@ def _legacy_lineage(commune_ids: Iterable[int]) -> set[str]:
 
 def get_for_user(
     queryset: models.QuerySet[M],
-    user: Any,
+    user: Actor,
     *,
     visible_q: Q,
     writable: Any = None,
@@ -162,5 +164,5 @@ def get_for_user(
     return obj
 
 
-def is_system_admin(user: Any) -> bool:
+def is_system_admin(user: Actor) -> bool:
     return any(g.role == Role.SYSTEM_ADMIN for g in grants(user))

@@ -6,17 +6,18 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from tuquan.core import scoping
+from tuquan.core import permissions, scoping
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditEntry, Level
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
 
 
-def areas_visible(user: Any) -> QuerySet[Area]:
+def areas_visible(user: Actor) -> QuerySet[Area]:
     return Area.objects.filter(scoping.area_q(user))
 
 
-def area_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
+def area_get_for_user(user: Actor, ident: str, *, write: bool = False) -> Area:
     """One area by its contract ident: 404 outside the user's area, 403 if it may not be changed.
 
     Ancestors of the user's area are visible (for navigation) but never writable.
@@ -25,14 +26,12 @@ def area_get_for_user(user: Any, ident: str, *, write: bool = False) -> Area:
         Area.objects.select_related("parent"),
         user,
         visible_q=scoping.area_q(user),
-        writable=(lambda a: scoping.covers(user, a.path, Cap.AREA_WRITE) and not a.is_legacy)
-        if write
-        else None,
+        writable=(lambda a: permissions.can_edit_area(user, a)) if write else None,
         ident=ident,
     )
 
 
-def area_children(user: Any, area: Area, *, include_ended: bool = False) -> QuerySet[Area]:
+def area_children(user: Actor, area: Area, *, include_ended: bool = False) -> QuerySet[Area]:
     qs = areas_visible(user).filter(parent=area)
     if not include_ended and not area.is_legacy:
         qs = qs.filter(valid_to__isnull=True)
@@ -40,7 +39,12 @@ def area_children(user: Any, area: Area, *, include_ended: bool = False) -> Quer
 
 
 def area_list(
-    user: Any, *, level: str | None = None, q: str = "", parent: Area | None = None, limit: int | None = None
+    user: Actor,
+    *,
+    level: str | None = None,
+    q: str = "",
+    parent: Area | None = None,
+    limit: int | None = None,
 ) -> QuerySet[Area]:
     qs = areas_visible(user)
     if level:
@@ -55,19 +59,19 @@ def area_list(
     return qs[:limit] if limit else qs
 
 
-def area_breadcrumb(user: Any, area: Area) -> list[Area]:
+def area_breadcrumb(user: Actor, area: Area) -> list[Area]:
     idents = area.ancestor_idents()
     found = {a.ident: a for a in areas_visible(user).filter(ident__in=idents)}
     return [found[i] for i in idents if i in found]
 
 
-def user_home_areas(user: Any) -> list[Area]:
+def user_home_areas(user: Actor) -> list[Area]:
     """The top areas a user starts browsing from (their assignments)."""
     ids = {g.area_id for g in scoping.grants(user) if Cap.AREA_READ in g.caps}
     return list(Area.objects.filter(pk__in=ids).order_by("path"))
 
 
-def audit_list(user: Any, *, action: str = "", actor: str = "", q: str = "") -> QuerySet[AuditEntry]:
+def audit_list(user: Actor, *, action: str = "", actor: str = "", q: str = "") -> QuerySet[AuditEntry]:
     """Audit entries of the user's subtrees (entries without an area only for system admins)."""
     visible = scoping.subtree_q(user, Cap.AUDIT_VIEW, path_field="area_path")
     if scoping.is_system_admin(user):
@@ -83,7 +87,7 @@ def audit_list(user: Any, *, action: str = "", actor: str = "", q: str = "") -> 
     return qs.select_related("actor", "area").order_by("-at", "-id")
 
 
-def placement_queue(user: Any, *, include_placed: bool = False) -> QuerySet[Any]:
+def placement_queue(user: Actor, *, include_placed: bool = False) -> QuerySet[Any]:
     """Queued records whose old commune flowed into a commune the user may write."""
     from tuquan.core.models import PendingPlacement
 
@@ -96,7 +100,7 @@ def placement_queue(user: Any, *, include_placed: bool = False) -> QuerySet[Any]
     return qs.select_related("legacy_area__parent__parent", "content_type").order_by("created_at", "id")
 
 
-def placement_get_for_user(user: Any, pk: int) -> Any:
+def placement_get_for_user(user: Actor, pk: int) -> Any:
     from tuquan.core.models import PendingPlacement
 
     return scoping.get_for_user(
@@ -107,7 +111,7 @@ def placement_get_for_user(user: Any, pk: int) -> Any:
     )
 
 
-def placement_targets(user: Any, placement: Any) -> QuerySet[Area]:
+def placement_targets(user: Actor, placement: Any) -> QuerySet[Area]:
     """Current villages of the successor communes that the user may write."""
     successors = placement.legacy_area.successor_links.values("successor")
     return (

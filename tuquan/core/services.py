@@ -13,7 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
+from tuquan.core import permissions
+from tuquan.core.actors import Actor, account_of
 from tuquan.core.audit import audit_record
 from tuquan.core.models import (
     VILLAGE_KINDS,
@@ -23,12 +24,6 @@ from tuquan.core.models import (
     AuditAction,
     Level,
 )
-from tuquan.core.roles import Cap
-
-
-def _require_area_write(actor: Any, area: Area) -> None:
-    if not scoping.covers(actor, area.path, Cap.AREA_WRITE):
-        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
 
 
 def _clean_name(name: str) -> str:
@@ -52,7 +47,7 @@ VILLAGE_LIFE_WATCHERS: list[Callable[[list[int]], AbstractContextManager[Any]]] 
 
 def village_create(
     *,
-    actor: Any,
+    actor: Actor,
     commune: Area,
     kind: str,
     name: str,
@@ -66,7 +61,8 @@ def village_create(
     """
     if commune.level != Level.COMMUNE:
         raise ValidationError(_("Thôn, tổ dân phố chỉ thuộc về một xã, phường, đặc khu."))
-    _require_area_write(actor, commune)
+    if not permissions.can_edit_area(actor, commune):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     kind, short = _clean_kind(kind), _clean_name(name)
     with transaction.atomic(), ExitStack() as watching:
         for watcher in VILLAGE_LIFE_WATCHERS:
@@ -103,8 +99,9 @@ def village_create(
     return village
 
 
-def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date | None = None) -> Area:
-    _require_area_write(actor, village)
+def village_rename(*, actor: Actor, village: Area, kind: str, name: str, on: date | None = None) -> Area:
+    if not permissions.can_edit_area(actor, village):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     if village.level != Level.VILLAGE:
         raise ValidationError(_("Chỉ đổi tên được thôn, tổ dân phố."))
     kind, short = _clean_kind(kind), _clean_name(name)
@@ -118,7 +115,7 @@ def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date 
             old_name=old,
             new_name=village.name,
             changed_on=on or timezone.localdate(),
-            changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+            changed_by=account_of(actor),
         )
         audit_record(
             actor=actor,
@@ -131,11 +128,12 @@ def village_rename(*, actor: Any, village: Area, kind: str, name: str, on: date 
     return village
 
 
-def village_merge(*, actor: Any, sources: Iterable[Area], target: Area, on: date | None = None) -> Area:
+def village_merge(*, actor: Actor, sources: Iterable[Area], target: Area, on: date | None = None) -> Area:
     """Villages merged into `target` end on the day before `on`; the link keeps their history."""
     on = on or timezone.localdate()
     sources = list(sources)
-    _require_area_write(actor, target)
+    if not permissions.can_edit_area(actor, target):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     if target.level != Level.VILLAGE or not target.is_active:
         raise ValidationError(_("Thôn nhận sáp nhập phải là thôn đang hoạt động."))
     for src in sources:
@@ -182,7 +180,7 @@ def placement_create(*, obj: models.Model, legacy_area: Area, summary: str, sour
     )
 
 
-def placement_assign(*, actor: Any, placement: Any, village: Area) -> Any:
+def placement_assign(*, actor: Actor, placement: Any, village: Area) -> Any:
     """Place a queued record in a village of one of its old commune's successor communes."""
     if placement.placed_at is not None:
         raise ValidationError(_("Hồ sơ này đã được xếp địa bàn."))
@@ -192,13 +190,14 @@ def placement_assign(*, actor: Any, placement: Any, village: Area) -> Any:
     successors = set(placement.legacy_area.successor_links.values_list("successor_id", flat=True))
     if commune is None or commune.pk not in successors:
         raise ValidationError({"village": _("Địa bàn này không thuộc các xã kế thừa xã cũ.")})
-    _require_area_write(actor, village)
+    if not permissions.can_place_records(actor, village):
+        raise PermissionDenied(_("Bạn không có quyền thay đổi địa bàn này."))
     with transaction.atomic():
         record = placement.content_type.get_object_for_this_type(pk=placement.object_id)
         record.area = village
         record.save(update_fields=["area"])
         placement.placed_area = village
-        placement.placed_by = actor if getattr(actor, "is_authenticated", False) else None
+        placement.placed_by = account_of(actor)
         placement.placed_at = timezone.now()
         placement.save(update_fields=["placed_area", "placed_by", "placed_at"])
         audit_record(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tuquan.core import hooks, io, scoping, selectors, services
+from tuquan.core import hooks, io, permissions, selectors, services
 from tuquan.core.forms import (
     AuditFilterForm,
     PlacementForm,
@@ -19,7 +19,6 @@ from tuquan.core.forms import (
     VillageRenameForm,
 )
 from tuquan.core.models import Area, Level
-from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 
 
@@ -67,7 +66,7 @@ def _area_context(request: HttpRequest, area: Area) -> dict[str, object]:
         "q": q,
         "breadcrumb": selectors.area_breadcrumb(user, area),
         "children": children,
-        "can_write": scoping.covers(user, area.path, Cap.AREA_WRITE) and not area.is_legacy,
+        "can_write": permissions.can_edit_area(user, area),
         "predecessors": area.predecessor_links.select_related("predecessor__parent__parent"),
         "successors": area.successor_links.select_related("successor__parent"),
         "name_changes": area.name_changes.all() if area.level == Level.VILLAGE else [],
@@ -176,7 +175,7 @@ def village_import(request: HttpRequest, ident: str) -> HttpResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not scoping.has_cap(request.user, Cap.AUDIT_VIEW):
+    if not permissions.can_view_audit(request.user):
         raise PermissionDenied(_("Chỉ quản trị tỉnh và quản trị hệ thống xem được nhật ký hệ thống."))
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -190,7 +189,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def placement_list(request: HttpRequest) -> HttpResponse:
     """The commune officer's queue of records from split old communes, waiting to be placed."""
-    if not scoping.has_cap(request.user, Cap.AREA_WRITE):
+    if not permissions.can_place_records(request.user):
         raise PermissionDenied(_("Chỉ cán bộ quản lý địa bàn xếp hồ sơ vào thôn."))
     queue = list(selectors.placement_queue(request.user))
     return render_page(request, "core/placements.html", {"queue": queue})

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+from tuquan.reports import formats
+
 
 class DocumentsConfig(AppConfig):
     name = "tuquan.documents"
@@ -7,10 +10,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Văn bản báo cáo và tổng quan"
 
     def ready(self) -> None:
-        from tuquan.core import hooks
         from tuquan.documents import inbox
         from tuquan.documents.commands import write_document
-        from tuquan.reports import formats
 
         formats.WRITERS.update({"docx": write_document, "pdf": write_document})
         hooks.inbox(inbox.sections)

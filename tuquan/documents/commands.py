@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area
 from tuquan.documents import services
 from tuquan.documents.official import Heading
@@ -17,7 +17,7 @@ from tuquan.documents.paper import PdfUnavailable
 
 
 def write_document(
-    command: BaseCommand, actor: Any, area: Area, start: date, end: date, options: dict
+    command: BaseCommand, actor: Actor, area: Area, start: date, end: date, options: dict
 ) -> None:
     fmt, output = options["format"], options["output"]
     if not output:

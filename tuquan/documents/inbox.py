@@ -15,7 +15,8 @@ from tuquan.core.hooks import InboxItem, InboxSection
 from tuquan.core.models import Level
 from tuquan.core.selectors import user_home_areas
 from tuquan.documents.models import IssuedReport
-from tuquan.documents.selectors import may_issue, month_start
+from tuquan.documents.permissions import can_edit_template, can_issue_report, can_read_figures
+from tuquan.documents.selectors import month_start
 
 
 def sections(user: Any) -> list[InboxSection]:
@@ -25,7 +26,7 @@ def sections(user: Any) -> list[InboxSection]:
     today = timezone.localdate()
     end = month_start(today) - timedelta(days=1)
     start = month_start(end)
-    issuing = [a for a in areas if may_issue(user, a)]
+    issuing = [a for a in areas if can_issue_report(user, a)]
     issued = set(
         IssuedReport.objects.filter(area__in=issuing, start__lte=start, end__gte=end).values_list(
             "area_id", flat=True
@@ -55,15 +56,11 @@ def sections(user: Any) -> list[InboxSection]:
 def area_links(user: Any, area: Any) -> list[tuple[str, str]]:
     """The summary, the issued reports and (for the province) the report's template, on the
     area's page (core.hooks.area_links)."""
-    from tuquan.core import scoping
-    from tuquan.core.roles import Cap
-    from tuquan.documents.selectors import may_edit_template
-
-    if not scoping.covers(user, area.path, Cap.AREA_READ):
+    if not can_read_figures(user, area):
         return []
     links = [(_("Báo cáo đã ban hành"), f"{reverse('documents:issued')}?area={area.ident}")]
     if area.level != Level.VILLAGE:
         links.insert(0, (_("Tổng quan số liệu"), reverse("documents:dashboard", args=[area.ident])))
-    if may_edit_template(user, area):
+    if can_edit_template(user, area):
         links.append((_("Mẫu báo cáo của tỉnh"), reverse("documents:template", args=[area.ident])))
     return links

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from tuquan.core.templatetags.tuquan import format_number
 from tuquan.documents.narrative import Block, fraction, percent
+from tuquan.registry.models import ModelType
 from tuquan.reports.io import label, scalar_codes
 
 FONT = "Times New Roman"
@@ -77,8 +78,6 @@ def show(value: Any) -> str:
 
 def extra_labels() -> dict[str, str]:
     """Labels of the model types' own indicators (`extra.<code>`), from the catalogue."""
-    from tuquan.registry.models import ModelType
-
     found: dict[str, str] = {}
     for extras in ModelType.objects.values_list("extra_indicators", flat=True):
         for item in extras or []:

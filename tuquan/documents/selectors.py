@@ -10,34 +10,28 @@ from django.http import Http404
 from django.utils import timezone
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.indicators import compute
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
+from tuquan.core.selectors import area_get_for_user
+from tuquan.documents import permissions
 from tuquan.documents.models import IssuedReport, ReportTemplate
 from tuquan.documents.narrative import DEFAULT_TEMPLATE
+from tuquan.journal.models import Entry, Rollup
+from tuquan.registry.models import TeamArea, TeamStatus
+from tuquan.registry.selectors import active_team_ids_on, teams_visible
 
-# Who issues an official report: those who approve the figures (commune officers, the province).
-ISSUE_CAP = Cap.JOURNAL_REVIEW
 IDLE_DAYS = 60
 
 
-def area_for_reader(user: Any, ident: str) -> Area:
+def area_for_reader(user: Actor, ident: str) -> Area:
     """An area whose figures the user may read: inside their own subtree (ancestors, visible
     for navigation, are not enough), current units only."""
-    from tuquan.core.selectors import area_get_for_user
-
     area = area_get_for_user(user, ident)
-    if area.is_legacy or not scoping.covers(user, area.path, Cap.AREA_READ):
+    if not permissions.can_read_figures(user, area):
         raise Http404("Không tìm thấy hoặc nằm ngoài địa bàn của bạn.")
     return area
-
-
-def may_issue(user: Any, area: Area) -> bool:
-    return scoping.covers(user, area.path, ISSUE_CAP) and area.level in (Level.PROVINCE, Level.COMMUNE)
-
-
-def may_edit_template(user: Any, province: Area) -> bool:
-    return province.level == Level.PROVINCE and scoping.covers(user, province.path, Cap.TYPE_MANAGE)
 
 
 def province_of(area: Area) -> Area | None:
@@ -52,18 +46,18 @@ def template_text(area: Area) -> str:
     return found.body if found else DEFAULT_TEMPLATE
 
 
-def issued_reports_visible(user: Any) -> QuerySet[IssuedReport]:
+def issued_reports_visible(user: Actor) -> QuerySet[IssuedReport]:
     return IssuedReport.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="area__path"))
 
 
-def issued_report_list(user: Any, *, area: Area | None = None) -> QuerySet[IssuedReport]:
+def issued_report_list(user: Actor, *, area: Area | None = None) -> QuerySet[IssuedReport]:
     qs = issued_reports_visible(user).select_related("area", "corrects").defer("docx", "pdf", "figures_json")
     if area is not None:
         qs = qs.filter(area=area)
     return qs[:50]
 
 
-def issued_report_get_for_user(user: Any, uid: Any) -> IssuedReport:
+def issued_report_get_for_user(user: Actor, uid: Any) -> IssuedReport:
     return scoping.get_for_user(
         IssuedReport.objects.select_related("area", "corrects"),
         user,
@@ -72,13 +66,9 @@ def issued_report_get_for_user(user: Any, uid: Any) -> IssuedReport:
     )
 
 
-def idle_teams(user: Any, area: Area, start: date, end: date) -> QuerySet[Any]:
+def idle_teams(user: Actor, area: Area, start: date, end: date) -> QuerySet[Any]:
     """Teams active on `end` with a village in the area and nothing in their journal between
     `start` and `end`."""
-    from tuquan.journal.models import Entry
-    from tuquan.registry.models import TeamArea
-    from tuquan.registry.selectors import active_team_ids_on, teams_visible
-
     return (
         active_team_ids_on(end)
         .filter(pk__in=teams_visible(user).values("pk"))
@@ -118,10 +108,8 @@ def months_back(day: date, n: int) -> date:
     return date(year, month, 1)
 
 
-def monthly_series(user: Any, area: Area, first: date, codes: list[str]) -> dict[str, dict[date, float]]:
+def monthly_series(user: Actor, area: Area, first: date, codes: list[str]) -> dict[str, dict[date, float]]:
     """Monthly sums from the journal's rollups (village × month × type × code): one query."""
-    from tuquan.journal.models import Rollup
-
     rows = (
         Rollup.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="village__path"))
         .filter(village__path__startswith=area.path, month__gte=first, code__in=codes)
@@ -135,10 +123,8 @@ def monthly_series(user: Any, area: Area, first: date, codes: list[str]) -> dict
     return series
 
 
-def active_children(user: Any, area: Area, since: date) -> set[int]:
+def active_children(user: Actor, area: Area, since: date) -> set[int]:
     """Children (communes of a province, villages of a commune) with any journal activity since."""
-    from tuquan.journal.models import Rollup
-
     field = "commune_id" if area.level in (Level.PROVINCE, Level.COUNTRY) else "village_id"
     return set(
         Rollup.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="village__path"))
@@ -148,7 +134,7 @@ def active_children(user: Any, area: Area, since: date) -> set[int]:
     )
 
 
-def map_points(user: Any, area: Area, since: date) -> list[dict[str, Any]]:
+def map_points(user: Actor, area: Area, since: date) -> list[dict[str, Any]]:
     level = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE, Level.COUNTRY: Level.PROVINCE}.get(
         area.level  # type: ignore[call-overload]
     )
@@ -168,7 +154,7 @@ def map_points(user: Any, area: Area, since: date) -> list[dict[str, Any]]:
     ]
 
 
-def dashboard(user: Any, area: Area, *, today: date | None = None) -> dict[str, Any]:
+def dashboard(user: Actor, area: Area, *, today: date | None = None) -> dict[str, Any]:
     """Everything the dashboard shows, from the rollup-backed indicators: two `compute`s
     (the last twelve months and the twelve before), one rollup query per chart set and map,
     one query for idle teams."""
@@ -199,11 +185,8 @@ def dashboard(user: Any, area: Area, *, today: date | None = None) -> dict[str, 
     }
 
 
-def weak_teams(user: Any, area: Area) -> QuerySet[Any]:
+def weak_teams(user: Actor, area: Area) -> QuerySet[Any]:
     """Teams whose status today is “hoạt động yếu”: to strengthen or dissolve."""
-    from tuquan.registry.models import TeamArea, TeamStatus
-    from tuquan.registry.selectors import teams_visible
-
     return (
         teams_visible(user)
         .filter(status=TeamStatus.WEAK)

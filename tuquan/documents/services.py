@@ -14,9 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.actors import acting_user
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
-from tuquan.documents import narrative, selectors
+from tuquan.documents import narrative, permissions, selectors
 from tuquan.documents.models import IssuedReport, ReportTemplate
 from tuquan.documents.official import Heading, compose
 from tuquan.documents.paper import Paper, PdfUnavailable, docx_bytes, pdf_bytes
@@ -42,7 +44,7 @@ def _check_period(start: date, end: date) -> None:
 
 def render_report(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     start: date,
     end: date,
@@ -72,7 +74,7 @@ def render_report(
     )
 
 
-def report_draft(*, actor: Any, area: Area, start: date, end: date, fmt: str) -> bytes:
+def report_draft(*, actor: Actor, area: Area, start: date, end: date, fmt: str) -> bytes:
     """A draft (not issued, marked DỰ THẢO) to read or edit before issuing."""
     if fmt not in FORMATS:
         raise ValidationError({"format": _("Định dạng không hỗ trợ.")})
@@ -90,7 +92,7 @@ def report_draft(*, actor: Any, area: Area, start: date, end: date, fmt: str) ->
 
 def report_issue(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     start: date,
     end: date,
@@ -104,7 +106,7 @@ def report_issue(
 ) -> IssuedReport:
     """Issue a report: the file and the figures are stored once, as issued, and never
     regenerated. A correction is a new report naming the one it corrects."""
-    if not selectors.may_issue(actor, area):
+    if not permissions.can_issue_report(actor, area):
         raise PermissionDenied(_("Bạn không có quyền ban hành báo cáo của địa bàn này."))
     _check_period(start, end)
     number = " ".join((number or "").split())
@@ -152,7 +154,7 @@ def report_issue(
             docx_sha256=hashlib.sha256(rendered.docx).hexdigest(),
             pdf=rendered.pdf,
             pdf_sha256=hashlib.sha256(rendered.pdf).hexdigest() if rendered.pdf else "",
-            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issued_by=acting_user(actor),
         )
         issued.full_clean()
         issued.save()
@@ -167,15 +169,15 @@ def report_issue(
     return issued
 
 
-def report_template_save(*, actor: Any, province: Area, body: str) -> ReportTemplate:
-    if not selectors.may_edit_template(actor, province):
+def report_template_save(*, actor: Actor, province: Area, body: str) -> ReportTemplate:
+    if not permissions.can_edit_template(actor, province):
         raise PermissionDenied(_("Chỉ quản trị tỉnh được sửa mẫu báo cáo."))
     body = (body or "").replace("\r\n", "\n").strip() + "\n"
     narrative.check_template(body)
     with transaction.atomic():
         found = ReportTemplate.objects.filter(province=province).first() or ReportTemplate(province=province)
         found.body = body
-        found.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        found.updated_by = acting_user(actor)
         found.full_clean()
         found.save()
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=found, area=province, label="mẫu báo cáo")

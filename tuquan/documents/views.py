@@ -12,10 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from tuquan.core import selectors as area_selectors
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
-from tuquan.documents import narrative, selectors, services, svg
+from tuquan.documents import narrative, permissions, selectors, services, svg
 from tuquan.documents.forms import IssueForm, PeriodForm, TemplateForm
 from tuquan.documents.notice import notice_text
 from tuquan.documents.paper import PdfUnavailable
+from tuquan.reports import engine
 from tuquan.reports.io import label
 
 CONTENT_TYPES = {
@@ -72,7 +73,7 @@ def dashboard(request: HttpRequest, ident: str) -> HttpResponse:
         "completeness": figures.get("reporting.completeness"),
         "completeness_pct": narrative.percent(figures.get("reporting.completeness")),
         "completeness_width": round(100 * ((figures.get("reporting.completeness") or {}).get("ratio") or 0)),
-        "may_issue": selectors.may_issue(request.user, area),
+        "may_issue": permissions.can_issue_report(request.user, area),
     }
     return render_page(request, "documents/dashboard.html", context)
 
@@ -86,7 +87,6 @@ def notice(request: HttpRequest, ident: str) -> HttpResponse:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     if end < start:
         start = end
-    from tuquan.reports import engine
 
     report = engine.build(actor=request.user, area=area, start=start, end=end, by=[])
     return render_page(
@@ -194,7 +194,7 @@ def issued_download(request: HttpRequest, uid: str, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def template_edit(request: HttpRequest, ident: str) -> HttpResponse:
     province = area_selectors.area_get_for_user(request.user, ident)
-    if not selectors.may_edit_template(request.user, province):
+    if not permissions.can_edit_template(request.user, province):
         raise PermissionDenied
     form = TemplateForm(request.POST or None, initial={"body": selectors.template_text(province)})
     preview: list[Any] = []
@@ -205,7 +205,6 @@ def template_edit(request: HttpRequest, ident: str) -> HttpResponse:
             try:
                 narrative.check_template(body)
                 start, end = selectors.default_period()
-                from tuquan.reports import engine
 
                 report = engine.build(actor=request.user, area=province, start=start, end=end, by=[])
                 preview = narrative.render(body, narrative.context(report, area_level=province.level))

@@ -24,11 +24,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import BeforeValidator
 
-from tuquan.core import indicators, scoping, versioned
+from tuquan.core import indicators, versioned
 from tuquan.core.api import Page, area_of, area_or_none, page_of
 from tuquan.core.models import Area, Level
-from tuquan.core.roles import Cap
-from tuquan.journal import selectors, services
+from tuquan.journal import permissions, selectors, services
 from tuquan.journal.models import (
     Aggregate,
     ApprovalStatus,
@@ -62,8 +61,9 @@ def _as_month(value: Any) -> Any:
 Month = Annotated[date, BeforeValidator(_as_month)]
 
 
-def _require(request: HttpRequest, area: Area, caps: list[str], message: str) -> None:
-    if not any(scoping.covers(request.user, area.path, cap) for cap in caps):
+def _refuse_unless(allowed: bool, message: str) -> None:
+    """403 with the operation's own message; `allowed` is a permission's answer."""
+    if not allowed:
         raise PermissionDenied(message)
 
 
@@ -387,7 +387,7 @@ def entry_review(request: HttpRequest, uid: UUID, payload: ReviewIn) -> EntryOut
 )
 def entry_assess(request: HttpRequest, uid: UUID, payload: AssessmentIn) -> EntryOut:
     entry = selectors.entry_get_for_user(request.user, uid)
-    _require(request, entry.village, [Cap.JOURNAL_REVIEW], _("Chỉ cán bộ xã đánh giá thông tin."))
+    _refuse_unless(permissions.can_review_entry(request.user, entry), _("Chỉ cán bộ xã đánh giá thông tin."))
     services.tip_assess(actor=request.user, entry=entry, valuable=payload.valuable)
     return _entry_out(request, entry)
 
@@ -452,10 +452,13 @@ class ApprovalIn(Schema):
     reason: str = Field("", max_length=300, description="Lý do mở lại (bắt buộc khi mở lại)")
 
 
-APPROVERS = [Cap.JOURNAL_REVIEW, Cap.JOURNAL_ACCEPT]
 # Approving is the commune's, accepting the province's; reopening belongs to whoever approved
 # last (the service checks which).
-ACTION_CAPS = {"approve": [Cap.JOURNAL_REVIEW], "accept": [Cap.JOURNAL_ACCEPT], "reopen": APPROVERS}
+ACTION_PERMISSIONS = {
+    "approve": permissions.can_approve_month,
+    "accept": permissions.can_accept_month,
+    "reopen": permissions.can_decide_months,
+}
 
 
 @approvals_router.get(
@@ -463,7 +466,10 @@ ACTION_CAPS = {"approve": [Cap.JOURNAL_REVIEW], "accept": [Cap.JOURNAL_ACCEPT], 
 )
 def approval_list(request: HttpRequest, filters: Query[ApprovalFilter]) -> dict[str, Any]:
     area = area_of(request, filters.area)
-    _require(request, area, APPROVERS, _("Chỉ cán bộ xã và tỉnh xem tình trạng duyệt số liệu."))
+    _refuse_unless(
+        permissions.can_decide_months(request.user, area),
+        _("Chỉ cán bộ xã và tỉnh xem tình trạng duyệt số liệu."),
+    )
     month = filters.month or _last_month()
     qs = selectors.village_approvals(request.user, area, month)
     return page_of(qs, filters, lambda v: ApprovalOut.of(v, month))
@@ -474,7 +480,9 @@ def approval_list(request: HttpRequest, filters: Query[ApprovalFilter]) -> dict[
 )
 def approval_act(request: HttpRequest, payload: ApprovalIn) -> ApprovalOut:
     village = area_of(request, payload.village_id)
-    _require(request, village, ACTION_CAPS[payload.action], _("Bạn không duyệt số liệu của thôn này."))
+    _refuse_unless(
+        ACTION_PERMISSIONS[payload.action](request.user, village), _("Bạn không duyệt số liệu của thôn này.")
+    )
     if village.level != Level.VILLAGE:
         raise ValidationError({"village_id": [_("Chọn một thôn, tổ dân phố.")]})
     if payload.action == "approve":
@@ -540,7 +548,9 @@ class AggregateIn(Schema):
 @aggregates_router.get("", response=AggregateList, summary="Số tổng hợp nhập tay của một địa bàn")
 def aggregate_list(request: HttpRequest, filters: Query[AggregateFilter]) -> dict[str, Any]:
     area = area_of(request, filters.area)
-    _require(request, area, [Cap.AGGREGATE_WRITE], _("Bạn không nhập số tổng hợp cho địa bàn này."))
+    _refuse_unless(
+        permissions.can_enter_totals(request.user, area), _("Bạn không nhập số tổng hợp cho địa bàn này.")
+    )
     qs = selectors.aggregate_list(request.user, area, indicator=filters.indicator)
     return page_of(qs, filters, AggregateOut.of)
 

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+from tuquan.core.workbook import parts
+
 
 class JournalConfig(AppConfig):
     name = "tuquan.journal"
@@ -7,8 +10,6 @@ class JournalConfig(AppConfig):
     verbose_name = "Nhật ký hoạt động"
 
     def ready(self) -> None:
-        from tuquan.core import hooks
-        from tuquan.core.workbook import parts
         from tuquan.journal import (
             auditlog,
             inbox,

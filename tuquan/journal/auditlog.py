@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuquan.core import audit
+
 NOUNS = {
     "journal.entry": gettext_lazy("hoạt động"),
     "journal.approval": gettext_lazy("số liệu tháng"),
@@ -65,8 +67,6 @@ def journal_entry(entry: Any) -> str | None:
 
 
 def register() -> None:
-    from tuquan.core import audit
-
     audit.nouns(NOUNS)
     audit.phrase("journal.approval", approval)
     audit.phrase("journal.entry", journal_entry)

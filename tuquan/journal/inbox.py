@@ -15,14 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
 from tuquan.core.hooks import InboxItem, InboxSection
 from tuquan.core.models import Area, Level
-from tuquan.core.roles import Cap
 from tuquan.core.selectors import user_home_areas
 from tuquan.journal.models import Approval, ApprovalStatus, Entry, EntryStatus
 from tuquan.journal.periods import month_start, next_month
-from tuquan.journal.permissions import can_record
+from tuquan.journal.permissions import can_accept_month, can_approve_month, can_enter_totals, can_record_entry
 from tuquan.journal.selectors import DEADLINE_DAY, entries_visible, team_villages
 from tuquan.registry.selectors import teams_of_user
 
@@ -65,7 +63,7 @@ def _my_teams(user: Any) -> list[InboxSection]:
             reverse("journal:team", args=[team.uid]) if journal else reverse("registry:team", args=[team.uid])
         )
         note = _("Tháng này: %(n)s hoạt động") % {"n": counts.get(team.pk, 0)} if journal else ""
-        if journal and any(can_record(user, team, v) for v in team_villages(team)):
+        if journal and any(can_record_entry(user, team, v) for v in team_villages(team)):
             recordable.append(team)
             items.append(InboxItem(team.name, url, note=note, action=_("Ghi nhật ký"), action_url=url))
         else:
@@ -101,11 +99,7 @@ def _communes_checked(user: Any) -> list[Area]:
     """The communes whose journal the user checks: those they are assigned to. A province
     administrator may also check every commune of the province, but their home page would
     list a hundred communes; they reach a commune's page from the province's."""
-    return [
-        a
-        for a in user_home_areas(user)
-        if a.level == Level.COMMUNE and scoping.covers(user, a.path, Cap.JOURNAL_REVIEW)
-    ]
+    return [a for a in user_home_areas(user) if a.level == Level.COMMUNE and can_approve_month(user, a)]
 
 
 def _commune_desks(user: Any) -> list[InboxSection]:
@@ -175,11 +169,7 @@ def _commune_desks(user: Any) -> list[InboxSection]:
 
 
 def _province_desks(user: Any) -> list[InboxSection]:
-    provinces = [
-        a
-        for a in user_home_areas(user)
-        if a.level == Level.PROVINCE and scoping.covers(user, a.path, Cap.JOURNAL_ACCEPT)
-    ]
+    provinces = [a for a in user_home_areas(user) if a.level == Level.PROVINCE and can_accept_month(user, a)]
     if not provinces:
         return []
     today = timezone.localdate()
@@ -235,11 +225,11 @@ def _province_desks(user: Any) -> list[InboxSection]:
 def area_links(user: Any, area: Area) -> list[tuple[str, str]]:
     """The journal's pages about one area, for the area's page (core.hooks.area_links)."""
     links = []
-    if area.level == Level.COMMUNE and scoping.covers(user, area.path, Cap.JOURNAL_REVIEW):
+    if area.level == Level.COMMUNE and can_approve_month(user, area):
         links.append((_("Kiểm tra, duyệt nhật ký"), reverse("journal:commune", args=[area.ident])))
-    if area.level != Level.VILLAGE and scoping.covers(user, area.path, Cap.AGGREGATE_WRITE):
+    if area.level != Level.VILLAGE and can_enter_totals(user, area):
         links.append((_("Số liệu các năm trước"), reverse("journal:aggregates", args=[area.ident])))
-    if area.level == Level.PROVINCE and scoping.covers(user, area.path, Cap.JOURNAL_ACCEPT):
+    if area.level == Level.PROVINCE and can_accept_month(user, area):
         links.append((_("Chấp nhận số liệu tháng"), reverse("journal:province", args=[area.ident])))
     return links
 

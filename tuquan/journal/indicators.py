@@ -14,11 +14,12 @@ from django.db.models.functions import TruncMonth
 
 from tuquan.core import scoping
 from tuquan.core.indicators import Query, define, family, grouped, provider, ratio, siblings
-from tuquan.core.models import Level
+from tuquan.core.models import LEGACY_LEVELS, Level
 from tuquan.core.roles import Cap
 from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry
 from tuquan.journal.rollups import EXTRA
+from tuquan.registry.models import ModelType
 
 # code: (label, kind, how to compute from entries)
 SUMS: dict[str, tuple[str, str, str | None]] = {
@@ -307,8 +308,6 @@ def _aggregates_by_child(queries: list[Query]) -> dict[int, list[Aggregate]]:
     """`aggregates_for` of sibling areas from one read at their parent: each total goes to
     the child that holds its unit, or that a pre-2025 commune went into whole, or (for
     provinces) whose province the old unit was in. Sets the same notes."""
-    from tuquan.core.models import LEGACY_LEVELS
-
     first = queries[0]
     found: dict[int, list[Aggregate]] = {q.area.pk: [] for q in queries}
     if first.type_code:
@@ -377,8 +376,6 @@ def aggregates_for(query: Query, *, prefetch: bool = False) -> list[Aggregate]:
     entered at pre-2025 units that flowed into it (wholly into one of its communes, or, at
     province level, anywhere in the province). Totals of old communes that were split count
     only where the whole province is asked, and are flagged in the notes below that."""
-    from tuquan.core.models import LEGACY_LEVELS
-
     if query.type_code:
         query.notes["journal.aggregates"] = (
             "Số tổng hợp nhập tay không theo loại mô hình: không tính khi lọc loại."
@@ -469,8 +466,6 @@ def _extra_codes(query: Query) -> list[str]:
 
 
 def _active_extra_codes() -> set[str]:
-    from tuquan.registry.models import ModelType
-
     return {i["code"] for t in ModelType.objects.filter(is_active=True) for i in t.extra_indicators}
 
 

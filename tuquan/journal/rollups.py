@@ -19,6 +19,10 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.db.models import Count, Q, Sum
 
+from tuquan.core import scoping
+from tuquan.core.models import Area, Level
+from tuquan.core.rawsql import code_condition, placeholders, unindexed
+from tuquan.core.roles import Cap
 from tuquan.journal.models import AreaRollup, AreaYearRollup, Entry, Rollup, TeamMonth
 from tuquan.journal.periods import next_month
 
@@ -132,8 +136,6 @@ def _approved_months(village_ids: Iterable[int]) -> set[tuple[int, date]]:
 
 
 def _village_parents(ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    from tuquan.core.models import Area
-
     return {
         v: (c, p)
         for v, c, p in Area.objects.filter(pk__in=list(ids)).values_list("id", "parent_id", "province_id")
@@ -463,7 +465,6 @@ def rebuild() -> int:
     from django.db.models.fields.json import KT
     from django.db.models.functions import Cast, TruncMonth
 
-    from tuquan.core.rawsql import unindexed
     from tuquan.journal.models import ApprovalStatus
 
     aggregations = _aggregations()
@@ -634,8 +635,6 @@ def totals_by_approval(rows: Any) -> list[tuple[str, bool, Decimal]]:
 
 
 def _whole(query: Any) -> bool:
-    from tuquan.core import scoping
-
     return scoping.sees_all_teams(query.actor, query.area.path)
 
 
@@ -674,8 +673,6 @@ def _kept_sql(
     query's whole months: the whole years from the yearly rows, the months around them from
     the monthly ones. Plain SQL: the report engine's hottest read, whose building through the
     ORM cost more than running it."""
-    from tuquan.core.rawsql import code_condition
-
     more, more_params = "", []
     if query.type_code:
         more += " AND type_id IN (SELECT id FROM registry_modeltype WHERE code = %s)"
@@ -712,8 +709,6 @@ def kept_totals(query: Any, codes: Codes) -> list[tuple[str, bool, Decimal]] | N
     """(code, approved, sum) over a query's whole months from the communes' and provinces'
     own rollups, for whoever sees the whole commune, province or country; None when the
     villages' rows must be read instead (`rollups_for`)."""
-    from tuquan.core.models import Level
-
     area = query.area
     if area.level not in (Level.COMMUNE, Level.PROVINCE, Level.COUNTRY) or not _whole(query):
         return None
@@ -740,10 +735,6 @@ def rollups_for(query: Any, codes: Codes) -> Any:
     """The villages' rollup rows of a query's area, period, model type and approval: for
     someone who sees only part of the area, or who asks about one village (`kept_totals`
     serves the rest)."""
-    from tuquan.core import scoping
-    from tuquan.core.models import Level
-    from tuquan.core.roles import Cap
-
     area = query.area
     months = {"month__gte": query.start.replace(day=1), "month__lte": query.end}
     where = {
@@ -767,9 +758,6 @@ def totals_by_child(
     """(child, code, approved, sum) for sibling areas at `level` over a query's whole months
     (of the `codes` only, if given): communes' and provinces' own totals by year and month,
     villages' rollups; one grouped query."""
-    from tuquan.core.models import Level
-    from tuquan.core.rawsql import placeholders
-
     if not ids:
         return []
     if level != Level.VILLAGE:

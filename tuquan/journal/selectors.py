@@ -11,34 +11,35 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
 from tuquan.journal.models import Approval, Entry, EntryStatus
 from tuquan.journal.periods import month_start, next_month
-from tuquan.journal.permissions import can_record
+from tuquan.journal.permissions import can_record_entry
 from tuquan.registry import stocks
-from tuquan.registry.models import ModelType, Team, TeamArea
-from tuquan.registry.selectors import teams_visible
+from tuquan.registry.models import Membership, ModelType, Team, TeamArea, TeamStatusChange
+from tuquan.registry.selectors import people_visible, teams_visible
 
 # Entries for a month are due by this day of the next month; later ones count as late.
 DEADLINE_DAY = 5
 
 
-def entries_visible(user: Any) -> QuerySet[Entry]:
+def entries_visible(user: Actor) -> QuerySet[Entry]:
     return Entry.objects.filter(scoping.subtree_q(user, Cap.TEAM_READ, path_field="village__path"))
 
 
-def entry_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Entry:
+def entry_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Entry:
     return scoping.get_for_user(
         Entry.objects.select_related("team__type", "village", "created_by", "reviewed_by"),
         user,
         visible_q=Q(pk__in=entries_visible(user).values("pk")),
-        writable=(lambda e: can_record(user, e.team, e.village)) if write else None,
+        writable=(lambda e: can_record_entry(user, e.team, e.village)) if write else None,
         uid=uid,
     )
 
 
-def team_journal(user: Any, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
+def team_journal(user: Actor, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
     return (
         entries_visible(user)
         .filter(team=team)
@@ -50,7 +51,7 @@ def team_journal(user: Any, team: Team, *, limit: int = 30) -> QuerySet[Entry]:
     )
 
 
-def review_queue(user: Any, commune: Area) -> QuerySet[Entry]:
+def review_queue(user: Actor, commune: Area) -> QuerySet[Entry]:
     """Entries of the commune waiting for the officer: submitted ones first."""
     return (
         entries_visible(user)
@@ -95,14 +96,12 @@ def months_between(start: date, end: date) -> list[date]:
     return months
 
 
-def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict[str, Any]]:
+def reporting_status(user: Actor, area: Area, start: date, end: date) -> list[dict[str, Any]]:
     """One row per (active team, its village in the area, month): entries recorded, and
     whether any came after the deadline (the 5th of the next month).
 
     A fixed handful of queries whatever the period: statuses, areas and entries are fetched
     once and walked month by month in memory (a ten-year report stays cheap)."""
-    from tuquan.registry.models import TeamStatusChange
-
     entries = entries_visible(user).filter(
         village__path__startswith=area.path, occurred_on__gte=month_start(start), occurred_on__lte=end
     )
@@ -169,7 +168,7 @@ def reporting_status(user: Any, area: Area, start: date, end: date) -> list[dict
     return rows
 
 
-def reporting_teams(user: Any, area: Area) -> QuerySet[Team] | None:
+def reporting_teams(user: Actor, area: Area) -> QuerySet[Team] | None:
     """The teams whose reporting a user may count in an area, or None for all of them: who
     sees the whole commune (or more) sees every team working in it, while someone who sees
     less (a village) does not see a commune-wide team working in their village."""
@@ -181,7 +180,7 @@ def reporting_teams(user: Any, area: Area) -> QuerySet[Team] | None:
     return teams_visible(user)
 
 
-def expected_pairs(user: Any, area: Area, start: date, end: date, type_code: str | None = None) -> int:
+def expected_pairs(user: Actor, area: Area, start: date, end: date, type_code: str | None = None) -> int:
     """How many (team, village, month) pairs had to report in the period: each team active or
     weak at the month's end (the period's end or today, if earlier), at each village of the
     area it works in (a team of a whole commune, at each of its current villages). The same
@@ -200,7 +199,7 @@ CHILD_COLUMN: dict[str, str] = {
 
 
 def expected_pairs_by(
-    user: Any,
+    user: Actor,
     area: Area,
     start: date,
     end: date,
@@ -290,7 +289,7 @@ def approvals_for(commune: Area, month: date) -> dict[int, Approval]:
     }
 
 
-def commune_month(user: Any, commune: Area, month: date) -> dict[str, Any]:
+def commune_month(user: Actor, commune: Area, month: date) -> dict[str, Any]:
     """What the commune officer needs for one month: villages with approval state and
     pending entries, teams that recorded nothing, late submissions."""
     month = month_start(month)
@@ -317,7 +316,7 @@ def commune_month(user: Any, commune: Area, month: date) -> dict[str, Any]:
     }
 
 
-def province_month(user: Any, province: Area, month: date) -> dict[str, Any]:
+def province_month(user: Actor, province: Area, month: date) -> dict[str, Any]:
     """Communes of the province with their villages' approval state for a month."""
     month = month_start(month)
     approvals = Approval.objects.filter(village__path__startswith=province.path, month=month).values_list(
@@ -343,8 +342,6 @@ def province_month(user: Any, province: Area, month: date) -> dict[str, Any]:
 
 def active_members(team: Team, day: date) -> list[Any]:
     """The people on the team's roster on `day` (ticked by default when recording)."""
-    from tuquan.registry.models import Membership
-
     rows = (
         Membership.objects.filter(team=team, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
@@ -354,7 +351,7 @@ def active_members(team: Team, day: date) -> list[Any]:
     return [m.person for m in rows]
 
 
-def aggregates_for(user: Any, area: Area) -> QuerySet[Any]:
+def aggregates_for(user: Actor, area: Area) -> QuerySet[Any]:
     from tuquan.journal.models import Aggregate
 
     return (
@@ -366,7 +363,7 @@ def aggregates_for(user: Any, area: Area) -> QuerySet[Any]:
     )
 
 
-def approved_villages(user: Any, province: Area, month: date) -> QuerySet[Approval]:
+def approved_villages(user: Actor, province: Area, month: date) -> QuerySet[Approval]:
     """Village-months the communes approved and the province has yet to accept."""
     from tuquan.journal.models import ApprovalStatus
 
@@ -386,7 +383,7 @@ def approved_villages(user: Any, province: Area, month: date) -> QuerySet[Approv
 
 
 def entry_list(
-    user: Any,
+    user: Actor,
     *,
     team: Team | None = None,
     area: Area | None = None,
@@ -399,8 +396,6 @@ def entry_list(
     queries: team and village, the participants the user may see (people.read; others only
     counted), and the approval state of the entry's village-month."""
     from django.db.models import Count, OuterRef, Prefetch, Subquery
-
-    from tuquan.registry.selectors import people_visible
 
     qs = entries_visible(user)
     if team is not None:
@@ -437,7 +432,7 @@ def entry_list(
     )
 
 
-def village_approvals(user: Any, area: Area, month: date) -> QuerySet[Area]:
+def village_approvals(user: Actor, area: Area, month: date) -> QuerySet[Area]:
     """The villages of `area` that existed in `month` and whose figures the user approves
     (journal.review) or accepts (journal.accept), each with its approval state for the month
     and the number of its entries not yet verified."""
@@ -476,7 +471,7 @@ def village_approvals(user: Any, area: Area, month: date) -> QuerySet[Area]:
     )
 
 
-def aggregate_list(user: Any, area: Area, *, indicator: str = "") -> QuerySet[Any]:
+def aggregate_list(user: Actor, area: Area, *, indicator: str = "") -> QuerySet[Any]:
     """Period totals entered for `area`'s subtree, newest period first (not cut at 200 as
     `aggregates_for`, for paging)."""
     from tuquan.journal.models import Aggregate
@@ -489,13 +484,11 @@ def aggregate_list(user: Any, area: Area, *, indicator: str = "") -> QuerySet[An
     return qs.select_related("area").order_by("-period_start", "indicator", "area__path")
 
 
-def participants_for(user: Any, uids: list[Any]) -> list[Any]:
+def participants_for(user: Actor, uids: list[Any]) -> list[Any]:
     """The people named as an entry's participants, in one query: 404 when any of them is
     outside what the user may see (people.read)."""
     from django.http import Http404
     from django.utils.translation import gettext as _
-
-    from tuquan.registry.selectors import people_visible
 
     wanted = list(dict.fromkeys(uids))
     found = list(people_visible(user).filter(uid__in=wanted))

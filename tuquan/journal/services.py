@@ -16,16 +16,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
+from tuquan.accounts.actors import acting_user
+from tuquan.core.actors import Actor
 from tuquan.core.approval import Machine, Step
-from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
+from tuquan.core.models import LEGACY_LEVELS, Area, AuditAction, Level
 from tuquan.core.services import audit_record
 from tuquan.core.units import LEGACY_END
 from tuquan.journal import rollups
 from tuquan.journal.models import Aggregate, Approval, ApprovalStatus, Entry, EntryStatus, PeriodKind
 from tuquan.journal.periods import month_start, next_month
-from tuquan.journal.permissions import can_record
+from tuquan.journal.permissions import (
+    can_accept_month,
+    can_approve_month,
+    can_enter_totals,
+    can_record_entry,
+    can_reopen_month,
+    can_review_entry,
+)
 from tuquan.journal.selectors import team_villages
 from tuquan.registry import stocks
 from tuquan.registry.models import Membership, Person, Team
@@ -250,7 +257,7 @@ def _check_period(entry: Entry) -> None:
 
 def entry_record(
     *,
-    actor: Any,
+    actor: Actor,
     team: Team,
     village: Area,
     kind: str,
@@ -261,7 +268,7 @@ def entry_record(
     uid: Any = None,
     **fields: Any,
 ) -> Entry:
-    if not can_record(actor, team, village):
+    if not can_record_entry(actor, team, village):
         raise PermissionDenied(_("Bạn không ghi nhật ký cho tổ này ở thôn này."))
     unknown = set(fields) - {*ALL_KIND_FIELDS, "extra", "note"}
     if unknown:
@@ -279,7 +286,7 @@ def entry_record(
             kind=kind,
             occurred_on=occurred_on,
             other_participants=other_participants,
-            created_by=_user(actor),
+            created_by=acting_user(actor),
             **clean,
         )
         if uid:
@@ -303,19 +310,15 @@ def entry_record(
     return entry
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def entry_update(
     *,
-    actor: Any,
+    actor: Actor,
     entry: Entry,
     participants: Iterable[Person] | None = None,
     confirm: bool = False,
     **fields: Any,
 ) -> Entry:
-    if not can_record(actor, entry.team, entry.village):
+    if not can_record_entry(actor, entry.team, entry.village):
         raise PermissionDenied(_("Bạn không sửa được hoạt động này."))
     allowed = {
         *KIND_FIELDS.get(entry.kind, ()),
@@ -374,12 +377,12 @@ def _locked(entry: Entry) -> rollups.Share:
     return rollups.share(entry)
 
 
-def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
+def entry_delete(*, actor: Actor, entry: Entry, reason: str) -> None:
     """Remove an entry recorded by mistake, while its month is open, saying why (the audit
     keeps the reason, as a crossed-out line in the paper notebook keeps its note). Its
     recorder (or the commune officer) may remove it until the commune has checked it; a
     checked entry only the commune officer, who checked it."""
-    if not can_record(actor, entry.team, entry.village):
+    if not can_record_entry(actor, entry.team, entry.village):
         raise PermissionDenied(_("Bạn không xoá được hoạt động này."))
     if not reason.strip():
         raise ValidationError({"reason": _("Ghi lý do xoá (ví dụ: ghi nhầm, ghi trùng).")})
@@ -389,9 +392,7 @@ def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
         before = _locked(entry)
         rollups.hold((entry.village_id, entry.occurred_on))
         _require_unlocked(entry.village, entry.occurred_on)
-        if entry.status == EntryStatus.VERIFIED and not scoping.covers(
-            actor, entry.village.path, Cap.JOURNAL_REVIEW
-        ):
+        if entry.status == EntryStatus.VERIFIED and not can_review_entry(actor, entry):
             raise ValidationError(
                 _("Hoạt động đã được xã kiểm tra: chỉ cán bộ xã xoá được, hoặc sửa lại để xã kiểm tra lại.")
             )
@@ -412,9 +413,9 @@ def entry_delete(*, actor: Any, entry: Entry, reason: str) -> None:
         rollups.move(before, None)
 
 
-def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -> Entry:
+def entry_review(*, actor: Actor, entry: Entry, verdict: str, comment: str = "") -> Entry:
     """The commune officer verifies an entry or returns it with a comment."""
-    if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
+    if not can_review_entry(actor, entry):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
     if verdict not in (EntryStatus.VERIFIED, EntryStatus.RETURNED):
         raise ValidationError({"verdict": _("Chọn “đã kiểm tra” hoặc “trả lại”.")})
@@ -426,7 +427,7 @@ def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -
         rollups.hold((entry.village_id, entry.occurred_on))
         _require_unlocked(entry.village, entry.occurred_on)
         entry.status, entry.review_comment = verdict, comment.strip()
-        entry.reviewed_by, entry.reviewed_at = _user(actor), timezone.now()
+        entry.reviewed_by, entry.reviewed_at = acting_user(actor), timezone.now()
         entry.save(update_fields=["status", "review_comment", "reviewed_by", "reviewed_at", "updated_at"])
         audit_record(
             actor=actor,
@@ -439,7 +440,7 @@ def entry_review(*, actor: Any, entry: Entry, verdict: str, comment: str = "") -
     return entry
 
 
-def entries_review(*, actor: Any, entries: list[Entry], verdict: str, comment: str = "") -> int:
+def entries_review(*, actor: Actor, entries: list[Entry], verdict: str, comment: str = "") -> int:
     """Checks or returns several entries at once (the commune's pace: a village-month's
     entries in one tap), all or none: one refused entry leaves every other one as it was.
 
@@ -455,10 +456,10 @@ def entries_review(*, actor: Any, entries: list[Entry], verdict: str, comment: s
     return len(ordered)
 
 
-def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
+def tip_assess(*, actor: Actor, entry: Entry, valuable: bool) -> Entry:
     if entry.kind != "tip":
         raise ValidationError(_("Chỉ đánh giá được thông tin cung cấp."))
-    if not scoping.covers(actor, entry.village.path, Cap.JOURNAL_REVIEW):
+    if not can_review_entry(actor, entry):
         raise PermissionDenied(_("Chỉ cán bộ xã đánh giá thông tin."))
     with transaction.atomic():
         before = _locked(entry)
@@ -478,10 +479,10 @@ def tip_assess(*, actor: Any, entry: Entry, valuable: bool) -> Entry:
     return entry
 
 
-def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
+def month_approve(*, actor: Actor, village: Area, month: date) -> Approval:
     """Approve a village's month: every entry must have been checked; the month then locks."""
     month = month_start(month)
-    if not scoping.covers(actor, village.path, Cap.JOURNAL_REVIEW):
+    if not can_approve_month(actor, village):
         raise PermissionDenied(_("Chỉ cán bộ xã duyệt số liệu tháng."))
     if month >= month_start(timezone.localdate()):
         raise ValidationError(_("Chỉ duyệt được tháng đã kết thúc."))
@@ -504,7 +505,7 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
             _("Tháng này đã được duyệt."),
             create=lambda: Approval(village=village, month=month),
         )
-        approval.approved_by, approval.approved_at = _user(actor), timezone.now()
+        approval.approved_by, approval.approved_at = acting_user(actor), timezone.now()
         approval.reopen_reason = ""
         approval.save()
         rollups.set_approved(village.pk, month, True)  # the month's figures now count as approved
@@ -519,9 +520,9 @@ def month_approve(*, actor: Any, village: Area, month: date) -> Approval:
     return approval
 
 
-def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
+def month_accept(*, actor: Actor, village: Area, month: date) -> Approval:
     month = month_start(month)
-    if not scoping.covers(actor, village.path, Cap.JOURNAL_ACCEPT):
+    if not can_accept_month(actor, village):
         raise PermissionDenied(_("Chỉ cán bộ tỉnh chấp nhận số liệu."))
     with transaction.atomic():
         # Read under its lock: a reopening at the same moment either comes first (and this
@@ -531,7 +532,7 @@ def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
             "accept",
             _("%(v)s chưa được xã duyệt tháng %(m)s.") % {"v": village.name, "m": f"{month:%m/%Y}"},
         )
-        approval.accepted_by, approval.accepted_at = _user(actor), timezone.now()
+        approval.accepted_by, approval.accepted_at = acting_user(actor), timezone.now()
         approval.save()
         audit_record(
             actor=actor,
@@ -544,7 +545,7 @@ def month_accept(*, actor: Any, village: Area, month: date) -> Approval:
     return approval
 
 
-def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Approval:
+def month_reopen(*, actor: Actor, village: Area, month: date, reason: str) -> Approval:
     """Only the level that approved last may reopen: the commune an approved month, the
     province an accepted one."""
     month = month_start(month)
@@ -555,8 +556,7 @@ def month_reopen(*, actor: Any, village: Area, month: date, reason: str) -> Appr
         approval, before = MONTHS.take(
             Approval.objects.filter(village=village, month=month), "reopen", _("Tháng này chưa được duyệt.")
         )
-        cap = Cap.JOURNAL_ACCEPT if before == ApprovalStatus.ACCEPTED else Cap.JOURNAL_REVIEW
-        if not scoping.covers(actor, village.path, cap):
+        if not can_reopen_month(actor, village, before):
             raise PermissionDenied(_("Chỉ cấp đã duyệt mới mở lại được."))
         approval.reopen_reason = reason.strip()
         approval.save()
@@ -588,8 +588,6 @@ def period_bounds(kind: str, start: date) -> tuple[date, date]:
 def overlapping_totals(area: Area) -> tuple[Q, Q]:
     """Where a total for `area` would overlap other totals, and entries: its subtree and
     ancestors, and across the 2025 reform its successors' or predecessors' units."""
-    from tuquan.core.models import LEGACY_LEVELS
-
     units = Q(area__path__startswith=area.path) | Q(area__ident__in=area.ancestor_idents())
     villages = Q(village__path__startswith=area.path)
     if area.is_legacy:
@@ -607,20 +605,9 @@ def overlapping_totals(area: Area) -> tuple[Q, Q]:
     return units, villages
 
 
-def may_enter_totals(actor: Any, area: Area) -> bool:
-    """Current units by scope; a pre-2025 unit by whoever covers its province, or a commune
-    it went into wholly (history is entered where it is known)."""
-    if not area.is_legacy:
-        return scoping.covers(actor, area.path, Cap.AGGREGATE_WRITE)
-    if area.province is not None and scoping.covers(actor, area.province.path, Cap.AGGREGATE_WRITE):
-        return True
-    whole = area.successor_links.filter(kind="whole").select_related("successor")
-    return any(scoping.covers(actor, link.successor.path, Cap.AGGREGATE_WRITE) for link in whole)
-
-
 def aggregate_record(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     indicator: str,
     period_kind: str,
@@ -629,7 +616,7 @@ def aggregate_record(
     note: str = "",
 ) -> Aggregate:
     """Enter a period total. Refused where records or another total already cover it."""
-    if not may_enter_totals(actor, area):
+    if not can_enter_totals(actor, area):
         raise PermissionDenied(_("Bạn không nhập số tổng hợp cho địa bàn này."))
     if indicator not in INDICATOR_KIND:
         raise ValidationError(
@@ -671,7 +658,7 @@ def aggregate_record(
             period_end=end,
             value=value,
             note=note,
-            entered_by=_user(actor),
+            entered_by=acting_user(actor),
         )
         aggregate.full_clean()
         aggregate.save()

@@ -15,12 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tuquan.core import scoping
 from tuquan.core import selectors as area_selectors
 from tuquan.core.models import Area, Level
-from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
-from tuquan.journal import selectors, services
+from tuquan.journal import permissions, selectors, services
 from tuquan.journal.forms import (
     AggregateForm,
     DeleteForm,
@@ -53,7 +51,7 @@ def _members(team: Team, day: date) -> list[tuple[str, str]]:
 @login_required
 def team_journal(request: HttpRequest, uid: str) -> HttpResponse:
     team = registry_selectors.team_get_for_user(request.user, uid)
-    can = any(services.can_record(request.user, team, v) for v in selectors.team_villages(team))
+    can = any(permissions.can_record_entry(request.user, team, v) for v in selectors.team_villages(team))
     return render_page(
         request,
         "journal/team_journal.html",
@@ -110,7 +108,7 @@ def entry_create(request: HttpRequest, uid: str, kind: str) -> HttpResponse:
     if kind not in team.type.journal_kinds:
         raise Http404(_("Mô hình này không ghi loại hoạt động đó."))
     villages = selectors.team_villages(team)
-    if not any(services.can_record(request.user, team, v) for v in villages):
+    if not any(permissions.can_record_entry(request.user, team, v) for v in villages):
         raise PermissionDenied(_("Bạn không ghi nhật ký cho tổ này."))
     form = _entry_form(team, kind, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +134,7 @@ def entry_create(request: HttpRequest, uid: str, kind: str) -> HttpResponse:
 def entry_detail(request: HttpRequest, uid: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(request.user, uid, write=request.method == "POST")
     team = entry.team
-    can_edit = services.can_record(request.user, team, entry.village)
+    can_edit = permissions.can_record_entry(request.user, team, entry.village)
     form = _entry_form(team, entry.kind, request.POST or None, instance=entry) if can_edit else None
     if request.method == "POST" and form is not None and form.is_valid():
         values = _entry_values(request, team, entry.kind, form)
@@ -160,7 +158,7 @@ def entry_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "form": form,
         "kind_label": KIND_LABELS[entry.kind],
         "approval": approval,
-        "can_review": scoping.covers(request.user, entry.village.path, Cap.JOURNAL_REVIEW),
+        "can_review": permissions.can_review_entry(request.user, entry),
         "review_form": ReviewForm(),
     }
     if form is not None and form.is_bound and form.errors:
@@ -174,7 +172,7 @@ def entry_detail(request: HttpRequest, uid: str) -> HttpResponse:
 @require_POST
 def entry_review(request: HttpRequest, uid: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(request.user, uid)
-    if not scoping.covers(request.user, entry.village.path, Cap.JOURNAL_REVIEW):
+    if not permissions.can_review_entry(request.user, entry):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra nhật ký."))
     data = request.POST.copy()
     # "Checked, next one": the commune's pace is one entry after another, not back to a list.
@@ -223,7 +221,7 @@ def entry_delete(request: HttpRequest, uid: str) -> HttpResponse:
     """Asks for the reason first (a page, not a script's confirm box: works without
     JavaScript and on any phone)."""
     entry = selectors.entry_get_for_user(request.user, uid, write=True)
-    if not services.can_record(request.user, entry.team, entry.village):
+    if not permissions.can_record_entry(request.user, entry.team, entry.village):
         raise PermissionDenied(_("Bạn không xoá được hoạt động này."))
     form = DeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -242,18 +240,18 @@ def entry_delete(request: HttpRequest, uid: str) -> HttpResponse:
     return render_page(request, "journal/entry_delete.html", context)
 
 
-def _commune(request: HttpRequest, ident: str, cap: str) -> Area:
+def _commune(request: HttpRequest, ident: str) -> Area:
     commune = area_selectors.area_get_for_user(request.user, ident)
     if commune.level != Level.COMMUNE:
         raise Http404(_("Trang này dành cho một xã."))
-    if not scoping.covers(request.user, commune.path, cap):
+    if not permissions.can_approve_month(request.user, commune):
         raise PermissionDenied(_("Chỉ cán bộ xã kiểm tra và duyệt nhật ký."))
     return commune
 
 
 @login_required
 def commune_journal(request: HttpRequest, ident: str) -> HttpResponse:
-    commune = _commune(request, ident, Cap.JOURNAL_REVIEW)
+    commune = _commune(request, ident)
     month = _month(request)
     return render_page(
         request,
@@ -294,7 +292,7 @@ def village_month(request: HttpRequest, ident: str) -> HttpResponse:
     """One village's month as the officer approves it: what blocks the approval (entries
     not yet checked, each linked, all checkable at once), the approve button once nothing
     does, and reopening with a reason the officer types."""
-    commune = _commune(request, ident, Cap.JOURNAL_REVIEW)
+    commune = _commune(request, ident)
     village = _village_of(request, commune, request.GET.get("thon", ""))
     context = _village_month_context(request, commune, village, _month(request))
     return render_page(request, "journal/village_month.html", context)
@@ -305,7 +303,7 @@ def village_month(request: HttpRequest, ident: str) -> HttpResponse:
 def review_many(request: HttpRequest, ident: str) -> HttpResponse:
     """Checks or returns the entries ticked in the commune's queue, or every unchecked entry
     of one village's month ("check all"), in one transaction."""
-    commune = _commune(request, ident, Cap.JOURNAL_REVIEW)
+    commune = _commune(request, ident)
     form = ManyReviewForm(request.POST)
     village = None
     if form.is_valid():
@@ -359,10 +357,10 @@ def commune_month_action(request: HttpRequest, ident: str, action: str) -> HttpR
         raise Http404(_("Trang này dành cho một xã."))
     # Approving is the commune's, accepting the province's; reopening belongs to whoever
     # approved last (the service checks which).
-    needed = {"duyet": [Cap.JOURNAL_REVIEW], "chap-nhan": [Cap.JOURNAL_ACCEPT]}.get(
-        action, [Cap.JOURNAL_REVIEW, Cap.JOURNAL_ACCEPT]
+    may = {"duyet": permissions.can_approve_month, "chap-nhan": permissions.can_accept_month}.get(
+        action, permissions.can_decide_months
     )
-    if not any(scoping.covers(request.user, commune.path, cap) for cap in needed):
+    if not may(request.user, commune):
         raise PermissionDenied(_("Bạn không duyệt số liệu của xã này."))
     form = MonthForm(request.POST)
     if not form.is_valid():
@@ -386,7 +384,7 @@ def commune_month_action(request: HttpRequest, ident: str, action: str) -> HttpR
         else:
             raise Http404
     except ValidationError as exc:
-        if action == "chap-nhan" or not scoping.covers(request.user, commune.path, Cap.JOURNAL_REVIEW):
+        if action == "chap-nhan" or not permissions.can_approve_month(request.user, commune):
             # The province accepts from its own page: the commune's month page is not theirs.
             return render_form_error(
                 request,
@@ -415,7 +413,7 @@ def province_journal(request: HttpRequest, ident: str) -> HttpResponse:
     province = area_selectors.area_get_for_user(request.user, ident)
     if province.level != Level.PROVINCE:
         raise Http404(_("Trang này dành cho một tỉnh."))
-    if not scoping.covers(request.user, province.path, Cap.JOURNAL_ACCEPT):
+    if not permissions.can_accept_month(request.user, province):
         raise PermissionDenied(_("Chỉ cán bộ tỉnh chấp nhận số liệu."))
     month = _month(request)
     data = selectors.province_month(request.user, province, month)
@@ -427,7 +425,7 @@ def province_journal(request: HttpRequest, ident: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def aggregates(request: HttpRequest, ident: str) -> HttpResponse:
     area = area_selectors.area_get_for_user(request.user, ident)
-    if not scoping.covers(request.user, area.path, Cap.AGGREGATE_WRITE):
+    if not permissions.can_enter_totals(request.user, area):
         raise PermissionDenied(_("Bạn không nhập số tổng hợp cho địa bàn này."))
     form = AggregateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

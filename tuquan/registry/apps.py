@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks, jobs
+
 
 class RegistryConfig(AppConfig):
     name = "tuquan.registry"
@@ -7,8 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = "Sổ theo dõi mô hình, tổ, thành viên, hộ"
 
     def ready(self) -> None:
-        from tuquan.core import hooks, jobs
-        from tuquan.core import services as core_services
+        from tuquan.core import services as core_services  # it loads models: only once the registry is ready
         from tuquan.registry import (
             auditlog,
             indicators,  # noqa: F401  (registers the registry's indicators)

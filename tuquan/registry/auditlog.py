@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuquan.core import audit
 from tuquan.registry.models import TeamStatus
 
 NOUNS = {
@@ -47,7 +48,5 @@ def team(entry: Any) -> str | None:
 
 
 def register() -> None:
-    from tuquan.core import audit
-
     audit.nouns(NOUNS)
     audit.phrase("registry.team", team)

@@ -10,6 +10,7 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from tuquan.core import scoping
 from tuquan.core.indicators import Group, Query, define, grouped, provider, ratio
 from tuquan.core.models import Area, Level
+from tuquan.core.permissions import can_read_people
 from tuquan.core.roles import Cap
 from tuquan.registry import stocks
 from tuquan.registry.models import (
@@ -127,7 +128,7 @@ def _assemble(query: Query, counts: dict[str, Any], type_codes: list[str]) -> di
     def by_type(found: dict[str, int]) -> dict[str, int]:
         return {code: found.get(code, 0) for code in sorted(set(type_codes) | set(found))}
 
-    if query.actor is not None and not scoping.has_cap(query.actor, Cap.PEOPLE_READ):
+    if query.actor is not None and not can_read_people(query.actor):
         query.notes["households.covered"] = "Vai trò của bạn không xem được sổ hộ: số hộ không được tính."
     query.notes["teams.active"] = "Tình trạng tổ lấy theo lịch sử tình trạng tại ngày cuối kỳ."
     force = counts["force"]

@@ -9,8 +9,10 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AuditAction, Level
+from tuquan.core.permissions import can_read_people
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
 from tuquan.registry.models import (
@@ -23,7 +25,14 @@ from tuquan.registry.models import (
     TeamStatus,
     TeamStatusChange,
 )
-from tuquan.registry.permissions import can_edit_roster, can_edit_team, can_write_at, leads
+from tuquan.registry.permissions import (
+    can_edit_model_type,
+    can_edit_roster,
+    can_edit_team,
+    can_read_sensitive,
+    can_write_at,
+    leads,
+)
 
 SENSITIVE_FIELDS = ("national_id", "ethnicity", "religion", "phone")
 
@@ -31,7 +40,7 @@ SENSITIVE_FIELDS = ("national_id", "ethnicity", "religion", "phone")
 # --- model types ---------------------------------------------------------------------
 
 
-def model_types_for(user: Any, *, include_inactive: bool = False) -> QuerySet[ModelType]:
+def model_types_for(user: Actor, *, include_inactive: bool = False) -> QuerySet[ModelType]:
     """The national catalogue plus the types of the provinces the user reaches."""
     provinces = {g.area_path.split("/")[1] for g in scoping.grants(user) if g.area_path.count("/") >= 2}
     q = Q(province__isnull=True)
@@ -43,17 +52,12 @@ def model_types_for(user: Any, *, include_inactive: bool = False) -> QuerySet[Mo
     return qs if include_inactive else qs.filter(is_active=True)
 
 
-def model_type_get_for_user(user: Any, code: str, *, write: bool = False) -> ModelType:
-    def writable(t: ModelType) -> bool:
-        if t.province_id is None:
-            return scoping.is_system_admin(user)
-        return scoping.covers(user, t.province.path, Cap.TYPE_MANAGE)  # type: ignore[union-attr]
-
+def model_type_get_for_user(user: Actor, code: str, *, write: bool = False) -> ModelType:
     return scoping.get_for_user(
         ModelType.objects.select_related("province"),
         user,
         visible_q=Q(pk__in=model_types_for(user, include_inactive=True).values("pk")),
-        writable=writable if write else None,
+        writable=(lambda t: can_edit_model_type(user, t)) if write else None,
         code=code,
     )
 
@@ -61,7 +65,7 @@ def model_type_get_for_user(user: Any, code: str, *, write: bool = False) -> Mod
 # --- teams ---------------------------------------------------------------------------
 
 
-def teams_visible(user: Any) -> QuerySet[Team]:
+def teams_visible(user: Actor) -> QuerySet[Team]:
     """Teams with any of their areas, or their home commune, inside the user's area: a
     border cluster is visible to the officers of every commune it spans."""
     in_area = TeamArea.objects.filter(scoping.subtree_q(user, Cap.TEAM_READ, path_field="area__path"))
@@ -72,7 +76,7 @@ def teams_visible(user: Any) -> QuerySet[Team]:
 
 
 def team_list(
-    user: Any, *, area: Area | None = None, type_code: str = "", status: str = "", q: str = ""
+    user: Actor, *, area: Area | None = None, type_code: str = "", status: str = "", q: str = ""
 ) -> QuerySet[Team]:
     qs = teams_visible(user)
     if area is not None:
@@ -104,7 +108,7 @@ def team_counts(teams: QuerySet[Team]) -> dict[str, Any]:
     return {"total": sum(by_status.values()), "by_status": by_status, "by_type": by_type}
 
 
-def team_get_for_user(user: Any, uid: Any, *, write: bool = False, roster: bool = False) -> Team:
+def team_get_for_user(user: Actor, uid: Any, *, write: bool = False, roster: bool = False) -> Team:
     """404 outside the user's area; 403 when visible but not editable (the team's home
     commune edits it, its leaders keep its roster)."""
     if write:
@@ -120,12 +124,12 @@ def team_get_for_user(user: Any, uid: Any, *, write: bool = False, roster: bool 
     )
 
 
-def team_detail(user: Any, team: Team) -> dict[str, Any]:
+def team_detail(user: Actor, team: Team) -> dict[str, Any]:
     today = timezone.localdate()
     memberships = team.memberships.select_related("person", "person__area").order_by(
         "end_on", "role", "person__search_name"
     )
-    people_visible = scoping.has_cap(user, Cap.PEOPLE_READ)
+    people_visible = can_read_people(user)
     return {
         "team": team,
         "areas": list(team.areas.order_by("path")),
@@ -154,11 +158,11 @@ def team_detail(user: Any, team: Team) -> dict[str, Any]:
 # --- people and households -------------------------------------------------------------
 
 
-def people_visible(user: Any) -> QuerySet[Person]:
+def people_visible(user: Actor) -> QuerySet[Person]:
     return Person.objects.filter(scoping.subtree_q(user, Cap.PEOPLE_READ, path_field="area__path"))
 
 
-def person_search(user: Any, *, q: str = "", area: Area | None = None, limit: int = 50) -> QuerySet[Person]:
+def person_search(user: Actor, *, q: str = "", area: Area | None = None, limit: int = 50) -> QuerySet[Person]:
     qs = people_visible(user).select_related("area", "household")
     if area is not None:
         qs = qs.filter(area__path__startswith=area.path)
@@ -167,7 +171,7 @@ def person_search(user: Any, *, q: str = "", area: Area | None = None, limit: in
     return qs.order_by("search_name", "birth_year")[:limit]
 
 
-def person_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Person:
+def person_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Person:
     return scoping.get_for_user(
         Person.objects.select_related("area", "household"),
         user,
@@ -185,9 +189,9 @@ def person_possible_duplicates(
     return qs.exclude(pk=exclude_pk) if exclude_pk else qs
 
 
-def person_identity_for(user: Any, person: Person) -> dict[str, str] | None:
+def person_identity_for(user: Actor, person: Person) -> dict[str, str] | None:
     """ID number, ethnicity, religion and phone, for those whose role allows; each read audited."""
-    if not scoping.covers(user, person.area.path, Cap.SENSITIVE_READ):
+    if not can_read_sensitive(user, person.area):
         return None
     audit_record(
         actor=user,
@@ -200,12 +204,12 @@ def person_identity_for(user: Any, person: Person) -> dict[str, str] | None:
     return {f: getattr(person, f) for f in SENSITIVE_FIELDS}
 
 
-def households_visible(user: Any) -> QuerySet[Household]:
+def households_visible(user: Actor) -> QuerySet[Household]:
     return Household.objects.filter(scoping.subtree_q(user, Cap.PEOPLE_READ, path_field="area__path"))
 
 
 def household_search(
-    user: Any, *, q: str = "", area: Area | None = None, limit: int = 50
+    user: Actor, *, q: str = "", area: Area | None = None, limit: int = 50
 ) -> QuerySet[Household]:
     qs = households_visible(user).select_related("head", "area")
     if area is not None:
@@ -215,7 +219,7 @@ def household_search(
     return qs.order_by("area__path", "address")[:limit]
 
 
-def household_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Household:
+def household_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Household:
     return scoping.get_for_user(
         Household.objects.select_related("head", "area"),
         user,
@@ -251,7 +255,7 @@ def active_spans_on(day: date) -> QuerySet[TeamStatusChange]:
 
 
 def commune_coverage(
-    user: Any, commune: Area, *, type_code: str = "", on: date | None = None
+    user: Actor, commune: Area, *, type_code: str = "", on: date | None = None
 ) -> dict[str, Any]:
     """Villages with at least one active team (of a type) / all villages of the commune."""
     day = on or timezone.localdate()
@@ -273,7 +277,7 @@ def commune_coverage(
 # --- choices for forms ------------------------------------------------------------------
 
 
-def writable_areas(user: Any, *, levels: tuple[str, ...] = (Level.VILLAGE,)) -> QuerySet[Area]:
+def writable_areas(user: Actor, *, levels: tuple[str, ...] = (Level.VILLAGE,)) -> QuerySet[Area]:
     """Current villages (or communes) where the user may write registry records."""
     return (
         Area.objects.filter(
@@ -293,14 +297,14 @@ def area_choices(areas: Any) -> list[tuple[str, str]]:
     ]
 
 
-def filter_areas(user: Any) -> QuerySet[Area]:
+def filter_areas(user: Actor) -> QuerySet[Area]:
     """Communes the user sees, to filter lists by."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.TEAM_READ, path_field="path"), level=Level.COMMUNE, valid_to__isnull=True
     ).order_by("short_name")
 
 
-def membership_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Membership:
+def membership_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Membership:
     return scoping.get_for_user(
         Membership.objects.select_related("team__home_area", "team__type", "person"),
         user,
@@ -310,7 +314,7 @@ def membership_get_for_user(user: Any, uid: Any, *, write: bool = False) -> Memb
     )
 
 
-def people_for_team(user: Any, team: Team) -> QuerySet[Person]:
+def people_for_team(user: Actor, team: Team) -> QuerySet[Person]:
     """People living in the team's areas (villages, or whole communes), to add as members."""
     q = Q()
     for area in team.areas.all():
@@ -318,14 +322,14 @@ def people_for_team(user: Any, team: Team) -> QuerySet[Person]:
     return people_visible(user).filter(q).order_by("search_name")
 
 
-def households_for_team(user: Any, team: Team) -> QuerySet[Household]:
+def households_for_team(user: Actor, team: Team) -> QuerySet[Household]:
     q = Q()
     for area in team.areas.all():
         q |= Q(area__path__startswith=area.path)
     return households_visible(user).filter(q).select_related("head").order_by("address")
 
 
-def force_statistics(user: Any, area: Area, *, on: date | None = None) -> dict[str, Any]:
+def force_statistics(user: Actor, area: Area, *, on: date | None = None) -> dict[str, Any]:
     """The statutory force as officials tabulate it: members by team, role and age group."""
     day = on or timezone.localdate()
     teams = (
@@ -359,7 +363,7 @@ def force_statistics(user: Any, area: Area, *, on: date | None = None) -> dict[s
 
 
 def model_type_list(
-    user: Any, *, q: str = "", kind: str = "", include_inactive: bool = False
+    user: Actor, *, q: str = "", kind: str = "", include_inactive: bool = False
 ) -> QuerySet[ModelType]:
     qs = model_types_for(user, include_inactive=include_inactive).select_related("province")
     if kind:
@@ -374,7 +378,7 @@ def model_type_list(
     return qs.order_by("name", "code")
 
 
-def person_list(user: Any, *, area: Area | None = None, q: str = "") -> QuerySet[Person]:
+def person_list(user: Actor, *, area: Area | None = None, q: str = "") -> QuerySet[Person]:
     """People the user may see (none without people.read), searched ignoring diacritics."""
     qs = people_visible(user).select_related("area", "household")
     if area is not None:
@@ -384,7 +388,7 @@ def person_list(user: Any, *, area: Area | None = None, q: str = "") -> QuerySet
     return qs.order_by("search_name", "birth_year", "pk")
 
 
-def household_list(user: Any, *, area: Area | None = None, q: str = "") -> QuerySet[Household]:
+def household_list(user: Actor, *, area: Area | None = None, q: str = "") -> QuerySet[Household]:
     qs = households_visible(user).select_related("head", "area")
     if area is not None:
         qs = qs.filter(area__path__startswith=area.path)
@@ -393,11 +397,11 @@ def household_list(user: Any, *, area: Area | None = None, q: str = "") -> Query
     return qs.order_by("area__path", "address", "pk")
 
 
-def household_members(user: Any, household: Household) -> QuerySet[Person]:
+def household_members(user: Actor, household: Household) -> QuerySet[Person]:
     return people_visible(user).filter(household=household).order_by("search_name", "pk")
 
 
-def team_memberships(user: Any, team: Team) -> QuerySet[Any]:
+def team_memberships(user: Actor, team: Team) -> QuerySet[Any]:
     """A visible team's memberships, only those whose person the user may see (a team
     member without people.read gets none; a neighbouring commune sees its own residents)."""
     return (
@@ -407,7 +411,7 @@ def team_memberships(user: Any, team: Team) -> QuerySet[Any]:
     )
 
 
-def household_commitments(user: Any, household: Household) -> QuerySet[Any]:
+def household_commitments(user: Actor, household: Household) -> QuerySet[Any]:
     """A visible household's commitments to the programmes (teams) the user may see."""
     return (
         household.commitments.filter(team__in=teams_visible(user).values("pk"))
@@ -416,13 +420,13 @@ def household_commitments(user: Any, household: Household) -> QuerySet[Any]:
     )
 
 
-def teams_of_user(user: Any) -> list[Team]:
+def teams_of_user(user: Actor) -> list[Team]:
     """The teams the account's person belongs to now (the leader's shortcut to the journal)."""
     if not getattr(user, "is_authenticated", False):
         return []
     today = timezone.localdate()
     return list(
-        Team.objects.filter(memberships__person__user=user, memberships__start_on__lte=today)
+        Team.objects.filter(memberships__person__user_id=user.pk, memberships__start_on__lte=today)
         .filter(Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gte=today))
         .select_related("type")
         .distinct()

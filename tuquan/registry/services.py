@@ -18,9 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
+from tuquan.accounts.actors import acting_user
+from tuquan.core import crypto
+from tuquan.core import services as core_services
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
 from tuquan.core.workbook.writing import bulk_create, bulk_update_changed, reserve_ids, set_links
 from tuquan.registry import stocks
@@ -43,7 +45,15 @@ from tuquan.registry.models import (
     TeamStatusChange,
     Training,
 )
-from tuquan.registry.permissions import can_edit_roster, can_edit_team, can_write_at
+from tuquan.registry.permissions import (
+    can_create_model_type,
+    can_edit_force_settings,
+    can_edit_model_type,
+    can_edit_roster,
+    can_edit_team,
+    can_write_at,
+    can_write_registry,
+)
 
 # Which status may follow which: a dissolved team stays dissolved (a new team is proposed).
 TRANSITIONS: dict[str, set[str]] = {
@@ -80,7 +90,7 @@ def clean_type_lists(
 
 def model_type_create(
     *,
-    actor: Any,
+    actor: Actor,
     province: Area | None,
     code: str,
     name: str,
@@ -94,12 +104,12 @@ def model_type_create(
     description: str = "",
 ) -> ModelType:
     """A province administrator adds a model type for their province (system admins: national)."""
-    if province is None and not scoping.is_system_admin(actor):
-        raise _deny(_("Chỉ quản trị hệ thống thêm loại mô hình dùng chung toàn quốc."))
-    if province is not None and (
-        province.level != Level.PROVINCE or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE)
-    ):
-        raise _deny(_("Bạn không quản lý danh mục mô hình của tỉnh này."))
+    if not can_create_model_type(actor, province):
+        raise _deny(
+            _("Chỉ quản trị hệ thống thêm loại mô hình dùng chung toàn quốc.")
+            if province is None
+            else _("Bạn không quản lý danh mục mô hình của tỉnh này.")
+        )
     journal_kinds, extra_indicators = journal_kinds or [], extra_indicators or []
     clean_type_lists(roles=roles, journal_kinds=journal_kinds, extra=extra_indicators)
     with transaction.atomic():
@@ -138,12 +148,13 @@ TYPE_FIELDS = (
 )
 
 
-def model_type_update(*, actor: Any, model_type: ModelType, **fields: Any) -> ModelType:
-    if model_type.province_id is None:
-        if not scoping.is_system_admin(actor):
-            raise _deny(_("Chỉ quản trị hệ thống sửa loại mô hình dùng chung toàn quốc."))
-    elif not scoping.covers(actor, model_type.province.path, Cap.TYPE_MANAGE):  # type: ignore[union-attr]
-        raise _deny(_("Bạn không quản lý danh mục mô hình của tỉnh này."))
+def model_type_update(*, actor: Actor, model_type: ModelType, **fields: Any) -> ModelType:
+    if not can_edit_model_type(actor, model_type):
+        raise _deny(
+            _("Chỉ quản trị hệ thống sửa loại mô hình dùng chung toàn quốc.")
+            if model_type.province_id is None
+            else _("Bạn không quản lý danh mục mô hình của tỉnh này.")
+        )
     unknown = set(fields) - set(TYPE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {unknown}")
@@ -212,7 +223,7 @@ def _check_team_areas(model_type: ModelType, home: Area, areas: list[Area]) -> N
 
 def team_create(
     *,
-    actor: Any,
+    actor: Actor,
     model_type: ModelType,
     name: str,
     home_area: Area,
@@ -258,7 +269,7 @@ def team_create(
             status=status,
             on=status_on or established_on or timezone.localdate(),
             reason=_("Lập tổ"),
-            by=_user(actor),
+            by=acting_user(actor),
         )
         status_spans_refresh(team_ids=[team.pk])
         change.created(teams=[team.pk])
@@ -273,14 +284,10 @@ def team_create(
     return team
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 TEAM_FIELDS = ("name", "established_on", "decision_number", "decision_date", "decision_body", "notes")
 
 
-def team_update(*, actor: Any, team: Team, areas: Iterable[Area] | None = None, **fields: Any) -> Team:
+def team_update(*, actor: Actor, team: Team, areas: Iterable[Area] | None = None, **fields: Any) -> Team:
     if not can_edit_team(actor, team):
         raise _deny(_("Chỉ xã quản lý được sửa tổ này."))
     unknown = set(fields) - set(TEAM_FIELDS)
@@ -316,7 +323,7 @@ def team_update(*, actor: Any, team: Team, areas: Iterable[Area] | None = None, 
     return team
 
 
-def team_set_status(*, actor: Any, team: Team, status: str, on: date, reason: str) -> Team:
+def team_set_status(*, actor: Actor, team: Team, status: str, on: date, reason: str) -> Team:
     if not can_edit_team(actor, team):
         raise _deny(_("Chỉ xã quản lý được đổi tình trạng tổ này."))
     if status not in TRANSITIONS.get(team.status, set()):
@@ -336,7 +343,7 @@ def team_set_status(*, actor: Any, team: Team, status: str, on: date, reason: st
         team.status = status
         team.save(update_fields=["status", "updated_at", "search_name"])
         TeamStatusChange.objects.create(
-            team=team, status=status, on=on, reason=reason.strip(), by=_user(actor)
+            team=team, status=status, on=on, reason=reason.strip(), by=acting_user(actor)
         )
         status_spans_refresh(team_ids=[team.pk])
         audit_record(
@@ -373,7 +380,7 @@ def _check_person_area(area: Area) -> None:
 
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     full_name: str,
     area: Area,
     allow_duplicate: bool = False,
@@ -430,7 +437,7 @@ def _check_birth(person: Person) -> None:
 
 
 def person_update(
-    *, actor: Any, person: Person, area: Area | None = None, household: Any = ..., **fields: Any
+    *, actor: Actor, person: Person, area: Area | None = None, household: Any = ..., **fields: Any
 ) -> Person:
     if not can_write_at(actor, person.area.path) or (area is not None and not can_write_at(actor, area.path)):
         raise _deny(_("Bạn không có quyền sửa người này."))
@@ -467,7 +474,7 @@ def person_update(
 
 def household_create(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     address: str = "",
     head: Person | None = None,
@@ -499,7 +506,7 @@ def household_create(
     return household
 
 
-def household_update(*, actor: Any, household: Household, address: str, head: Person | None) -> Household:
+def household_update(*, actor: Actor, household: Household, address: str, head: Person | None) -> Household:
     if not can_write_at(actor, household.area.path):
         raise _deny(_("Bạn không có quyền sửa hộ này."))
     with transaction.atomic():
@@ -590,7 +597,7 @@ MEMBERSHIP_FIELDS = (
 
 
 def membership_add(
-    *, actor: Any, team: Team, person: Person, role: str, start_on: date, uid: Any = None, **fields: Any
+    *, actor: Actor, team: Team, person: Person, role: str, start_on: date, uid: Any = None, **fields: Any
 ) -> Membership:
     if not can_edit_roster(actor, team):
         raise _deny(_("Bạn không có quyền sửa danh sách tổ này."))
@@ -634,7 +641,7 @@ def membership_add(
     return membership
 
 
-def membership_end(*, actor: Any, membership: Membership, end_on: date) -> Membership:
+def membership_end(*, actor: Actor, membership: Membership, end_on: date) -> Membership:
     if not can_edit_roster(actor, membership.team):
         raise _deny(_("Bạn không có quyền sửa danh sách tổ này."))
     if end_on < membership.start_on:
@@ -653,7 +660,7 @@ def membership_end(*, actor: Any, membership: Membership, end_on: date) -> Membe
     return membership
 
 
-def team_household_add(*, actor: Any, team: Team, household: Household, start_on: date) -> TeamHousehold:
+def team_household_add(*, actor: Actor, team: Team, household: Household, start_on: date) -> TeamHousehold:
     if not can_edit_roster(actor, team):
         raise _deny(_("Bạn không có quyền sửa danh sách tổ này."))
     if household.area_id not in set(team.areas.values_list("pk", flat=True)) and _commune_of(
@@ -671,7 +678,7 @@ def team_household_add(*, actor: Any, team: Team, household: Household, start_on
 
 
 def commitment_record(
-    *, actor: Any, household: Household, team: Team, signed_on: date, note: str = "", uid: Any = None
+    *, actor: Actor, household: Household, team: Team, signed_on: date, note: str = "", uid: Any = None
 ) -> Commitment:
     if not can_edit_roster(actor, team):
         raise _deny(_("Bạn không có quyền ghi cam kết cho mô hình này."))
@@ -691,7 +698,7 @@ def commitment_record(
 
 def training_record(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     held_on: date,
     topic: str,
@@ -721,7 +728,7 @@ def training_record(
 
 def commendation_record(
     *,
-    actor: Any,
+    actor: Actor,
     awarded_on: date,
     level: str,
     decision_number: str,
@@ -750,9 +757,9 @@ def commendation_record(
 
 
 def force_settings_update(
-    *, actor: Any, province: Area, difficult_communes: Iterable[Area] | None = None, **fields: Any
+    *, actor: Actor, province: Area, difficult_communes: Iterable[Area] | None = None, **fields: Any
 ) -> ForceSettings:
-    if province.level != Level.PROVINCE or not scoping.covers(actor, province.path, Cap.TYPE_MANAGE):
+    if not can_edit_force_settings(actor, province):
         raise _deny(_("Bạn không quản lý thiết lập của tỉnh này."))
     with transaction.atomic():
         settings, _created = ForceSettings.objects.get_or_create(province=province)
@@ -791,8 +798,6 @@ def _seal_sensitive(people: list[Person]) -> list[tuple[Person, str, str]]:
     import os
 
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-    from tuquan.core import crypto
 
     plain: list[tuple[Person, str, str]] = []
     if not any(
@@ -843,7 +848,7 @@ def _common_area(paths: set[str]) -> Area | None:
     return Area.objects.filter(ident=common[-1]).first() if common else None
 
 
-def workbook_apply(*, actor: Any, plan: Any) -> None:
+def workbook_apply(*, actor: Actor, plan: Any) -> None:
     """Write a workbook import that `registry.workbook.import_workbook` has checked (a `Plan`).
 
     One transaction; rows go in with bulk inserts and updates. Villages go through the core
@@ -853,8 +858,6 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
     queued (`core.services.placement_create`) for an officer of a successor commune to place.
     """
     from django.contrib.contenttypes.models import ContentType
-
-    from tuquan.core import services as core_services
 
     now = timezone.now()
     existing = [t.pk for t in plan.teams.changed]
@@ -984,14 +987,16 @@ def workbook_apply(*, actor: Any, plan: Any) -> None:
         )
 
 
-def import_job_create(*, actor: Any, filename: str, data: bytes, dry_run: bool = False) -> Any:
+def import_job_create(*, actor: Actor, filename: str, data: bytes, dry_run: bool = False) -> Any:
     """Keep an uploaded workbook and queue its import for the background worker."""
     from tuquan.registry.models import ImportJob
     from tuquan.registry.tasks import registry_import
 
-    if not scoping.has_cap(actor, Cap.REGISTRY_WRITE):
+    if not can_write_registry(actor):
         raise _deny(_("Bạn không có quyền nhập sổ theo dõi."))
-    job = ImportJob.objects.create(actor=_user(actor), filename=filename[:200], data=data, dry_run=dry_run)
+    job = ImportJob.objects.create(
+        actor=acting_user(actor), filename=filename[:200], data=data, dry_run=dry_run
+    )
 
     def enqueue() -> None:
         result = registry_import.enqueue(job.pk)

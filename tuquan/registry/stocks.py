@@ -35,6 +35,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from tuquan.core.models import Area
+from tuquan.core.rawsql import code_condition, placeholders, unindexed
+
 # Where stocks are kept: the levels whose figures cost distinct counts over many rows.
 # A village's figures read its handful of teams directly.
 LEVELS = ("commune", "province", "country")
@@ -562,8 +565,6 @@ def changing(
 def villages_changing(ids: list[int]) -> Any:
     """For `core.services.VILLAGE_LIFE_WATCHERS`: villages that end or begin (or the commune
     that gains one) change the villages covered and the communes' reporting pairs."""
-    from tuquan.core.models import Area
-
     parents = Area.objects.filter(pk__in=ids, level="village").values_list("parent_id", flat=True)
     return changing(areas=[*ids, *parents])
 
@@ -579,8 +580,6 @@ def stocks_on(
 ) -> dict[int, dict[str, dict[int, int]]]:
     """area → code → model type (0: every type) → the stock on `day`; a code ending in a
     dot (FORCE) stands for every code it begins."""
-    from tuquan.core.rawsql import code_condition, placeholders
-
     found: dict[int, dict[str, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     ids = list(area_ids)
     if not ids:
@@ -929,8 +928,6 @@ def rebuild(apps: Any = None) -> int:
     (a Python pass over five million memberships and twenty million entries took 19 minutes
     at national scale); the statutory force's roles are worked out in Python, for its members
     only. One transaction; returns the rows the table holds."""
-    from tuquan.core.rawsql import unindexed
-
     m = _models(apps)
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":

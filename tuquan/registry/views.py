@@ -16,21 +16,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tuquan.core import hooks, scoping
 from tuquan.core import selectors as area_selectors
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, Level
+from tuquan.core.permissions import can_read_people
 from tuquan.core.roles import Cap
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 from tuquan.registry import forms as f
-from tuquan.registry import selectors, services
+from tuquan.registry import permissions, selectors, services
 from tuquan.registry.models import TeamStatus
-from tuquan.registry.permissions import can_edit_model_type, can_manage_types
 
 
-def _require(user: Any, cap: str) -> None:
-    if not scoping.has_cap(user, cap):
+def _open_to(allowed: bool) -> None:
+    """A page for some roles only: the decision is the permission the caller passes."""
+    if not allowed:
         raise PermissionDenied(_("Vai trò của bạn không dùng được trang này."))
 
 
-def _area(user: Any, ident: str | None) -> Area | None:
+def _area(user: Actor, ident: str | None) -> Area | None:
     return area_selectors.area_get_for_user(user, ident) if ident else None
 
 
@@ -59,7 +61,7 @@ def _save(form: Any, call: Any) -> Any:
 @login_required
 def team_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, Cap.TEAM_READ)
+    _open_to(permissions.can_read_teams(user))
     types = [(t.code, t.short_name) for t in selectors.model_types_for(user)]
     form = f.TeamFilterForm(
         request.GET or None, areas=selectors.area_choices(selectors.filter_areas(user)), types=types
@@ -80,14 +82,14 @@ def team_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "counts": selectors.team_counts(teams),
-            "can_create": scoping.has_cap(user, Cap.REGISTRY_WRITE),
+            "can_create": permissions.can_write_registry(user),
             "statuses": dict(TeamStatus.choices),
         },
         partial="registry/_team_rows.html",
     )
 
 
-def _team_form_choices(user: Any) -> dict[str, Any]:
+def _team_form_choices(user: Actor) -> dict[str, Any]:
     return {
         "types": [(t.code, t.name) for t in selectors.model_types_for(user)],
         "communes": selectors.area_choices(selectors.writable_areas(user, levels=(Level.COMMUNE,))),
@@ -97,7 +99,7 @@ def _team_form_choices(user: Any) -> dict[str, Any]:
     }
 
 
-def _team_areas(user: Any, data: dict[str, Any]) -> list[Area]:
+def _team_areas(user: Actor, data: dict[str, Any]) -> list[Area]:
     idents = list(data["areas"]) + [i.strip() for i in data.get("other_areas", "").split(",") if i.strip()]
     return [area_selectors.area_get_for_user(user, ident) for ident in idents]
 
@@ -106,7 +108,7 @@ def _team_areas(user: Any, data: dict[str, Any]) -> list[Area]:
 @require_http_methods(["GET", "POST"])
 def team_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, Cap.REGISTRY_WRITE)
+    _open_to(permissions.can_write_registry(user))
     form = f.TeamForm(request.POST or None, **_team_form_choices(user))
 
     def create(data: dict[str, Any]) -> Any:
@@ -309,7 +311,7 @@ def commendation_add(request: HttpRequest, uid: str) -> HttpResponse:
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, Cap.PEOPLE_READ)
+    _open_to(can_read_people(request.user))
     q = request.GET.get("q", "").strip()
     people = selectors.person_search(request.user, q=q) if q else []
     return render_page(
@@ -318,13 +320,13 @@ def person_list(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "people": people,
-            "can_create": scoping.has_cap(request.user, Cap.REGISTRY_WRITE),
+            "can_create": permissions.can_write_registry(request.user),
         },
         partial="registry/_person_rows.html",
     )
 
 
-def _person_data(user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _person_data(user: Actor, data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     data["area"] = area_selectors.area_get_for_user(user, data["area"])
     for key in ("gender", "education"):
@@ -336,7 +338,7 @@ def _person_data(user: Any, data: dict[str, Any]) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, Cap.REGISTRY_WRITE)
+    _open_to(permissions.can_write_registry(user))
     form = f.PersonForm(request.POST or None, areas=selectors.area_choices(selectors.writable_areas(user)))
     person = (
         _save(form, lambda d: services.person_create(actor=user, **_person_data(user, d)))
@@ -358,8 +360,8 @@ def person_detail(request: HttpRequest, uid: str) -> HttpResponse:
         {
             "person": person,
             "identity": identity,
-            "may_see_identity": scoping.covers(request.user, person.area.path, Cap.SENSITIVE_READ),
-            "can_edit": scoping.covers(request.user, person.area.path, Cap.REGISTRY_WRITE),
+            "may_see_identity": permissions.can_read_sensitive(request.user, person.area),
+            "can_edit": permissions.can_write_registry(request.user, person.area),
             "memberships": person.memberships.select_related("team__type").order_by("-start_on"),
         },
     )
@@ -397,7 +399,7 @@ def person_edit(request: HttpRequest, uid: str) -> HttpResponse:
 
 @login_required
 def household_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, Cap.PEOPLE_READ)
+    _open_to(can_read_people(request.user))
     q = request.GET.get("q", "").strip()
     households = selectors.household_search(request.user, q=q)
     return render_page(
@@ -406,7 +408,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "households": households,
-            "can_create": scoping.has_cap(request.user, Cap.REGISTRY_WRITE),
+            "can_create": permissions.can_write_registry(request.user),
         },
         partial="registry/_household_rows.html",
     )
@@ -416,7 +418,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, Cap.REGISTRY_WRITE)
+    _open_to(permissions.can_write_registry(user))
     form = f.HouseholdForm(request.POST or None, areas=selectors.area_choices(selectors.writable_areas(user)))
 
     def create(data: dict[str, Any]) -> Any:
@@ -475,15 +477,14 @@ def coverage(request: HttpRequest, ident: str) -> HttpResponse:
 
 @login_required
 def force_statistics(request: HttpRequest, ident: str) -> HttpResponse:
-    _require(request.user, Cap.PEOPLE_READ)
+    _open_to(can_read_people(request.user))
     area = area_selectors.area_get_for_user(request.user, ident)
     return render_page(
         request,
         "registry/force.html",
         {
             "area": area,
-            "can_set": area.level == Level.PROVINCE
-            and scoping.covers(request.user, area.path, Cap.TYPE_MANAGE),
+            "can_set": permissions.can_edit_force_settings(request.user, area),
             **selectors.force_statistics(request.user, area),
         },
     )
@@ -491,19 +492,19 @@ def force_statistics(request: HttpRequest, ident: str) -> HttpResponse:
 
 @login_required
 def model_type_list(request: HttpRequest) -> HttpResponse:
-    _require(request.user, Cap.TEAM_READ)
+    _open_to(permissions.can_read_teams(request.user))
     types = list(selectors.model_types_for(request.user, include_inactive=True).select_related("province"))
     for model_type in types:
         # A link only to the types this person may edit (a national one is not a province's).
-        model_type.editable = can_edit_model_type(request.user, model_type)  # type: ignore[attr-defined]
+        model_type.editable = permissions.can_edit_model_type(request.user, model_type)  # type: ignore[attr-defined]
     return render_page(
         request,
         "registry/model_types.html",
-        {"types": types, "can_manage": can_manage_types(request.user)},
+        {"types": types, "can_manage": permissions.can_manage_types(request.user)},
     )
 
 
-def _type_province(user: Any) -> Area | None:
+def _type_province(user: Actor) -> Area | None:
     provinces = [
         g for g in scoping.grants(user) if Cap.TYPE_MANAGE in g.caps and g.area_level == Level.PROVINCE
     ]
@@ -514,7 +515,7 @@ def _type_province(user: Any) -> Area | None:
 @require_http_methods(["GET", "POST"])
 def model_type_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user, Cap.TYPE_MANAGE)
+    _open_to(permissions.can_manage_types(user))
     form = f.ModelTypeForm(request.POST or None)
     created = (
         _save(
@@ -563,7 +564,7 @@ def model_type_edit(request: HttpRequest, code: str) -> HttpResponse:
 def force_settings(request: HttpRequest, ident: str) -> HttpResponse:
     user = request.user
     province = area_selectors.area_get_for_user(user, ident)
-    if province.level != Level.PROVINCE or not scoping.covers(user, province.path, Cap.TYPE_MANAGE):
+    if not permissions.can_edit_force_settings(user, province):
         raise PermissionDenied(_("Chỉ quản trị tỉnh sửa thiết lập lực lượng."))
     current = services.force_settings_for(province.pk)
     fields = [n for n in f.ForceSettingsForm.base_fields if n != "difficult_communes"]

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from tuquan.core import jobs, scoping
+from tuquan.core import jobs
 from tuquan.core import selectors as core_selectors
-from tuquan.core.roles import Cap
+from tuquan.core.permissions import can_read_people
 from tuquan.core.ui import redirect_after_post, render_form_error, render_page
 from tuquan.registry import io, services
 from tuquan.registry.forms_io import WorkbookUploadForm
+from tuquan.registry.permissions import can_write_registry
 
 
 @login_required
@@ -35,10 +36,8 @@ def _upload_context(request: HttpRequest, form: WorkbookUploadForm) -> dict[str,
     user = request.user
     return {
         "form": form,
-        "can_import": scoping.has_cap(user, Cap.REGISTRY_WRITE),
-        "export_areas": [
-            a for a in core_selectors.user_home_areas(user) if scoping.covers(user, a.path, Cap.PEOPLE_READ)
-        ],
+        "can_import": can_write_registry(user),
+        "export_areas": [a for a in core_selectors.user_home_areas(user) if can_read_people(user, a)],
         "jobs": io.import_jobs_for(user),
     }
 
@@ -48,11 +47,11 @@ def _upload_context(request: HttpRequest, form: WorkbookUploadForm) -> dict[str,
 def upload(request: HttpRequest) -> HttpResponse:
     """Download links for the user's areas, and the upload form for those who may write."""
     user = request.user
-    if not scoping.has_cap(user, Cap.PEOPLE_READ):
+    if not can_read_people(user):
         raise PermissionDenied(_("Tài khoản của bạn không xem được sổ theo dõi."))
     if request.method == "GET":
         return render_page(request, "registry/io_upload.html", _upload_context(request, WorkbookUploadForm()))
-    if not scoping.has_cap(user, Cap.REGISTRY_WRITE):
+    if not can_write_registry(user):
         raise PermissionDenied(_("Bạn không có quyền nhập sổ theo dõi."))
     form = WorkbookUploadForm(request.POST, request.FILES)
     if form.is_valid():

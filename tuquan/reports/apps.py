@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import jobs
+
 
 class ReportsConfig(AppConfig):
     name = "tuquan.reports"
@@ -7,7 +9,6 @@ class ReportsConfig(AppConfig):
     verbose_name = "Báo cáo"
 
     def ready(self) -> None:
-        from tuquan.core import jobs
         from tuquan.reports import services
 
         jobs.on_lost(services.report_jobs_lost)

@@ -10,8 +10,11 @@ from decimal import Decimal
 from typing import Any
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.indicators import compute, compute_children, select
 from tuquan.core.models import Area, Level
+from tuquan.journal.models import Aggregate
+from tuquan.registry.selectors import model_types_for
 
 DIMENSIONS = ("child", "type", "legacy")
 UNASSIGNED = "chua-xac-dinh"
@@ -43,7 +46,7 @@ def year_before(start: date, end: date) -> tuple[date, date]:
     return back(start), back(end)
 
 
-def children(actor: Any, area: Area) -> list[Area]:
+def children(actor: Actor, area: Area) -> list[Area]:
     below: dict[str, str] = {"country": Level.PROVINCE, "province": Level.COMMUNE, "commune": Level.VILLAGE}
     level = below.get(area.level)
     if level is None:
@@ -80,7 +83,7 @@ def _tidy(value: Any) -> Any:
 
 
 def legacy_members(
-    actor: Any,
+    actor: Actor,
     area: Area,
     commune_parts: dict[str, dict[str, Any]],
     start: date,
@@ -91,8 +94,6 @@ def legacy_members(
     """Today's communes summed into the old districts (of a province) or old communes (of a
     commune) they came from. A commune formed from several old districts goes to
     `chua-xac-dinh`; totals entered at old districts are added to their district."""
-    from tuquan.journal.models import Aggregate
-
     members: dict[str, dict[str, Any]] = {}
     labels: dict[str, str] = {}
     communes = Area.objects.filter(ident__in=list(commune_parts)).prefetch_related(
@@ -138,7 +139,7 @@ def legacy_members(
 
 def build(
     *,
-    actor: Any,
+    actor: Actor,
     area: Area,
     start: date,
     end: date,
@@ -165,8 +166,6 @@ def build(
     if "child" in by:
         report["breakdowns"]["child"] = child_parts
     if "type" in by:
-        from tuquan.registry.selectors import model_types_for
-
         report["breakdowns"]["type"] = {}
         for model_type in model_types_for(actor):
             report["breakdowns"]["type"][model_type.code] = compute(

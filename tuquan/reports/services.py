@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.models import User
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.services import audit_record
 from tuquan.reports import engine, io
@@ -26,7 +26,7 @@ def is_small(area: Area, start: date, end: date, by: list[str]) -> bool:
 
 
 def report_request(
-    *, actor: Any, area: Area, start: date, end: date, by: list[str], approved_only: bool = False
+    *, actor: User, area: Area, start: date, end: date, by: list[str], approved_only: bool = False
 ) -> ReportJob:
     if end < start:
         raise ValidationError({"end": _("Ngày cuối kỳ trước ngày đầu kỳ.")})

@@ -10,8 +10,7 @@ from uuid import UUID
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from tuquan.core.api import MAX_OFFSET
-from tuquan.core.selectors import area_get_for_user
+from tuquan.core.api import Page, area_or_none, page_of
 from tuquan.journal import selectors as journal_selectors
 from tuquan.registry import selectors as registry_selectors
 from tuquan.tips import selectors, services
@@ -20,11 +19,9 @@ from tuquan.tips.models import Tip, TipCategory, TipState
 router = Router(tags=["Tin báo"])
 
 
-class TipFilter(Schema):
+class TipFilter(Page):
     state: str = ""
     area: str = Field("", description='Định danh địa bàn: xã "04099", thôn "04099.1"')
-    limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class MessageOut(Schema):
@@ -112,12 +109,11 @@ class LinkIn(Schema):
 
 @router.get("", response=TipList, summary="Tin báo trong địa bàn của bạn (cán bộ xử lý tin báo)")
 def tip_list(request: HttpRequest, filters: Query[TipFilter]) -> dict[str, Any]:
-    area = area_get_for_user(request.user, filters.area) if filters.area else None
+    area = area_or_none(request, filters.area)
     qs = selectors.tip_inbox(request.user, state=filters.state, area=area).select_related(
         "duplicate_of", "linked_entry", "linked_team"
     )
-    rows = list(qs[filters.offset : filters.offset + filters.limit])
-    return {"items": [TipOut.of(t) for t in rows], "count": qs.count()}
+    return page_of(qs, filters, TipOut.of)
 
 
 @router.get("/{uid}", response=TipOut, summary="Một tin báo, với trao đổi")

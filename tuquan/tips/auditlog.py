@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuquan.core import audit
 from tuquan.tips.models import TipState
 
 NOUNS = {"tips.tipmessage": gettext_lazy("trả lời người báo tin"), "tips.tip": gettext_lazy("tin báo")}
@@ -31,8 +32,6 @@ def message(entry: Any) -> str | None:
 
 
 def register() -> None:
-    from tuquan.core import audit
-
     audit.nouns(NOUNS)
     audit.phrase("tips.tip", tip)
     audit.phrase("tips.tipmessage", message)

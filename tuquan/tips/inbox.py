@@ -10,15 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
 from tuquan.core.hooks import InboxItem, InboxSection
-from tuquan.core.roles import Cap
 from tuquan.tips.models import TipState
+from tuquan.tips.permissions import can_triage_tip
 from tuquan.tips.selectors import UNTOUCHED_AFTER, tips_visible
 
 
 def sections(user: Any) -> list[InboxSection]:
-    if not scoping.has_cap(user, Cap.TIP_TRIAGE):
+    if not can_triage_tip(user):
         return []
     inbox = reverse("tips:inbox")
     counts = tips_visible(user).aggregate(

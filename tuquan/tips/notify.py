@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.models import User
 from tuquan.core.roles import ROLE_CAPS, Cap
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,6 @@ def channels() -> list[Channel]:
 def officers_for(tip: Any) -> list[Any]:
     """Active accounts holding tip triage over the tip's commune (commune officers, then
     the province and the system administrators only when the commune has none)."""
-    from tuquan.accounts.models import User
-
     roles = [r for r, caps in ROLE_CAPS.items() if Cap.TIP_TRIAGE in caps]
     users = User.objects.filter(is_active=True, assignments__role__in=roles).distinct()
     commune = list(users.filter(assignments__area=tip.commune))

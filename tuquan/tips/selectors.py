@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuquan.core import scoping
+from tuquan.core.actors import Actor
 from tuquan.core.audit import audit_record
 from tuquan.core.models import Area, AreaSuccession, AuditAction, Level
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
+from tuquan.tips import permissions
 from tuquan.tips.models import Tip, TipNotice, TipState
 
 UNTOUCHED_AFTER = timedelta(hours=24)
@@ -68,16 +70,16 @@ def public_place_search(q: str, *, limit: int = 20) -> list[Area]:
 # --- officers ----------------------------------------------------------------------------
 
 
-def _require_any_triage(user: Any) -> None:
-    if not scoping.has_cap(user, Cap.TIP_TRIAGE):
+def _require_any_triage(user: Actor) -> None:
+    if not permissions.can_triage_tip(user):
         raise PermissionDenied(_("Bạn không xử lý tin báo."))
 
 
-def tips_visible(user: Any) -> QuerySet[Tip]:
+def tips_visible(user: Actor) -> QuerySet[Tip]:
     return Tip.objects.filter(scoping.subtree_q(user, Cap.TIP_TRIAGE, path_field="area__path"))
 
 
-def tip_get_for_user(user: Any, uid: Any) -> Tip:
+def tip_get_for_user(user: Actor, uid: Any) -> Tip:
     """403 without tip triage anywhere; 404 for a tip outside the officer's area."""
     _require_any_triage(user)
     return scoping.get_for_user(
@@ -90,7 +92,7 @@ def tip_get_for_user(user: Any, uid: Any) -> Tip:
     )
 
 
-def tip_inbox(user: Any, *, state: str = "", area: Area | None = None) -> QuerySet[Tip]:
+def tip_inbox(user: Actor, *, state: str = "", area: Area | None = None) -> QuerySet[Tip]:
     _require_any_triage(user)
     qs = (
         tips_visible(user)
@@ -112,18 +114,18 @@ def is_untouched(tip: Tip, now: Any = None) -> bool:
     return tip.awaiting_since is not None and tip.awaiting_since <= now - UNTOUCHED_AFTER
 
 
-def tip_notices(user: Any, *, limit: int = 20) -> QuerySet[TipNotice]:
+def tip_notices(user: Actor, *, limit: int = 20) -> QuerySet[TipNotice]:
     return (
-        TipNotice.objects.filter(user=user, read_at__isnull=True)
+        TipNotice.objects.filter(user_id=user.pk, read_at__isnull=True)
         .filter(scoping.subtree_q(user, Cap.TIP_TRIAGE, path_field="tip__area__path"))
         .select_related("tip")[:limit]
     )
 
 
-def tip_identity_for(user: Any, tip: Tip) -> dict[str, str]:
+def tip_identity_for(user: Actor, tip: Tip) -> dict[str, str]:
     """The resident's name and phone, when they gave them: for the assigned officer only,
     and every read is audited."""
-    if tip.assigned_to_id != getattr(user, "pk", None):
+    if not permissions.can_read_reporter(user, tip):
         raise PermissionDenied(_("Chỉ cán bộ được giao xử lý tin báo này xem được người báo tin."))
     audit_record(
         actor=user,
@@ -136,5 +138,5 @@ def tip_identity_for(user: Any, tip: Tip) -> dict[str, str]:
     return {"name": tip.reporter_name, "phone": tip.reporter_phone}
 
 
-def duplicate_candidates(user: Any, tip: Tip, *, limit: int = 30) -> QuerySet[Tip]:
+def duplicate_candidates(user: Actor, tip: Tip, *, limit: int = 30) -> QuerySet[Tip]:
     return tips_visible(user).filter(commune=tip.commune).exclude(pk=tip.pk).order_by("-received_at")[:limit]

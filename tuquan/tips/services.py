@@ -18,11 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuquan.core import scoping
+from tuquan.accounts.actors import acting_user
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
 from tuquan.core.services import audit_record
-from tuquan.tips import images, notify, receipt
+from tuquan.tips import images, notify, permissions, receipt
 from tuquan.tips.models import (
     TRANSITIONS,
     RateCounter,
@@ -226,12 +226,9 @@ def tip_resident_message(*, tip: Tip, body: str) -> TipMessage:
 # --- the officer's side ------------------------------------------------------------------
 
 
-def can_triage(actor: Any, tip: Tip) -> bool:
-    return scoping.covers(actor, tip.area.path, Cap.TIP_TRIAGE)
-
-
-def require_triage(actor: Any, tip: Tip) -> None:
-    if not can_triage(actor, tip):
+def require_triage(actor: Actor, tip: Tip) -> None:
+    """Raise for the views and services that act on a tip (the decision is the permission's)."""
+    if not permissions.can_triage_tip(actor, tip):
         raise PermissionDenied(_("Bạn không xử lý tin báo của địa bàn này."))
 
 
@@ -247,7 +244,7 @@ def _touch(tip: Tip, now: datetime) -> list[str]:
 
 def tip_set_state(
     *,
-    actor: Any,
+    actor: Actor,
     tip: Tip,
     state: str,
     handed_to: str = "",
@@ -271,7 +268,7 @@ def tip_set_state(
             errors["duplicate_of"] = [_("Chọn tin báo được gộp vào.")]
         elif duplicate_of.pk == tip.pk or duplicate_of.duplicate_of_id == tip.pk:
             errors["duplicate_of"] = [_("Không gộp một tin vào chính nó.")]
-        elif not can_triage(actor, duplicate_of):
+        elif not permissions.can_triage_tip(actor, duplicate_of):
             errors["duplicate_of"] = [_("Tin báo kia không thuộc địa bàn của bạn.")]
     if errors:
         raise ValidationError(errors)
@@ -286,8 +283,8 @@ def tip_set_state(
         if state == TipState.DUPLICATE:
             tip.duplicate_of = duplicate_of
             fields.append("duplicate_of")
-        if tip.assigned_to_id is None and getattr(actor, "is_authenticated", False):
-            tip.assigned_to = actor
+        if tip.assigned_to_id is None and acting_user(actor) is not None:
+            tip.assigned_to = acting_user(actor)
             fields.append("assigned_to")
         tip.closed_at = now if state == TipState.CLOSED else None
         fields.append("closed_at")
@@ -298,7 +295,7 @@ def tip_set_state(
             event_note = duplicate_of.ref
         TipEvent.objects.create(
             tip=tip,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            actor=acting_user(actor),
             actor_username=getattr(actor, "username", "") or "",
             at=now,
             from_state=before,
@@ -317,7 +314,7 @@ def tip_set_state(
 
 
 def tip_reply(
-    *, actor: Any, tip: Tip, body: str = "", template: str = "", asks_more: bool = False
+    *, actor: Actor, tip: Tip, body: str = "", template: str = "", asks_more: bool = False
 ) -> TipMessage:
     """The officer writes to the resident (who reads it with the receipt code)."""
     require_triage(actor, tip)
@@ -332,13 +329,18 @@ def tip_reply(
     now = timezone.now()
     with transaction.atomic():
         message = TipMessage(
-            tip=tip, sender=Sender.OFFICER, author=actor, body=body, asks_more=asks_more, created_at=now
+            tip=tip,
+            sender=Sender.OFFICER,
+            author=acting_user(actor),
+            body=body,
+            asks_more=asks_more,
+            created_at=now,
         )
         message.full_clean()
         message.save()
         fields = _touch(tip, now)
         if tip.assigned_to_id is None:
-            tip.assigned_to = actor
+            tip.assigned_to = acting_user(actor)
             fields.append("assigned_to")
         tip.save(update_fields=fields)
         audit_record(
@@ -352,7 +354,7 @@ def tip_reply(
     return message
 
 
-def tip_link(*, actor: Any, tip: Tip, entry: Any = None, team: Any = None) -> Tip:
+def tip_link(*, actor: Actor, tip: Tip, entry: Any = None, team: Any = None) -> Tip:
     """Link a tip to the journal entry or team that followed it up (or unlink with None)."""
     require_triage(actor, tip)
     if entry is None and team is None:
@@ -372,14 +374,16 @@ def tip_link(*, actor: Any, tip: Tip, entry: Any = None, team: Any = None) -> Ti
     return tip
 
 
-def notices_mark_read(*, actor: Any, tip: Tip) -> None:
-    TipNotice.objects.filter(user=actor, tip=tip, read_at__isnull=True).update(read_at=timezone.now())
+def notices_mark_read(*, actor: Actor, tip: Tip) -> None:
+    TipNotice.objects.filter(user=acting_user(actor), tip=tip, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 # --- retention ---------------------------------------------------------------------------
 
 
-def tips_purge(*, actor: Any, now: datetime | None = None) -> dict[str, int]:
+def tips_purge(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
     """Closed tips older than the retention period lose their content, photos, messages and
     identity; the state, category, place and dates stay, so the figures survive. Tips that
     will reach the period within the warning days get a notice to their officers first."""

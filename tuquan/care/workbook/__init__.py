@@ -17,7 +17,6 @@ from tuquan.care.workbook.persons import (
     PERSON_SHEETS,
     PERSONS,
     REFERRALS,
-    may_import_persons,
     person_import,
     person_workbook,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "WorkbookErrors",
     "fund_import",
     "fund_workbook",
-    "may_import_persons",
     "person_import",
     "person_workbook",
 ]

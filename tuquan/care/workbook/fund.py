@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +20,7 @@ from tuquan.care.models import (
 )
 from tuquan.care.selectors import LedgerRow
 from tuquan.core import workbook
+from tuquan.core.actors import Actor
 from tuquan.core.text import normalize_search
 from tuquan.core.workbook.writing import append
 from tuquan.registry.models import Team
@@ -65,7 +65,7 @@ def fund_workbook(team: Team, rows: list[LedgerRow]) -> bytes:
     return save(wb)
 
 
-def fund_import(*, actor: Any, team: Team, filename: str, data: bytes) -> list[FundEntry]:
+def fund_import(*, actor: Actor, team: Team, filename: str, data: bytes) -> list[FundEntry]:
     """Append every row as a new entry, or none. Errors name the cell."""
     rows = workbook.upload_rows(filename, data, MAX_ROWS + 2)
     if not rows:

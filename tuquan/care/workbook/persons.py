@@ -24,10 +24,10 @@ from tuquan.care.models import (
     ReferralStatus,
     SupervisedPerson,
 )
-from tuquan.care.permissions import is_console, is_officer_for
-from tuquan.care.selectors import supervision_communes
+from tuquan.care.permissions import can_supervise_person, can_take_in_person
 from tuquan.care.workbook.fund import MAX_ROWS, save
 from tuquan.core import workbook
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
 from tuquan.core.workbook import (
@@ -120,10 +120,10 @@ def _day(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def person_workbook(actor: Any, persons: list[SupervisedPerson]) -> bytes:
+def person_workbook(actor: Actor, persons: list[SupervisedPerson]) -> bytes:
     """Names, outcomes, check-ins and referrals, for the commune officer of every person
     listed; refused otherwise. The same file imports back (`person_import`) unchanged."""
-    if any(not is_officer_for(actor, p) for p in persons):
+    if any(not can_supervise_person(actor, p) for p in persons):
         raise PermissionDenied(_("Chỉ cán bộ Công an xã xuất danh sách người được giúp đỡ."))
     with translation.override("vi"):  # labels as the import reads them, whatever the user's language
         return _person_workbook(persons)
@@ -195,11 +195,6 @@ def _person_workbook(persons: list[SupervisedPerson]) -> bytes:
 # --- supervised persons: import -------------------------------------------------------------
 
 
-def may_import_persons(actor: Any) -> bool:
-    """The commune officer (care.supervision over a commune); nobody else, the province never."""
-    return is_console(actor) or supervision_communes(actor).exists()
-
-
 def _read_persons(data: bytes) -> dict[str, workbook.SheetData]:
     """The three sheets by their titles, columns by their headers (in any order), with the
     registry workbook's reader. A sheet or column the format does not have refuses the file."""
@@ -224,7 +219,7 @@ class _PersonImport:
     """Checks every row of the three sheets, then writes through the services in one
     transaction; any refusal, before or while writing, rolls everything back."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.errors: list[CellError] = []
         self.counts = {s.title: SheetCounts() for s in PERSON_SHEETS}
@@ -254,7 +249,7 @@ class _PersonImport:
         if area.level not in ("commune", "village"):
             c.error("area", _("Hãy ghi mã của xã hoặc thôn, tổ dân phố."))
             return None
-        if not is_officer_for(self.actor, _AreaOnly(area)):
+        if not can_supervise_person(self.actor, _AreaOnly(area)):
             c.error("area", IMPORT_REFUSED)
             return None
         return area
@@ -269,7 +264,7 @@ class _PersonImport:
             .filter(ref=ref)
             .first()
         )
-        if person is not None and not is_officer_for(self.actor, person):
+        if person is not None and not can_supervise_person(self.actor, person):
             c.error("ref", _("Mã hồ sơ “%(v)s” không thuộc xã bạn phụ trách.") % {"v": ref})
             return False, None
         return True, person
@@ -302,7 +297,7 @@ class _PersonImport:
         if ref in self.persons:
             return ref, self.persons[ref][1]
         person = SupervisedPerson.objects.select_related("area", "commune").filter(ref=ref).first()
-        if person is None or not is_officer_for(self.actor, person):
+        if person is None or not can_supervise_person(self.actor, person):
             c.error(
                 "person",
                 _("Không có hồ sơ mã “%(v)s” trong trang “%(s)s” hay ở xã bạn phụ trách.")
@@ -538,7 +533,7 @@ class _PersonImport:
 
 
 class _AreaOnly:
-    """What `is_officer_for` reads of a person, for a row that is not one yet."""
+    """What `can_supervise_person` reads of a person, for a row that is not one yet."""
 
     def __init__(self, area: Area) -> None:
         self.area = area
@@ -553,14 +548,14 @@ def _same(person: SupervisedPerson, field: str, value: Any) -> bool:
     return bool(getattr(person, field) == value)
 
 
-def person_import(*, actor: Any, data: bytes) -> dict[str, SheetCounts]:
+def person_import(*, actor: Actor, data: bytes) -> dict[str, SheetCounts]:
     """Create and update supervised persons, their check-ins and referrals from the
     workbook `person_workbook` writes, through the services, all or nothing.
 
     Accepted only from the commune officer of every person in the file (PermissionDenied
     for anyone else). Raises WorkbookErrors naming every bad cell (sheet, row, column,
     Vietnamese message); nothing is then written. Returns the counts per sheet."""
-    if not may_import_persons(actor):
+    if not can_take_in_person(actor):
         raise PermissionDenied(IMPORT_REFUSED)
     sheets = _read_persons(data)
     imp = _PersonImport(actor)

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction
 from tuquan.core.services import audit_record
 from tuquan.core.workbook.writing import bulk_create, bulk_update_changed
@@ -64,7 +65,7 @@ def _journals(writes: Writes) -> set[int]:
     }
 
 
-def _apply(writes: Writes, actor: Any, source: str) -> None:
+def _apply(writes: Writes, actor: Actor, source: str) -> None:
     """Inside `registry.services.workbook_apply`'s transaction, after the registry's rows."""
 
     now = timezone.now()
@@ -90,7 +91,7 @@ def _apply(writes: Writes, actor: Any, source: str) -> None:
     _audit(writes, actor, source)
 
 
-def _audit(writes: Writes, actor: Any, source: str) -> None:
+def _audit(writes: Writes, actor: Actor, source: str) -> None:
     """Checks and approvals are decisions: each village's imported checks, and each month's
     imported approval, get their own audit entry beside the import's (counts, no content)."""
     checks: dict[int, Counter[str]] = defaultdict(Counter)

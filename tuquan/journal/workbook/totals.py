@@ -15,6 +15,7 @@ from tuquan.core.roles import Cap
 from tuquan.core.units import LEGACY_END
 from tuquan.journal import services
 from tuquan.journal.models import Aggregate, Entry, PeriodKind
+from tuquan.journal.permissions import can_enter_totals
 from tuquan.journal.workbook.common import Writes, decimal, idents, place
 
 VALUE = Aggregate._meta.get_field("value")
@@ -32,7 +33,7 @@ def check_totals(imp: Any, data: Any, writes: Writes) -> None:
             c,
             known,
             seen,
-            lambda a: services.may_enter_totals(imp.actor, a.area) or imp.may_read_record(a.area),
+            lambda a: can_enter_totals(imp.actor, a.area) or imp.may_read_record(a.area),
         )
         if not ok:
             continue
@@ -65,7 +66,7 @@ def check_totals(imp: Any, data: Any, writes: Writes) -> None:
                 existing,
                 values,
                 new=False,
-                may_write=lambda a=area: services.may_enter_totals(imp.actor, a),
+                may_write=lambda a=area: can_enter_totals(imp.actor, a),
                 where="area",
                 area=area,
             )
@@ -119,7 +120,7 @@ def check_totals(imp: Any, data: Any, writes: Writes) -> None:
             may_write=lambda a=area: (
                 imp.covers(place(a).path, Cap.AGGREGATE_WRITE)
                 if a.pk is None
-                else services.may_enter_totals(imp.actor, a)
+                else can_enter_totals(imp.actor, a)
             ),
             where="area",
             area=place(area),

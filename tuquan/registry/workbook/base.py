@@ -11,8 +11,10 @@ from typing import Any
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from tuquan.accounts.actors import acting_user
 from tuquan.core import scoping
 from tuquan.core import workbook as wb
+from tuquan.core.actors import Actor
 from tuquan.core.models import LEGACY_LEVELS, Area, Level, SuccessionKind
 from tuquan.core.roles import Cap
 from tuquan.core.text import normalize_search
@@ -38,9 +40,9 @@ from tuquan.registry.workbook.plan import (
 class ImporterBase:
     """Reads every row of every sheet, records every error, and plans the writes."""
 
-    def __init__(self, actor: Any, source: str, progress: Callable[[int], None] | None) -> None:
+    def __init__(self, actor: Actor, source: str, progress: Callable[[int], None] | None) -> None:
         self.actor = actor
-        self.user = actor if getattr(actor, "is_authenticated", False) else None
+        self.user = acting_user(actor)
         self.errors: list[CellError] = []
         self.summary = ImportSummary()
         self.plan = Plan(source=source, summary=self.summary)

@@ -14,10 +14,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from tuquan.core import scoping
 from tuquan.core import workbook as wb
+from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
-from tuquan.core.roles import Cap
+from tuquan.core.permissions import can_read_people
 from tuquan.core.services import audit_record
 from tuquan.core.text import normalize_search
 from tuquan.core.workbook.writing import append
@@ -41,6 +41,7 @@ from tuquan.registry.models import (
     Training,
     TypeKind,
 )
+from tuquan.registry.permissions import can_read_sensitive
 from tuquan.registry.workbook.format import (
     JOURNAL_CHOICES,
     SENSITIVE,
@@ -53,7 +54,7 @@ from tuquan.registry.workbook.format import (
 # --- export --------------------------------------------------------------------------------
 
 
-def export_workbook(*, actor: Any, area: Area) -> bytes:
+def export_workbook(*, actor: Actor, area: Area) -> bytes:
     """The registry of `area` (and what its rows refer to) as one workbook.
 
     Needs the right to read people over the whole area. The sensitive columns (ID number,
@@ -62,9 +63,9 @@ def export_workbook(*, actor: Any, area: Area) -> bytes:
     """
     if area.is_legacy:
         raise ValidationError(_("Chỉ xuất được địa bàn hiện hành."))
-    if not scoping.covers(actor, area.path, Cap.PEOPLE_READ):
+    if not can_read_people(actor, area):
         raise PermissionDenied(_("Bạn không được xuất sổ theo dõi của địa bàn này."))
-    sensitive = scoping.covers(actor, area.path, Cap.SENSITIVE_READ)
+    sensitive = can_read_sensitive(actor, area)
     # The workbook's words are the format, not the interface: always Vietnamese.
     with translation.override("vi"):
         rows = _Exporter(actor, area, sensitive).rows()
@@ -95,13 +96,13 @@ class _Exporter:
     imported into an empty database has no reference it cannot resolve.
     """
 
-    def __init__(self, actor: Any, area: Area, sensitive: bool) -> None:
+    def __init__(self, actor: Actor, area: Area, sensitive: bool) -> None:
         self.actor, self.area, self.sensitive = actor, area, sensitive
         self.inside = area.path
         self.area_cache: dict[int, Area] = {}
 
-    def _may_read_person(self, path: str) -> bool:
-        return scoping.covers(self.actor, path, Cap.PEOPLE_READ)
+    def _may_read_person(self, area: Area) -> bool:
+        return can_read_people(self.actor, area)
 
     def rows(self) -> dict[str, list[dict[str, Any]]]:
         teams = self._teams()
@@ -316,7 +317,7 @@ class _Exporter:
         found: dict[int, Person] = {}
         for batch in wb.chunks(ids):
             for p in self._with_areas(list(self._people_qs().filter(pk__in=batch))):
-                if self._may_read_person(p.area.path):
+                if self._may_read_person(p.area):
                     found[p.pk] = p
         return found
 
@@ -324,7 +325,7 @@ class _Exporter:
         found: dict[int, Household] = {}
         for batch in wb.chunks(ids):
             for h in self._with_areas(list(self._households_qs().filter(pk__in=batch))):
-                if self._may_read_person(h.area.path):
+                if self._may_read_person(h.area):
                     found[h.pk] = h
         return found
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from tuquan.core import scoping
 from tuquan.core import workbook as wb
+from tuquan.core.actors import Actor
 from tuquan.core.workbook import CellError, WorkbookErrors
 from tuquan.registry import services
 from tuquan.registry.models import ImportJob
@@ -61,7 +61,7 @@ class Importer(PlaceSheets, TeamSheets, PeopleSheets, RecordSheets):
 
 def import_workbook(
     *,
-    actor: Any,
+    actor: Actor,
     data: bytes,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -94,19 +94,17 @@ def import_workbook(
 # --- jobs ----------------------------------------------------------------------------------------
 
 
-def import_jobs_for(user: Any, *, limit: int = 10) -> QuerySet[ImportJob]:
+def import_jobs_for(user: Actor, *, limit: int = 10) -> QuerySet[ImportJob]:
     """A user's own uploads, newest first (a job is seen only by whoever uploaded it)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return ImportJob.objects.none()
-    return ImportJob.objects.filter(actor=user).defer("data")[:limit]
+    return ImportJob.objects.filter(actor_id=user.pk).defer("data")[:limit]
 
 
-def import_job_get_for_user(user: Any, pk: int) -> ImportJob:
+def import_job_get_for_user(user: Actor, pk: int) -> ImportJob:
     return scoping.get_for_user(
         ImportJob.objects.defer("data"),
         user,
-        visible_q=Q(actor_id=getattr(user, "pk", None) or 0)
-        if getattr(user, "is_authenticated", False)
-        else Q(pk__in=[]),
+        visible_q=Q(actor_id=user.pk) if user.is_authenticated else Q(pk__in=[]),
         pk=pk,
     )
