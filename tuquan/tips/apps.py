@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from tuquan.core import hooks
+
 
 class TipsConfig(AppConfig):
     name = "tuquan.tips"
@@ -7,7 +9,6 @@ class TipsConfig(AppConfig):
     verbose_name = "Tin báo của người dân"
 
     def ready(self) -> None:
-        from tuquan.core import hooks
         from tuquan.tips import (
             auditlog,
             inbox,
