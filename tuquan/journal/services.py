@@ -369,7 +369,8 @@ def entry_record(
         if participants:
             # A new entry has no participants yet: `set` would read them first.
             links = Entry.participants.through
-            links.objects.bulk_create([links(entry_id=entry.pk, person_id=p.pk) for p in participants])
+            people = dict.fromkeys(p.pk for p in participants)  # once each, as `set` would
+            links.objects.bulk_create([links(entry_id=entry.pk, person_id=pk) for pk in people])
         audit_record(
             actor=actor,
             action=AuditAction.CREATE,
