@@ -53,8 +53,10 @@ OFFICER = "xa"
 # same PostgreSQL database must read what the first one encrypted.
 BENCH_SECRET_KEY = "tuquan-bench-web-only-not-a-secret"
 BENCH_MASTER_KEY = "YmVuY2gtd2ViLW9ubHktbWFzdGVyLWtleS0zMmJ5dGU="
-WORKERS = 2
-THREADS = 4
+# As a small server runs it; BENCH_WEB_WORKERS / BENCH_WEB_THREADS to compare others
+# (docs/performance.md: what this 2-core machine serves best).
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_WEB_THREADS", "4"))
 
 # The issue's targets (docs/performance.md, 2026-12-03 evening).
 WRITE_RATIO = 0.25
@@ -74,6 +76,13 @@ class Load:
     statuses: Counter[int] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    # CPU seconds the server's processes spent during the run (`server_cpu`): on a shared
+    # machine requests per second follow the others' load, CPU per request much less.
+    cpu: float = 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu / len(self.latencies) if self.latencies else float("nan")
 
     @property
     def rate(self) -> float:
@@ -239,6 +248,19 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
+def server_cpu(server: subprocess.Popen[bytes]) -> float:
+    """CPU seconds (user and system) used so far by the server's running processes."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in [server.pid, *_descendants(server.pid)]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def worker_rss_mb(server: subprocess.Popen[bytes]) -> float:
     """The largest resident set among the server's gunicorn workers (the processes without
     children of their own: the master forks them)."""
@@ -373,6 +395,8 @@ def _line(name: str, load: Load, bare: Load, ratio_target: float, p95_target: fl
         f"{name:<44} {load.rate:8.1f} req/s  {ratio:5.2f} × bare {bare.rate:7.1f} (target ≥ {ratio_target})",
         f"p95 {load.p95 * 1000:7.0f} ms" + (f" (target < {p95_target * 1000:.0f} ms)" if p95_target else ""),
         f"errors {load.errors}/{len(load.latencies)} (target 0)",
+        # what the ratio would be if the server's CPU alone decided it
+        f"server CPU {load.cpu_ms:5.2f} ms/request ({bare.cpu_ms / load.cpu_ms:4.2f} × bare)",
         "met" if met else "NOT MET",
     ]
     return " · ".join(parts) + f"   answers {dict(sorted(load.statuses.items()))}"
@@ -409,7 +433,9 @@ def main() -> None:
 
     from tuquan.core.management.commands.serve import gunicorn_command
 
-    app_port, bare_port = _free_port(), _free_port()
+    # BENCH_WEB_PORTS="8130,8131" when the machine's ports are shared out; else free ones.
+    ports = [int(p) for p in os.environ.get("BENCH_WEB_PORTS", "").split(",") if p.strip()]
+    app_port, bare_port = ports[:2] if len(ports) >= 2 else (_free_port(), _free_port())
     app = _start(
         [
             sys.executable,
@@ -487,21 +513,22 @@ def run(
     for request in (insert, read):
         run_load("warm-up", bare_port, request, connections=2, total=6)
 
-    loads = {
-        name: run_load(name, port, request, connections=connections, seconds=seconds)
-        for name, port, request in (
-            ("bare insert", bare_port, insert),
-            ("bare JSON GET", bare_port, read),
-            ("write", app_port, write),
-            ("indicators", app_port, indicators),
-            ("page", app_port, page),
-        )
-    }
+    loads = {}
+    for name, server, port, request in (
+        ("bare insert", bare, bare_port, insert),
+        ("bare JSON GET", bare, bare_port, read),
+        ("write", app, app_port, write),
+        ("indicators", app, app_port, indicators),
+        ("page", app, app_port, page),
+    ):
+        before = server_cpu(server)
+        loads[name] = run_load(name, port, request, connections=connections, seconds=seconds)
+        loads[name].cpu = server_cpu(server) - before
     for name in ("bare insert", "bare JSON GET"):
         load = loads[name]
         print(
-            f"{name:<44} {load.rate:8.1f} req/s  p95 {load.p95 * 1000:5.0f} ms   "
-            f"answers {dict(sorted(load.statuses.items()))}"
+            f"{name:<44} {load.rate:8.1f} req/s  p95 {load.p95 * 1000:5.0f} ms  "
+            f"server CPU {load.cpu_ms:5.2f} ms/request   answers {dict(sorted(load.statuses.items()))}"
         )
     print(
         _line(

@@ -11,7 +11,7 @@ uid, months as "2025-05" or any day of the month. Lists answer {"items": [...], 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -283,8 +283,9 @@ def _kind_values(fields: dict[str, Any], kind: str) -> dict[str, Any]:
         value = fields[name]
         if name in TEXT_FIELDS and value is None:
             value = ""
-        if isinstance(value, datetime) and timezone.is_naive(value):
-            value = timezone.make_aware(value)
+        if isinstance(value, datetime):
+            # As the database gives it back (UTC), so the answer to a write shows what a read shows.
+            value = (timezone.make_aware(value) if timezone.is_naive(value) else value).astimezone(UTC)
         if name in allowed:
             values[name] = value
         elif value not in (None, ""):
@@ -334,7 +335,13 @@ def entry_create(request: HttpRequest, payload: EntryIn) -> Status[EntryOut]:
         note=payload.note,
         **_kind_values(payload.model_dump(), payload.kind),
     )
-    return Status(201, _entry_out(request, entry))
+    # Answered from what was written, as `_entry_out` would read it back (two queries and
+    # a third of the write's time): the team and village just looked up, the participants
+    # named (each one the asker may see: `participants_for`), the month's state from the
+    # service (`month_status`).
+    entry.visible_participants = participants  # type: ignore[attr-defined]
+    entry.participant_count = len(participants)  # type: ignore[attr-defined]
+    return Status(201, EntryOut.of(entry))
 
 
 @entries_router.patch(

