@@ -21,6 +21,7 @@ from tuquan.accounts.actors import acting_user
 from tuquan.core.actors import Actor
 from tuquan.core.approval import Machine, Step
 from tuquan.core.models import LEGACY_LEVELS, Area, AuditAction, Level
+from tuquan.core.rawsql import placeholders
 from tuquan.core.services import audit_record
 from tuquan.core.units import LEGACY_END
 from tuquan.journal import rollups
@@ -297,8 +298,6 @@ def _new_entry_facts(entry: Entry) -> NewEntryFacts:
     statement 0.2 ms (docs/decisions.md, "Asked codes, and plain SQL"). The same rules as
     `approval_for`, `_aggregate_covering`, `_active_members` and `team_villages`: a village
     served is the team's own village or a village of a commune it serves."""
-    from tuquan.core.rawsql import placeholders
-
     village, day = entry.village, entry.occurred_on
     params: list[Any] = [village.pk, month_start(day).isoformat()]
     codes = KIND_INDICATORS.get(entry.kind, [])
