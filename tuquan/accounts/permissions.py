@@ -19,21 +19,21 @@ def grantable_roles(actor: Actor, area: Area) -> set[str]:
     return roles
 
 
-def can_grant(actor: Actor, role: str, area: Area) -> bool:
+def can_grant_role(actor: Actor, role: str, area: Area) -> bool:
     return not area.is_legacy and role in grantable_roles(actor, area)
 
 
-def can_manage(actor: Actor, target: Any) -> bool:
+def can_manage_account(actor: Actor, target: Any) -> bool:
     """An actor manages an account when they could have granted every role it holds."""
     if target.pk == actor.pk:
         return False
     assignments = list(target.assignments.select_related("area"))
     if not assignments:
         return scoping.is_system_admin(actor)
-    return all(can_grant(actor, a.role, a.area) for a in assignments)
+    return all(can_grant_role(actor, a.role, a.area) for a in assignments)
 
 
-def can_read_identity(actor: Actor, target: Any) -> bool:
+def can_read_account_identity(actor: Actor, target: Any) -> bool:
     """Phone and ID number: the account holder, and managers of their area."""
     if target.pk == actor.pk:
         return True

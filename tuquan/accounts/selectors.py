@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from tuquan.accounts.models import RoleAssignment, User
-from tuquan.accounts.permissions import can_manage, can_read_identity
+from tuquan.accounts.permissions import can_manage_account, can_read_account_identity
 from tuquan.core import scoping
 from tuquan.core.actors import Actor
 from tuquan.core.audit import audit_record
@@ -49,14 +49,14 @@ def user_get_for_user(actor: Actor, pk: int, *, write: bool = False) -> User:
         User.objects.distinct(),
         actor,
         visible_q=q,
-        writable=(lambda u: can_manage(actor, u)) if write else None,
+        writable=(lambda u: can_manage_account(actor, u)) if write else None,
         pk=pk,
     )
 
 
 def user_identity_for(actor: Actor, user: User) -> dict[str, str] | None:
     """Phone and ID number, for those who may read them; each read is audited."""
-    if not can_read_identity(actor, user):
+    if not can_read_account_identity(actor, user):
         return None
     first = user.assignments.select_related("area").first()
     audit_record(

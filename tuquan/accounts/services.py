@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tuquan.accounts.actors import acting_user
 from tuquan.accounts.models import ApiToken, ResetCode, RoleAssignment, User
-from tuquan.accounts.permissions import can_grant, can_manage
+from tuquan.accounts.permissions import can_grant_role, can_manage_account
 from tuquan.accounts.tasks import credentials_purge_expired
 from tuquan.core import scoping
 from tuquan.core.actors import Actor
@@ -69,7 +69,7 @@ def user_create(
     national_id: str = "",
 ) -> tuple[User, str]:
     """Create an account with one role over `area`; returns it and a one-time code to hand over."""
-    if not can_grant(actor, role, area):
+    if not can_grant_role(actor, role, area):
         raise PermissionDenied(_("Bạn không thể cấp vai trò này tại địa bàn này."))
     username = (username or "").strip().lower()
     with transaction.atomic():
@@ -99,7 +99,7 @@ def user_create(
 
 
 def user_update(*, actor: Actor, user: User, full_name: str, phone: str, national_id: str) -> User:
-    if not can_manage(actor, user) and actor.pk != user.pk:
+    if not can_manage_account(actor, user) and actor.pk != user.pk:
         raise PermissionDenied(_("Bạn không có quyền sửa tài khoản này."))
     changed = []
     with transaction.atomic():
@@ -120,13 +120,13 @@ def user_update(*, actor: Actor, user: User, full_name: str, phone: str, nationa
 
 def user_move(*, actor: Actor, user: User, area: Area) -> User:
     """Move an officer to another area: same roles, new area; their sessions and tokens end."""
-    if not can_manage(actor, user):
+    if not can_manage_account(actor, user):
         raise PermissionDenied(_("Bạn không có quyền chuyển tài khoản này."))
     with transaction.atomic():
         assignments = list(user.assignments.select_related("area"))
         old = [a.area.ident for a in assignments]
         for a in assignments:
-            if not can_grant(actor, a.role, area):
+            if not can_grant_role(actor, a.role, area):
                 raise PermissionDenied(_("Bạn không thể cấp vai trò này tại địa bàn này."))
             a.area = area
             a.full_clean(validate_unique=False)
@@ -144,7 +144,7 @@ def user_move(*, actor: Actor, user: User, area: Area) -> User:
 
 
 def user_deactivate(*, actor: Actor, user: User) -> User:
-    if not can_manage(actor, user):
+    if not can_manage_account(actor, user):
         raise PermissionDenied(_("Bạn không có quyền khoá tài khoản này."))
     with transaction.atomic():
         user.is_active = False
@@ -155,7 +155,7 @@ def user_deactivate(*, actor: Actor, user: User) -> User:
 
 
 def user_reactivate(*, actor: Actor, user: User) -> User:
-    if not can_manage(actor, user):
+    if not can_manage_account(actor, user):
         raise PermissionDenied(_("Bạn không có quyền mở khoá tài khoản này."))
     with transaction.atomic():
         user.is_active = True
@@ -178,7 +178,7 @@ def _issue_code(*, actor: Actor, user: User) -> str:
 
 def password_reset_issue(*, actor: Actor, user: User) -> str:
     """A one-time code for the officer to hand over in person (there is no e-mail)."""
-    if not can_manage(actor, user):
+    if not can_manage_account(actor, user):
         raise PermissionDenied(_("Bạn không có quyền đặt lại mật khẩu tài khoản này."))
     with transaction.atomic():
         code = _issue_code(actor=actor, user=user)
@@ -296,7 +296,7 @@ def otp_disable(*, actor: User, token: str) -> None:
 
 def otp_reset_for(*, actor: Actor, user: User) -> None:
     """A manager removes a lost authenticator (the phone was lost); the user sets it up again."""
-    if not can_manage(actor, user):
+    if not can_manage_account(actor, user):
         raise PermissionDenied(_("Bạn không có quyền với tài khoản này."))
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()

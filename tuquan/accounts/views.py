@@ -27,7 +27,7 @@ from tuquan.accounts.forms import (
     UserEditForm,
 )
 from tuquan.accounts.models import User
-from tuquan.accounts.permissions import can_manage, grantable_roles
+from tuquan.accounts.permissions import can_manage_account, grantable_roles
 from tuquan.core import scoping
 from tuquan.core.actors import Actor
 from tuquan.core.compression import uncompressed
@@ -186,7 +186,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "target": target,
             "identity": identity,
-            "can_manage": can_manage(request.user, target),
+            "can_manage_account": can_manage_account(request.user, target),
             "assignments": target.assignments.select_related("area"),
             "has_otp": services.otp_confirmed_device(target) is not None,
         },
