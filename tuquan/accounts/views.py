@@ -186,7 +186,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "target": target,
             "identity": identity,
-            "can_manage_account": can_manage_account(request.user, target),
+            "can_manage": can_manage_account(request.user, target),
             "assignments": target.assignments.select_related("area"),
             "has_otp": services.otp_confirmed_device(target) is not None,
         },
