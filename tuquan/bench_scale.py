@@ -35,6 +35,33 @@ def _hash(*terms: str) -> str:
     return f"(({mixed} + 7) %% 2147483647)"
 
 
+def _number_key(expr: str) -> str:
+    """SQL for the sort key of a whole number (core.text.sort_key): "c", its length as a
+    letter, its digits as letters; plain string functions both databases have."""
+    text = f"CAST({expr} AS TEXT)"
+    letters = text
+    for digit in "0123456789":
+        letters = f"replace({letters}, '{digit}', '{chr(ord('a') + int(digit))}')"
+    return f"('c' || substr('abcdefghijklmnopqrstuvwxyz', length({text}) + 1, 1) || {letters})"
+
+
+def _sort_key_sql(words: str, *numbers: str) -> str:
+    """SQL for `sort_key(f"{words} {n1}-{n2}")` with the numbers computed in SQL: the words'
+    letter tokens, a word break before each number, then the words' tones."""
+    from tuquan.core.text import ALPHABET, sort_key, split_letter
+
+    key = sort_key(words)
+    count = sum(split_letter(ch)[0] in ALPHABET for ch in words.lower())
+    letters, tones = (key[: -count - 1], key[-count:]) if count else (key[:-1], "")
+    parts = [f"'{letters}'"] if letters else []
+    for expr in numbers:
+        if letters or len(parts) > 1:
+            parts.append("'ba'")
+        parts.append(_number_key(expr))
+    parts.append(f"'a{tones}'")
+    return " || ".join(parts)
+
+
 class _Sql:
     """The few expressions that differ between the two databases."""
 
@@ -174,6 +201,7 @@ def build_dataset(sf: float) -> dict[str, Any]:
                     "name": f"'Bản ' || (1000 + b.n / {communes})",
                     "short_name": f"'' || (1000 + b.n / {communes})",
                     "search_name": f"'ban ' || (1000 + b.n / {communes})",
+                    "sort_name": _sort_key_sql("", f"1000 + b.n / {communes}"),
                     "parent_id": "c.id",
                     "path": f"c.path || {ident} || '/'",
                     "province_id": "c.province_id",
@@ -202,6 +230,7 @@ def build_dataset(sf: float) -> dict[str, Any]:
                     "type_id": "t.type_id",
                     "name": "'Tổ ' || v.vn || '-' || t.k",
                     "search_name": team_key,
+                    "sort_name": _sort_key_sql("Tổ", "v.vn", "t.k"),
                     "home_area_id": "v.parent_id",
                     "status": "'active'",
                     "established_on": sql.day("0"),
@@ -231,6 +260,7 @@ def build_dataset(sf: float) -> dict[str, Any]:
                 {
                     "full_name": "'Người ' || v.vn || '-' || b.n",
                     "search_name": person_key,
+                    "sort_name": _sort_key_sql("Người", "v.vn", "b.n"),
                     "gender": "CASE WHEN b.n %% 2 = 0 THEN 'male' ELSE 'female' END",
                     "birth_year": f"1950 + {_hash('v.vn', 'b.n')} %% 55",
                     "area_id": "v.id",

@@ -297,7 +297,7 @@ def _paper_only(query: Query, scope: Any, of: ChildOf) -> Counter[int]:
 def paper_only_teams(actor: Actor, area: Any, on: date) -> list[Any]:
     """Teams active on `on`, established at least PAPER_ONLY_MONTHS months before, with no
     verified journal entry in the PAPER_ONLY_MONTHS months up to `on`."""
-    return list(paper_only_teams_qs(actor, area, on).select_related("home_area").order_by("name"))
+    return list(paper_only_teams_qs(actor, area, on).select_related("home_area").order_by("sort_name"))
 
 
 def paper_only_teams_qs(actor: Actor, area: Any, on: date) -> Any:

@@ -243,7 +243,7 @@ def round_subjects(rnd: Round) -> list[dict[str, Any]]:
                 subjects.append({"key": str(u.uid), "name": u.name, "result": by_unit.get(u.pk)})
     elif rnd.criteria_set.subject_kind == SubjectKind.RESIDENTIAL:
         villages = Area.objects.filter(parent=rnd.commune, level=Level.VILLAGE).order_by(
-            "number", "short_name"
+            "number", "sort_name"
         )
         for v in villages:
             if v.valid_to is None or v.pk in by_area:
@@ -304,7 +304,7 @@ def statutory_teams(user: Actor) -> QuerySet[Any]:
         teams_visible(user)
         .filter(type__is_statutory=True)
         .select_related("home_area", "type")
-        .order_by("home_area__path", "name")
+        .order_by("home_area__path", "sort_name")
     )
 
 
@@ -328,7 +328,7 @@ def rating_sheet(team: Any, year: int) -> dict[str, Any]:
         Membership.objects.filter(team=team, start_on__lte=end)
         .exclude(end_on__lt=start)
         .select_related("person")
-        .order_by("role", "person__search_name")
+        .order_by("role", "person__sort_name")
     )
     ratings = {r.membership_id: r for r in Rating.objects.filter(team=team, year=year)}
     return {
@@ -347,7 +347,7 @@ def excellent_ratings(user: Actor, *, year: int) -> QuerySet[Rating]:
             level=RatingLevel.EXCELLENT,
         )
         .select_related("team", "team__home_area", "membership__person", "commendation")
-        .order_by("team__home_area__path", "team__name", "membership_id")
+        .order_by("team__home_area__path", "team__sort_name", "membership_id")
     )
 
 

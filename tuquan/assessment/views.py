@@ -159,7 +159,7 @@ def team_grading(request: HttpRequest) -> HttpResponse:
         year = int(request.GET.get("nam", ""))
     except ValueError:
         year = timezone.localdate().year - 1
-    grades = selectors.team_grades(request.user, year=year).order_by("grade", "team__name")
+    grades = selectors.team_grades(request.user, year=year).order_by("grade", "team__sort_name")
     return render_page(
         request,
         "assessment/grading.html",

@@ -58,7 +58,7 @@ def load_care_demo() -> int:
     if commune is None:
         return 0
     villages = list(commune.children.filter(level=Level.VILLAGE, valid_to__isnull=True).order_by("number"))
-    teams = list(Team.objects.filter(home_area=commune).order_by("name"))
+    teams = list(Team.objects.filter(home_area=commune).order_by("sort_name"))
     if not villages or not teams:
         return 0
     today = timezone.localdate()

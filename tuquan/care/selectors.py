@@ -194,10 +194,10 @@ def person_form_options(user: Actor) -> tuple[list[Area], list[Team], list[Perso
     for commune in communes:
         areas.append(commune)
         areas.extend(
-            commune.children.filter(level="village", valid_to__isnull=True).order_by("number", "short_name")
+            commune.children.filter(level="village", valid_to__isnull=True).order_by("number", "sort_name")
         )
-    teams = list(Team.objects.filter(home_area__in=communes).order_by("name"))
-    helpers = list(Person.objects.filter(memberships__team__in=teams).distinct().order_by("full_name"))
+    teams = list(Team.objects.filter(home_area__in=communes).order_by("sort_name"))
+    helpers = list(Person.objects.filter(memberships__team__in=teams).distinct().order_by("sort_name"))
     return areas, teams, helpers
 
 

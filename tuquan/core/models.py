@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from tuquan.core.text import normalize_search
+from tuquan.core.text import normalize_search, sort_key, sort_key_length
 
 
 @cache
@@ -46,7 +46,7 @@ class Level(models.TextChoices):
 LEGACY_LEVELS = (Level.LEGACY_PROVINCE, Level.LEGACY_DISTRICT, Level.LEGACY_COMMUNE)
 CURRENT_LEVELS = (Level.COUNTRY, Level.PROVINCE, Level.COMMUNE, Level.VILLAGE)
 
-# The kinds a commune may give its villages and residential groups (DOMAIN.md).
+# The kinds a commune may give its villages and residential groups (docs/domain.md).
 VILLAGE_KINDS = ["Thôn", "Bản", "Ấp", "Xóm", "Buôn", "Tổ dân phố", "Tiểu khu", "Khu phố", "Khối"]
 
 COUNTRY_IDENT = "VN"
@@ -69,6 +69,8 @@ class Area(models.Model):
     name = models.CharField(_("tên đầy đủ"), max_length=200)
     short_name = models.CharField(_("tên"), max_length=160)
     search_name = models.CharField(max_length=400, editable=False, db_index=True)
+    # Vietnamese dictionary order of `short_name` as plain text order (core.text.sort_key).
+    sort_name = models.CharField(max_length=sort_key_length(160), editable=False, default="")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -92,6 +94,9 @@ class Area(models.Model):
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["level", "path"], name="core_area_level_path"),
             models.Index(fields=["parent", "short_name"], name="core_area_parent_name"),
+            # Lists by name: a level's areas (the API), a parent's children (the area pages).
+            models.Index(fields=["level", "sort_name"], name="core_area_level_sort"),
+            models.Index(fields=["parent", "sort_name"], name="core_area_parent_sort"),
         ]
         constraints: ClassVar[list[models.BaseConstraint]] = [
             models.UniqueConstraint(
@@ -106,6 +111,7 @@ class Area(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = normalize_search(f"{self.short_name} {self.name}")
+        self.sort_name = sort_key(self.short_name)
         super().save(*args, **kwargs)
 
     @property
@@ -136,7 +142,7 @@ class AreaSuccession(models.Model):
     successor = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="predecessor_links")
     kind = models.CharField(max_length=10, choices=SuccessionKind.choices)
     # For a split unit the package names a "default" successor; we record it but never use it
-    # to place records: the commune officer decides (DOMAIN.md).
+    # to place records: the commune officer decides (docs/domain.md).
     is_default = models.BooleanField(default=False)
     valid_from = models.DateField(null=True, blank=True)
     note = models.CharField(max_length=200, blank=True)

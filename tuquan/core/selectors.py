@@ -35,7 +35,7 @@ def area_children(user: Actor, area: Area, *, include_ended: bool = False) -> Qu
     qs = areas_visible(user).filter(parent=area)
     if not include_ended and not area.is_legacy:
         qs = qs.filter(valid_to__isnull=True)
-    return qs.order_by("number", "short_name") if area.level == Level.COMMUNE else qs.order_by("short_name")
+    return qs.order_by("number", "sort_name") if area.level == Level.COMMUNE else qs.order_by("sort_name")
 
 
 def area_list(
@@ -55,7 +55,7 @@ def area_list(
     if needle:
         for word in needle.split():
             qs = qs.filter(search_name__contains=word)
-    qs = qs.select_related("parent").order_by("level", "path")
+    qs = qs.select_related("parent").order_by("level", "sort_name", "path")
     return qs[:limit] if limit else qs
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import transaction
 
-from tuquan.core.text import normalize_search
+from tuquan.core.text import normalize_search, sort_key
 
 REFORM_DATE = date(2025, 7, 1)
 LEGACY_END = date(2025, 6, 30)
@@ -195,6 +195,7 @@ AREA_FIELDS = [
     "name",
     "short_name",
     "search_name",
+    "sort_name",
     "parent",
     "path",
     "province",
@@ -236,6 +237,7 @@ def load(*, force: bool = False) -> dict[str, int]:
                         name=spec["name"],
                         short_name=spec["short_name"],
                         search_name=normalize_search(f"{spec['short_name']} {spec['name']}"),
+                        sort_name=sort_key(spec["short_name"]),
                         parent_id=ids.get(parent) if parent else None,
                         path=path,
                         province_id=ids.get(spec["province"]) if spec["province"] else None,

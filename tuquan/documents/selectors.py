@@ -77,7 +77,7 @@ def idle_teams(user: Actor, area: Area, start: date, end: date) -> QuerySet[Any]
             Exists(Entry.objects.filter(team=OuterRef("pk"), occurred_on__gte=start, occurred_on__lte=end))
         )
         .select_related("type", "home_area")
-        .order_by("home_area__path", "name")
+        .order_by("home_area__path", "sort_name")
     )
 
 
@@ -192,7 +192,7 @@ def weak_teams(user: Actor, area: Area) -> QuerySet[Any]:
         .filter(status=TeamStatus.WEAK)
         .filter(Exists(TeamArea.objects.filter(team=OuterRef("pk"), area__path__startswith=area.path)))
         .select_related("home_area")
-        .order_by("home_area__path", "name")
+        .order_by("home_area__path", "sort_name")
     )
 
 

@@ -327,7 +327,7 @@ def province_month(user: Actor, province: Area, month: date) -> dict[str, Any]:
         by_commune.setdefault(commune_id, Counter())[state] += 1
     communes = Area.objects.filter(
         scoping.subtree_q(user, Cap.TEAM_READ, path_field="path"), parent=province, level=Level.COMMUNE
-    ).order_by("short_name")
+    ).order_by("sort_name")
     end = next_month(month) - timedelta(days=1)
     status = reporting_status(user, province, month, end)
     return {
@@ -346,7 +346,7 @@ def active_members(team: Team, day: date) -> list[Any]:
         Membership.objects.filter(team=team, start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
         .select_related("person")
-        .order_by("person__search_name")
+        .order_by("person__sort_name")
     )
     return [m.person for m in rows]
 
@@ -420,7 +420,7 @@ def entry_list(
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=people_visible(user).only("id", "uid", "full_name").order_by("search_name"),
+                queryset=people_visible(user).only("id", "uid", "full_name").order_by("sort_name"),
                 to_attr="visible_participants",
             )
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuquan.core.fields import EncryptedTextField
 from tuquan.core.models import Area
-from tuquan.core.text import normalize_search
+from tuquan.core.text import normalize_search, sort_key, sort_key_length
 
 
 class AttachTo(models.TextChoices):
@@ -58,6 +58,8 @@ class ModelType(models.Model):
     code = models.SlugField(_("mã"), max_length=60, unique=True)
     name = models.CharField(_("tên"), max_length=200)
     short_name = models.CharField(_("tên ngắn"), max_length=80)
+    # Vietnamese dictionary order of `name` as plain text order (core.text.sort_key).
+    sort_name = models.CharField(max_length=sort_key_length(200), editable=False, db_index=True, default="")
     kind = models.CharField(_("dạng"), max_length=20, choices=TypeKind.choices, default=TypeKind.TEAM)
     attaches_to = models.CharField(
         _("gắn với"), max_length=20, choices=AttachTo.choices, default=AttachTo.VILLAGE
@@ -74,11 +76,15 @@ class ModelType(models.Model):
     description = models.TextField(_("mô tả"), blank=True)
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["name"]
+        ordering: ClassVar[list[str]] = ["sort_name"]
         verbose_name = _("loại mô hình")
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = sort_key(self.name)
+        super().save(*args, **kwargs)
 
     def role_codes(self) -> list[str]:
         return [r["code"] for r in self.roles]
@@ -107,6 +113,7 @@ class Team(models.Model):
     )
     name = models.CharField(_("tên"), max_length=200)
     search_name = models.CharField(max_length=400, editable=False, db_index=True)
+    sort_name = models.CharField(max_length=sort_key_length(200), editable=False, db_index=True, default="")
     home_area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã quản lý")
     )
@@ -131,7 +138,7 @@ class Team(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["name"]
+        ordering: ClassVar[list[str]] = ["sort_name"]
         verbose_name = _("tổ, nhóm")
 
     def __str__(self) -> str:
@@ -139,6 +146,7 @@ class Team(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = normalize_search(self.name)
+        self.sort_name = sort_key(self.name)
         super().save(*args, **kwargs)
 
 
@@ -241,10 +249,11 @@ class Person(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     full_name = models.CharField(_("họ và tên"), max_length=150)
     search_name = models.CharField(max_length=300, editable=False, db_index=True)
+    sort_name = models.CharField(max_length=sort_key_length(150), editable=False, db_index=True, default="")
     gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("năm sinh"), null=True, blank=True)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
-    # Sensitive (DOMAIN.md): encrypted at rest, shown by role, each read audited.
+    # Sensitive (docs/domain.md): encrypted at rest, shown by role, each read audited.
     national_id = EncryptedTextField(_("số định danh cá nhân"))
     ethnicity = EncryptedTextField(_("dân tộc"))
     religion = EncryptedTextField(_("tôn giáo"))
@@ -267,7 +276,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["search_name"]
+        ordering: ClassVar[list[str]] = ["sort_name"]
         verbose_name = _("người")
         indexes: ClassVar[list[models.Index]] = [
             models.Index(fields=["search_name", "birth_year"], name="registry_person_dup"),
@@ -278,6 +287,7 @@ class Person(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_name = normalize_search(self.full_name)
+        self.sort_name = sort_key(self.full_name)
         super().save(*args, **kwargs)
 
 
@@ -404,7 +414,7 @@ class ForceSettings(models.Model):
     education_min = models.CharField(
         _("học vấn tối thiểu"), max_length=20, choices=Education.choices, default=Education.LOWER_SECONDARY
     )
-    # Mountain, border and ethnic-minority communes accept primary education (DOMAIN.md).
+    # Mountain, border and ethnic-minority communes accept primary education (docs/domain.md).
     education_min_difficult = models.CharField(
         _("học vấn tối thiểu ở vùng khó khăn"),
         max_length=20,

@@ -99,7 +99,7 @@ def team_list(
         qs.select_related("type", "home_area")
         .prefetch_related(Prefetch("areas", queryset=Area.objects.only("id", "ident", "name", "short_name")))
         .annotate(member_count=Count("memberships", filter=active_members, distinct=True))
-        .order_by("home_area__path", "name")
+        .order_by("home_area__path", "sort_name")
     )
 
 
@@ -173,7 +173,7 @@ def person_search(user: Actor, *, q: str = "", area: Area | None = None, limit: 
         qs = qs.filter(area__path__startswith=area.path)
     for word in normalize_search(q).split():
         qs = qs.filter(search_name__contains=word)
-    return qs.order_by("search_name", "birth_year")[:limit]
+    return qs.order_by("sort_name", "birth_year")[:limit]
 
 
 def person_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Person:
@@ -306,7 +306,7 @@ def filter_areas(user: Actor) -> QuerySet[Area]:
     """Communes the user sees, to filter lists by."""
     return Area.objects.filter(
         scoping.subtree_q(user, Cap.TEAM_READ, path_field="path"), level=Level.COMMUNE, valid_to__isnull=True
-    ).order_by("short_name")
+    ).order_by("sort_name")
 
 
 def membership_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Membership:
@@ -324,7 +324,7 @@ def people_for_team(user: Actor, team: Team) -> QuerySet[Person]:
     q = Q()
     for area in team.areas.all():
         q |= Q(area__path__startswith=area.path)
-    return people_visible(user).filter(q).order_by("search_name")
+    return people_visible(user).filter(q).order_by("sort_name")
 
 
 def households_for_team(user: Actor, team: Team) -> QuerySet[Household]:
@@ -346,7 +346,7 @@ def force_statistics(user: Actor, area: Area, *, on: date | None = None) -> dict
         Membership.objects.filter(team__in=teams.values("pk"), start_on__lte=day)
         .filter(Q(end_on__isnull=True) | Q(end_on__gte=day))
         .select_related("team", "person")
-        .order_by("team__name", "role")
+        .order_by("team__sort_name", "role")
     )
     rows: dict[int, dict[str, Any]] = {}
     totals = {"leader": 0, "deputy": 0, "member": 0, "to_70": 0, "over_70": 0, "total": 0}
@@ -380,7 +380,7 @@ def model_type_list(
             | Q(short_name__icontains=q.strip())
             | Q(code__icontains="-".join(needle.split()))
         )
-    return qs.order_by("name", "code")
+    return qs.order_by("sort_name", "code")
 
 
 def person_list(user: Actor, *, area: Area | None = None, q: str = "") -> QuerySet[Person]:
@@ -390,7 +390,7 @@ def person_list(user: Actor, *, area: Area | None = None, q: str = "") -> QueryS
         qs = qs.filter(area__path__startswith=area.path)
     for word in normalize_search(q).split():
         qs = qs.filter(search_name__contains=word)
-    return qs.order_by("search_name", "birth_year", "pk")
+    return qs.order_by("sort_name", "birth_year", "pk")
 
 
 def household_list(user: Actor, *, area: Area | None = None, q: str = "") -> QuerySet[Household]:
@@ -403,7 +403,7 @@ def household_list(user: Actor, *, area: Area | None = None, q: str = "") -> Que
 
 
 def household_members(user: Actor, household: Household) -> QuerySet[Person]:
-    return people_visible(user).filter(household=household).order_by("search_name", "pk")
+    return people_visible(user).filter(household=household).order_by("sort_name", "pk")
 
 
 def team_memberships(user: Actor, team: Team) -> QuerySet[Any]:
@@ -435,5 +435,5 @@ def teams_of_user(user: Actor) -> list[Team]:
         .filter(Q(memberships__end_on__isnull=True) | Q(memberships__end_on__gte=today))
         .select_related("type")
         .distinct()
-        .order_by("name")
+        .order_by("sort_name")
     )

@@ -444,7 +444,7 @@ def household_detail(request: HttpRequest, uid: str) -> HttpResponse:
         "registry/household_detail.html",
         {
             "household": household,
-            "members": household.members.order_by("search_name"),
+            "members": household.members.order_by("sort_name"),
             "teams": household.team_links.select_related("team__type"),
             "commitments": household.commitments.select_related("team").order_by("-signed_on"),
         },
@@ -570,7 +570,7 @@ def force_settings(request: HttpRequest, ident: str) -> HttpResponse:
     fields = [n for n in f.ForceSettingsForm.base_fields if n != "difficult_communes"]
     initial: dict[str, Any] = {n: getattr(current, n) for n in fields}
     initial["difficult_communes"] = [a.ident for a in current.difficult_communes.all()] if current.pk else []
-    communes = Area.objects.filter(parent=province, level=Level.COMMUNE).order_by("short_name")
+    communes = Area.objects.filter(parent=province, level=Level.COMMUNE).order_by("sort_name")
     form = f.ForceSettingsForm(
         request.POST or None, initial=initial, communes=selectors.area_choices(communes)
     )

@@ -27,7 +27,7 @@ UNTOUCHED_AFTER = timedelta(hours=24)
 
 
 def public_provinces() -> QuerySet[Area]:
-    return Area.objects.filter(level=Level.PROVINCE, valid_to__isnull=True).order_by("short_name")
+    return Area.objects.filter(level=Level.PROVINCE, valid_to__isnull=True).order_by("sort_name")
 
 
 def public_area(ident: str, level: str) -> Area | None:
@@ -40,7 +40,7 @@ def public_area(ident: str, level: str) -> Area | None:
 
 def public_children(area: Area, level: str) -> QuerySet[Area]:
     qs = Area.objects.filter(parent=area, level=level, valid_to__isnull=True)
-    return qs.order_by("number", "short_name") if level == Level.VILLAGE else qs.order_by("short_name")
+    return qs.order_by("number", "sort_name") if level == Level.VILLAGE else qs.order_by("sort_name")
 
 
 def public_place_search(q: str, *, limit: int = 20) -> list[Area]:

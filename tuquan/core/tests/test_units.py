@@ -27,7 +27,7 @@ def test_the_legacy_catalogue_keeps_63_provinces_696_districts_and_10035_commune
 
 
 def test_a_reused_code_names_two_different_units() -> None:
-    # 00004: the new Phường Ba Đình carries old Phường Trúc Bạch's code (DOMAIN.md).
+    # 00004: the new Phường Ba Đình carries old Phường Trúc Bạch's code (docs/domain.md).
     assert Area.objects.get(ident="00004").short_name == "Ba Đình"
     assert Area.objects.get(ident="legacy:00004").short_name == "Trúc Bạch"
 

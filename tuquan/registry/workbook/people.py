@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from tuquan.core import workbook as wb
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
-from tuquan.core.text import normalize_search
+from tuquan.core.text import normalize_search, sort_key
 from tuquan.registry.models import (
     Education,
     Gender,
@@ -79,6 +79,7 @@ class PeopleSheets(ImporterBase):
             }
             if "full_name" in values:
                 values["search_name"] = normalize_search(full_name)
+                values["sort_name"] = sort_key(full_name)
             if new and area is not None:
                 values["area"] = area
                 if not has_uuid and full_name and not c.boolean("confirm", False):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from tuquan.core import workbook as wb
 from tuquan.core.models import Area, Level
 from tuquan.core.roles import Cap
-from tuquan.core.text import normalize_search
+from tuquan.core.text import normalize_search, sort_key
 from tuquan.registry import services
 from tuquan.registry.models import (
     AttachTo,
@@ -239,6 +239,8 @@ class PlaceSheets(ImporterBase):
                 "description": c.text("description"),
             }
             values = {k: v for k, v in values.items() if c.has(k)}
+            if "name" in values:
+                values["sort_name"] = sort_key(str(values["name"] or ""))  # a bulk write: save() does not run
             if roles or c.has("roles"):
                 try:
                     services.clean_type_lists(roles=roles, journal_kinds=journal_kinds, extra=extra)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from tuquan.core import workbook as wb
 from tuquan.core.models import Level
-from tuquan.core.text import normalize_search
+from tuquan.core.text import normalize_search, sort_key
 from tuquan.registry import services
 from tuquan.registry.models import (
     Membership,
@@ -89,9 +89,9 @@ class TeamSheets(ImporterBase):
                 parents.append((c, team, parent))
             if new:
                 team.type, team.home_area = model_type, home
+            if new or "name" in values:
                 values["search_name"] = normalize_search(values["name"])
-            elif "name" in values:
-                values["search_name"] = normalize_search(values["name"])
+                values["sort_name"] = sort_key(values["name"])
             before = self.team_areas.get(id(team), [])
             self.team_areas[id(team)] = areas
             areas_changed = {a.pk for a in before} != {a.pk for a in areas} or any(
