@@ -19,7 +19,7 @@ from tuquan.core.actors import Actor
 from tuquan.core.models import Area, AuditAction, Level
 from tuquan.core.permissions import can_read_people
 from tuquan.core.services import audit_record
-from tuquan.core.text import normalize_search
+from tuquan.core.text import sort_key
 from tuquan.core.workbook.writing import append
 from tuquan.registry import selectors
 from tuquan.registry.models import (
@@ -145,12 +145,13 @@ class _Exporter:
             "villages": [self._village(v) for v in villages],
             "types": [self._type(t) for t in types],
             "teams": sorted(
-                (self._team(t, teams) for t in teams.values()), key=lambda r: (r["home"], r["name"], r["key"])
+                (self._team(t, teams) for t in teams.values()),
+                key=lambda r: (r["home"], sort_key(r["name"]), r["key"]),
             ),
             "history": self._history(teams),
             "people": sorted(
                 (self._person(p, households) for p in people.values()),
-                key=lambda r: (r["area"] or "", normalize_search(r["full_name"]), r["key"]),
+                key=lambda r: (r["area"] or "", sort_key(r["full_name"]), r["key"]),
             ),
             "households": sorted(
                 (self._household(h, people) for h in households.values()),
