@@ -5,13 +5,14 @@ with their transformation plans, and the statutory team's yearly rating."""
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.core.models import Area
+from tuquan.core.text import sort_key, sort_key_length
 from tuquan.registry.models import CommendationLevel
 
 
@@ -108,14 +109,23 @@ class Unit(models.Model):
     commune = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", verbose_name=_("xã"))
     kind = models.CharField(_("loại"), max_length=20, choices=[(k.value, k.label) for k in UNIT_KINDS])
     name = models.CharField(_("tên"), max_length=200)
+    # Vietnamese dictionary order of `name` as plain text order (core.text.sort_key).
+    sort_name = models.CharField(max_length=sort_key_length(200), editable=False, default="")
     address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     active = models.BooleanField(_("còn hoạt động"), default=True)
 
     class Meta:
-        ordering: ClassVar[list[str]] = ["commune", "kind", "name"]
+        ordering: ClassVar[list[str]] = ["commune", "kind", "sort_name"]
+        indexes: ClassVar[list[models.Index]] = [
+            models.Index(fields=["commune", "kind", "sort_name"], name="assessment_unit_listed"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = sort_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class RoundStatus(models.TextChoices):

@@ -71,7 +71,7 @@ def round_get_for_user(user: Actor, uid: Any, *, may: Callable[[Actor, Round], b
 
 
 def round_results(round: Round) -> QuerySet[Result]:
-    return round.results.select_related("area", "unit").order_by("area__path", "unit__name", "id")
+    return round.results.select_related("area", "unit").order_by("area__path", "unit__sort_name", "id")
 
 
 def commendation_proposals(user: Actor, *, year: int) -> QuerySet[Result]:
@@ -204,7 +204,7 @@ def unit_list(user: Actor, *, commune: Area | None = None, kind: str = "") -> Qu
         qs = qs.filter(commune=commune)
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("commune__path", "kind", "name")
+    return qs.order_by("commune__path", "kind", "sort_name")
 
 
 def unit_get_for_user(user: Actor, uid: Any, *, write: bool = False) -> Unit:
@@ -237,7 +237,7 @@ def round_subjects(rnd: Round) -> list[dict[str, Any]]:
     kinds = unit_kinds_for(rnd.criteria_set)
     subjects: list[dict[str, Any]] = []
     if kinds:
-        units = Unit.objects.filter(commune=rnd.commune, kind__in=kinds).order_by("kind", "name")
+        units = Unit.objects.filter(commune=rnd.commune, kind__in=kinds).order_by("kind", "sort_name")
         for u in units:
             if u.active or u.pk in by_unit:
                 subjects.append({"key": str(u.uid), "name": u.name, "result": by_unit.get(u.pk)})

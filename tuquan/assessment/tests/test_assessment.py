@@ -541,3 +541,12 @@ def test_the_commune_records_results_and_sends_the_round_through_the_api(client:
     missing = client.post(f"{url}/results", {"area_id": world.village.ident}, content_type="application/json")
     assert missing.status_code == 422
     assert client.post(f"{url}/propose", content_type="application/json").json()["status"] == "proposed"
+
+
+def test_a_communes_units_are_listed_in_vietnamese_order(world: Any) -> None:
+    # In code-point order Á and Đ would come after every plain letter and "Cao" before "Cà".
+    expected = ["Ánh Dương", "Bưu điện xã", "Cà phê Sáng", "Cao đẳng nghề", "Doanh trại", "Đồn biên phòng"]
+    for name in reversed(expected):
+        services.unit_create(actor=world.alice, commune=world.commune, kind="agency", name=name)
+    listed = [u.name for u in selectors.unit_list(world.alice, commune=world.commune, kind="agency")]
+    assert listed == expected
