@@ -7,12 +7,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.assessment.models import UNIT_KINDS, CheckKind, Criterion, RatingLevel
+from tuquan.core.widgets import DatePicker
 from tuquan.registry.models import CommendationLevel
 
 
 class ApproveForm(forms.Form):
     decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=60)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), required=False, widget=DatePicker())
 
 
 class ReasonForm(forms.Form):
@@ -26,7 +27,7 @@ def set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]]) -> 
 
 
 # The phone's own date picker; the Vietnamese formats (dd/mm/yyyy) are accepted too.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 DECIMAL = {"inputmode": "decimal"}
 
 

@@ -5,10 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.care.models import Category, IncomeBand, ReferralOrg, ReferralStatus
+from tuquan.core.widgets import DatePicker
 
 # A browser's date input reads and sends ISO dates (and shows them the user's way): a value in
 # dd/mm/yyyy would leave it empty, and the phone's "met today" button without its date.
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 
 
 class PersonForm(forms.Form):

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuquan.core.models import VILLAGE_KINDS, AuditAction
+from tuquan.core.widgets import DatePicker
 
 KIND_CHOICES = [(k, k) for k in VILLAGE_KINDS]
 
@@ -14,21 +15,19 @@ class VillageForm(forms.Form):
     valid_from = forms.DateField(
         label=_("Thành lập từ ngày"),
         required=False,
-        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+        widget=DatePicker(),
     )
 
 
 class VillageRenameForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại"), choices=KIND_CHOICES)
     name = forms.CharField(label=_("Tên mới"), max_length=120)
-    on = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"})
-    )
+    on = forms.DateField(label=_("Từ ngày"), required=False, widget=DatePicker())
 
 
 class VillageMergeForm(forms.Form):
     target = forms.ChoiceField(label=_("Sáp nhập vào"))
-    on = forms.DateField(label=_("Từ ngày"), widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}))
+    on = forms.DateField(label=_("Từ ngày"), widget=DatePicker())
 
     def __init__(self, *args: object, targets: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -6,11 +6,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuquan.core.widgets import DatePicker, DateTimePicker
 from tuquan.journal.models import Entry, PeriodKind
 from tuquan.journal.services import INDICATOR_KIND, KIND_FIELDS
 
-DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
-DATETIME = forms.DateTimeInput(attrs={"placeholder": "hh:mm dd/mm/yyyy"})
+DATE = DatePicker()
+DATETIME = DateTimePicker()
 
 
 class EntryFormBase(forms.ModelForm):

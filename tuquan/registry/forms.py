@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuquan.core.widgets import DatePicker
+from tuquan.registry.ethnicities import ETHNIC_GROUPS
 from tuquan.registry.models import (
     JOURNAL_KINDS,
     AttachTo,
@@ -15,7 +17,7 @@ from tuquan.registry.models import (
     TypeKind,
 )
 
-DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+DATE = DatePicker()
 
 
 def _choices(options: list[tuple[str, Any]], blank: str | None = None) -> list[tuple[str, Any]]:
@@ -108,13 +110,28 @@ class PersonForm(forms.Form):
         regex=r"^[0-9]{12}$",
         error_messages={"invalid": _("Số định danh gồm 12 chữ số.")},
     )
-    ethnicity = forms.CharField(label=_("Dân tộc"), required=False, max_length=60)
+    # The official list (registry/ethnicities.py); "Người nước ngoài" for a foreign resident.
+    ethnicity = forms.ChoiceField(
+        label=_("Dân tộc"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *((name, name) for name in ETHNIC_GROUPS),
+            ("Người nước ngoài", _("Người nước ngoài")),
+        ],
+    )
     religion = forms.CharField(label=_("Tôn giáo"), required=False, max_length=60)
     allow_duplicate = forms.BooleanField(label=_("Vẫn thêm dù có thể trùng"), required=False)
 
     def __init__(self, *args: Any, areas: list[tuple[str, str]], **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.fields["area"].choices = areas  # type: ignore[attr-defined]
+        # A value recorded before the list (free text, or an import) stays choosable, so that
+        # editing another field of the person does not erase it.
+        kept = self.initial.get("ethnicity") or ""
+        choices = self.fields["ethnicity"].choices  # type: ignore[attr-defined]
+        if kept and kept not in {value for value, _label in choices}:
+            self.fields["ethnicity"].choices = [*choices, (kept, kept)]  # type: ignore[attr-defined]
 
 
 class HouseholdForm(forms.Form):

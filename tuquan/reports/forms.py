@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DATE = forms.DateInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
+from tuquan.core.widgets import DatePicker
+
+DATE = DatePicker()
 
 
 class ReportForm(forms.Form):

@@ -11,6 +11,9 @@ served as production serves it.
   the project's configuration, and, at the end of every journey, that the browser saw no
   console error, no failed asset and no server error. A failed journey leaves a screenshot in
   `test-results/`.
+- Every page a journey reaches is checked once with axe-core (vendored in
+  `tuquan/testing/vendor/`, see its VENDORED.md): a critical or serious violation is a
+  problem of the journey like a console error (issue 25, item 7).
 
 Usage (the fixtures are registered in tuquan/conftest.py):
 
@@ -52,6 +55,12 @@ RESULTS = Path(os.environ.get("TUQUAN_TEST_RESULTS", Path(__file__).resolve().pa
 # Chromium reports every answer of 400 or more as a console error; a refused form (422) is the
 # app working as designed, so it is not an error of the page.
 EXPECTED_CONSOLE = [re.compile(r"status of 422\b")]
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
+# What axe-core must not find on a journey's page (its "moderate" and "minor" are advice).
+AXE_FAILS = ("critical", "serious")
+AXE_RUN = """() => axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+    .filter(v => %s.includes(v.impact))
+    .map(v => `${v.impact} ${v.id}: ${v.help} (${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')})`))"""
 
 
 class _ServedAsInProduction(LiveServer):
@@ -181,6 +190,7 @@ class Journey:
         self.taps = 0
         self.problems: list[str] = []
         self.expected = list(EXPECTED_CONSOLE)
+        self.checked: set[str] = set()
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on("response", self._on_response)
@@ -206,7 +216,23 @@ class Journey:
         self.expected.append(re.compile(pattern))
 
     def assert_clean(self) -> None:
+        self.check_accessible()
         assert not self.problems, "the browser saw:\n" + "\n".join(self.problems)
+
+    def check_accessible(self) -> None:
+        """axe-core on the page shown, once per path: critical and serious violations are
+        noted as problems (the journey fails at its end, with every page's findings)."""
+        path = self.page.url.removeprefix(self.base).split("#")[0]
+        if path in self.checked or not self.page.url.startswith(self.base):
+            return
+        self.checked.add(path)
+        self.page.wait_for_load_state()
+        # Evaluated through the browser's debugging protocol, which the page's content
+        # security policy does not govern (an inline <script> would be refused, rightly).
+        if not self.page.evaluate("() => typeof window.axe !== 'undefined'"):
+            self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        found = self.page.evaluate(AXE_RUN % list(AXE_FAILS))
+        self.problems.extend(f"axe on {path}: {finding}" for finding in found)
 
     # --- moving ------------------------------------------------------------------------------
 
@@ -214,11 +240,13 @@ class Journey:
         """Open the login page, sign in, land on the home page (not counted as taps)."""
         self.page.goto(f"{self.base}/dang-nhap/")
         self.assert_styled()
+        self.check_accessible()
         self.page.get_by_label(re.compile("Tên đăng nhập|Username", re.I)).fill(username)
         self.page.get_by_label(re.compile("Mật khẩu|Password", re.I)).fill(password)
         self.page.get_by_role("button", name=re.compile("^(Đăng nhập|Log in)$")).click()
         self.page.wait_for_url(f"{self.base}/")
         self.assert_styled()
+        self.check_accessible()
         self.taps = 0
 
     def tap(self, name: str | re.Pattern[str], *, within: Any = None, nth: int = 0) -> None:
@@ -231,6 +259,7 @@ class Journey:
         target.nth(nth).click()
         self.taps += 1
         self.page.wait_for_load_state()
+        self.check_accessible()
 
     def fill(self, label: str | re.Pattern[str], value: str) -> None:
         self.page.get_by_label(label).fill(value)

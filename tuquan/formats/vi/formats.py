@@ -10,6 +10,9 @@ YEAR_MONTH_FORMAT = "m/Y"
 FIRST_DAY_OF_WEEK = 1
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%Y-%m-%d"]
 DATETIME_INPUT_FORMATS = [
+    # What a datetime-local picker sends (core/widgets.py), then what a person types.
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%dT%H:%M:%S",
     "%d/%m/%Y %H:%M:%S",
     "%d/%m/%Y %H:%M",
     "%H:%M %d/%m/%Y",

@@ -81,3 +81,32 @@ def test_a_leader_without_signal_is_told_the_patrol_was_not_sent_and_keeps_what_
     page.wait_for_selector(".messages >> text=Đã ghi: Tuần tra.")
     assert entries_of(live_world) == sorted([*before, ("patrol", "submitted")])
     assert page.get_by_role("alert").filter(has_text=SEND_FAILED).count() == 0
+
+
+def test_a_leader_sets_the_patrols_day_and_hours_with_the_phones_pickers(
+    journey: Journey, live_world: Any
+) -> None:
+    """The day and the start and end come from the phone's calendar and clock (issue 25):
+    native date and datetime inputs, the values stored as the leader chose them."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tuquan.journal.models import Entry
+
+    page = journey.page
+    day = timezone.localdate() - timedelta(days=1)
+    journey.login("linh")
+    journey.tap("Ghi nhật ký")
+    journey.tap("Tuần tra")
+    assert page.get_attribute("#id_occurred_on", "type") == "date"
+    assert page.get_attribute("#id_started_at", "type") == "datetime-local"
+    page.fill("#id_occurred_on", f"{day:%Y-%m-%d}")
+    page.fill("#id_started_at", f"{day:%Y-%m-%d}T21:00")
+    page.fill("#id_ended_at", f"{day:%Y-%m-%d}T23:30")
+    journey.tap("Lưu")
+    page.wait_for_selector(".messages >> text=Đã ghi: Tuần tra.")
+    entry = Entry.objects.filter(team=live_world.team, occurred_on=day).latest("id")
+    started, ended = timezone.localtime(entry.started_at), timezone.localtime(entry.ended_at)
+    assert (started.date(), started.hour, ended.hour, ended.minute) == (day, 21, 23, 30)
+    journey.assert_styled()

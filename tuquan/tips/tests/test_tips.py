@@ -247,10 +247,15 @@ def test_a_flood_neither_blocks_a_legitimate_tip_nor_fills_the_disk(
     assert list(RateCounter.objects.values_list("key", "count")) == before
     assert _post_tip(client, world.village.ident).status_code == 200  # the world's and this one
     # Past the commune's hourly limit tips wait, other communes are still served.
+    # The world's own tip counts in this hour only if the world was built in the same hour
+    # of the clock as this test runs (a long suite crosses the hour): so the limit is
+    # reached on the second or the third post, never later.
     settings.TUQUAN_TIP_LIMIT_COMMUNE_HOUR = 3
-    assert _post_tip(client, world.village.ident).status_code == 200
-    refused = _post_tip(client, world.village.ident)
-    assert refused.status_code == 422 and "quá nhiều tin báo" in refused.content.decode()
+    answers = [_post_tip(client, world.village.ident) for _n in range(3)]
+    codes = [answer.status_code for answer in answers]
+    assert codes in ([200, 422, 422], [200, 200, 422]), codes
+    refused = answers[-1]
+    assert "quá nhiều tin báo" in refused.content.decode()
     assert TEXT in refused.content.decode()  # what the resident wrote is kept
     assert _post_tip(client, world.other_village.ident).status_code == 200
     # Size limits: long text and large or non-image files are refused.
