@@ -30,6 +30,15 @@ def form_token() -> str:
     return signing.TimestampSigner(salt=TOKEN_SALT).sign(f"{time.time():.3f}")
 
 
+def token_signed(token: str) -> bool:
+    """Whether the stamp is one this site issued, whatever its age."""
+    try:
+        signing.TimestampSigner(salt=TOKEN_SALT).unsign(token)
+    except signing.BadSignature:
+        return False
+    return True
+
+
 def token_age_ok(token: str) -> bool:
     minimum = float(getattr(settings, "TUQUAN_TIP_MIN_SECONDS", MIN_SECONDS_DEFAULT))
     try:

@@ -21,7 +21,16 @@ from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error,
 from tuquan.journal import selectors as journal_selectors
 from tuquan.registry import selectors as registry_selectors
 from tuquan.tips import held, images, receipt, selectors, services
-from tuquan.tips.forms import LinkForm, LookupForm, ReplyForm, StateForm, TipForm, form_token, token_age_ok
+from tuquan.tips.forms import (
+    LinkForm,
+    LookupForm,
+    ReplyForm,
+    StateForm,
+    TipForm,
+    form_token,
+    token_age_ok,
+    token_signed,
+)
 from tuquan.tips.models import Tip, TipState
 
 # Never cached by a shared device's browser or a proxy. (The referrer policy stays the
@@ -79,8 +88,13 @@ def tip_new(request: HttpRequest) -> HttpResponse:
     if request.POST.get("website"):
         # A robot filled the hidden field: it gets a receipt that opens nothing.
         return _receipt(request, receipt.new_code())
-    photos, photo_errors = _posted_photos(request)
-    if form.is_valid() and not token_age_ok(form.cleaned_data["token"]):
+    # The form's age is taken as the post arrives, before any photo work.
+    token = request.POST.get("token", "")
+    on_time = token_age_ok(token)
+    # Photos are decoded only for a post from a form this site showed: a robot posting
+    # blind costs no image work (a refused person's photos are kept, see tips/held.py).
+    photos, photo_errors = _posted_photos(request) if token_signed(token) else ([], [])
+    if form.is_valid() and not on_time:
         form.add_error(
             None, _("Trang đã mở quá lâu hoặc gửi quá nhanh: vui lòng kiểm tra lại và bấm Gửi lần nữa.")
         )

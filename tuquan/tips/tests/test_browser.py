@@ -154,5 +154,31 @@ def test_a_hurried_resident_sends_a_tip_with_a_photo_in_seconds_copies_the_recei
     resident.wait_for_selector("#tip-status")
     assert "Trạng thái: Mới" in journey.text("#tip-status")
     assert "#ma=" not in resident.url  # the code left the address bar and the history
+    resident.wait_for_load_state("networkidle")  # no request of the page still in the server
     (tip,) = [t for t in Tip.objects.all()]
     assert tip.photos.count() == 1
+
+
+def test_a_tip_sent_at_script_speed_is_refused_and_the_retry_keeps_the_photo(
+    journey: Any, commune: Any, tmp_path: Any
+) -> None:
+    photo = tmp_path / "anh.jpg"
+    photo.write_bytes(gps_jpeg())
+    resident, base = journey.page, journey.base
+    resident.goto(f"{base}/tin-bao/?xa=04099")
+    resident.select_option("#id_category", "drugs")
+    resident.fill("#id_text", TEXT)
+    resident.set_input_files("#id_photos", str(photo))
+    journey.tap("Gửi tin báo")  # at once: a script's pace
+    assert "gửi quá nhanh" in journey.text("#tip-form")
+    assert resident.input_value("#id_text") == TEXT
+    kept = resident.locator("#held-photos input[name=held]")
+    assert kept.count() == 1 and kept.is_checked()
+    assert resident.locator("#held-photos img").evaluate("i => i.complete && i.naturalWidth > 0")
+    assert resident.input_value("#id_photos") == ""  # the browser's file box is empty again...
+    resident.wait_for_timeout(1000)
+    journey.tap("Gửi tin báo")  # ...and the photo goes with the second tap all the same
+    resident.wait_for_selector("#receipt-code")
+    resident.wait_for_load_state("networkidle")  # no request of the page still in the server
+    (tip,) = list(Tip.objects.all())
+    assert tip.photos.count() == 1 and tip.category == "drugs"

@@ -25,8 +25,10 @@ TOO_FAST = "gửi quá nhanh"
 
 
 def shown_ago(seconds: float) -> str:
-    """A form stamp as if the form had been shown `seconds` ago."""
-    return signing.TimestampSigner(salt=TOKEN_SALT).sign(f"{time.time() - seconds:.3f}")
+    """A form stamp as if the form had been shown `seconds` ago (by the stamp's clock)."""
+    from tuquan.tips import forms
+
+    return signing.TimestampSigner(salt=TOKEN_SALT).sign(f"{forms.time.time() - seconds:.3f}")
 
 
 def post(client: Client, place: str, *, token: str, **extra: Any) -> Any:
@@ -47,9 +49,30 @@ def held_tokens(response: Any) -> list[str]:
     return re.findall(r'name="held" value="([^"]+)"', response.content.decode())
 
 
-def test_a_post_under_a_second_is_refused_and_keeps_the_text_and_the_photo(world: Any) -> None:
+class Clock:
+    """The form stamp's clock, stopped: the post comes `elapsed` seconds after the form."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    from tuquan.tips import forms
+
+    stopped = Clock()
+    monkeypatch.setattr(forms, "time", stopped)
+    return stopped
+
+
+def test_a_post_under_a_second_is_refused_and_keeps_the_text_and_the_photo(world: Any, clock: Clock) -> None:
+    token = form_token()
+    clock.now += 0.9  # the default minimum is 1 s
     before = stored()
-    response = post(Client(), world.village.ident, token=form_token(), photos=[photo()])
+    response = post(Client(), world.village.ident, token=token, photos=[photo()])
     page = response.content.decode()
     assert response.status_code == 422
     assert TOO_FAST in page
@@ -60,7 +83,7 @@ def test_a_post_under_a_second_is_refused_and_keeps_the_text_and_the_photo(world
     assert stored() == before
 
 
-def test_the_retry_sends_the_held_photo_without_choosing_it_again(world: Any) -> None:
+def test_the_retry_sends_the_held_photo_without_choosing_it_again(world: Any, clock: Clock) -> None:
     client = Client()
     before = set(Tip.objects.values_list("pk", flat=True))
     refused = post(client, world.village.ident, token=form_token(), photos=[photo()])
@@ -88,7 +111,7 @@ def test_a_missing_description_or_a_bad_photo_keeps_the_good_photo(world: Any) -
     assert stored() == before
 
 
-def test_the_held_photo_cannot_be_fetched_by_another_session(world: Any) -> None:
+def test_the_held_photo_cannot_be_fetched_by_another_session(world: Any, clock: Clock) -> None:
     resident, other = Client(), Client()
     tips, photos = stored()
     token = held_tokens(post(resident, world.village.ident, token=form_token(), photos=[photo()]))[0]
@@ -123,3 +146,21 @@ def test_the_receipt_has_a_qr_code_of_the_tracking_link_with_the_code_in_its_fra
     assert url == "http://testserver/tin-bao/tra-cuu/#ma=" + code.replace(" ", "")
     assert receipt.qr_svg(url) in page
     assert "<script>" not in page  # the content security policy allows no inline script
+
+
+def test_the_tracking_page_loads_its_script_from_a_file_and_sends_the_code_in_no_referer(
+    world: Any,
+) -> None:
+    response = Client().get("/tin-bao/tra-cuu/")
+    page = response.content.decode()
+    assert re.search(r'<script src="/static/tuquan/tips\.[0-9a-f]+\.js" defer>', page)
+    assert "<script>" not in page
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "no-store" in response["Cache-Control"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_a_post_without_the_sites_form_stamp_gets_no_photo_work_and_no_held_photo(world: Any) -> None:
+    response = post(Client(), world.village.ident, token="forged", photos=[photo()])
+    assert response.status_code == 422
+    assert held_tokens(response) == []
