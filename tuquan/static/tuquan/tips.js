@@ -5,23 +5,24 @@
 
   // "Chép mã": copy the receipt code; the button says whether it worked.
   function copyButton() {
-    var button = document.getElementById("copy-code");
-    if (!button) return;
-    var code = document.getElementById(button.dataset.copy);
+    var row = document.getElementById("copy-row");
+    if (!row) return;
+    var code = document.getElementById(row.dataset.copy);
     var status = document.getElementById("copy-status");
-    button.hidden = false;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "copy-code";
+    button.textContent = row.dataset.label;
+    row.insertBefore(button, status);
+    row.insertBefore(document.createTextNode(" "), status);
+    var said = function (key) { status.textContent = row.dataset[key]; };
+    var failed = function () {
+      window.getSelection().selectAllChildren(code);  // ready for the phone's own "copy"
+      said("failed");
+    };
     button.addEventListener("click", function () {
-      var text = code.textContent.trim();
-      var said = function (key) { status.textContent = button.dataset[key]; };
-      if (!navigator.clipboard) {
-        window.getSelection().selectAllChildren(code);
-        said("failed");
-        return;
-      }
-      navigator.clipboard.writeText(text).then(function () { said("done"); }, function () {
-        window.getSelection().selectAllChildren(code);
-        said("failed");
-      });
+      if (!navigator.clipboard) { failed(); return; }
+      navigator.clipboard.writeText(code.textContent.trim()).then(function () { said("done"); }, failed);
     });
   }
 

@@ -71,6 +71,7 @@ def test_anonymous_tip_with_a_photo_receipt_reply_and_nothing_identifying_left(
     code = resident.inner_text("#receipt-code").strip()
     assert len(code.replace(" ", "")) == 25
     assert resident.is_visible("text=Hãy chép lại hoặc chụp lại mã này ngay.")
+    assert resident.get_by_role("button", name="Chép mã").count() == 0  # no button that does nothing
 
     login(page, base)
     page.goto(f"{base}/hop-tin-bao/")
