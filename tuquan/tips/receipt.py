@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import secrets
 
 from django.conf import settings
@@ -48,3 +49,13 @@ def prefix_key(code: str) -> str:
     """A counter key for a code's first digits: a keyed hash, so it reveals no digits."""
     digest = hmac.new(secret(), b"prefix:" + code[:PREFIX].encode(), hashlib.sha256).hexdigest()
     return "lookup:" + digest[:24]
+
+
+def qr_svg(link: str) -> str:
+    """The tracking link as an SVG QR code (a path, no script or style), drawn on the server."""
+    import qrcode
+    import qrcode.image.svg
+
+    out = io.BytesIO()
+    qrcode.make(link, image_factory=qrcode.image.svg.SvgPathImage, box_size=6, border=2).save(out)
+    return out.getvalue().decode()

@@ -8,6 +8,7 @@ record, their times kept to the hour. Officers' writes are audited like every ot
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -114,7 +115,7 @@ def tip_submit(
     vneid_ref: str = "",
     name: str = "",
     phone: str = "",
-    photos: list[bytes] | None = None,
+    photos: Sequence[bytes | images.CleanPhoto] | None = None,
 ) -> tuple[Tip, str]:
     """Accept a resident's tip; return it with the receipt code (shown once, never stored)."""
     commune = _commune_of(area)
@@ -130,7 +131,8 @@ def tip_submit(
     photos = photos or []
     if len(photos) > MAX_PHOTOS:
         raise ValidationError({"photos": _("Tối đa %(n)s ảnh.") % {"n": MAX_PHOTOS}})
-    cleaned = [images.clean(raw) for raw in photos]
+    # A photo held across a refused post (see tips/held.py) was cleaned when it arrived.
+    cleaned = [p if isinstance(p, images.CleanPhoto) else images.clean(p) for p in photos]
     now = timezone.now()
     commune_key, global_key = f"submit:{commune.pk}", "submit:all"
     if rate_count(commune_key, now) >= setting("TUQUAN_TIP_LIMIT_COMMUNE_HOUR", 30) or rate_count(

@@ -20,8 +20,17 @@ from tuquan.core.models import Level
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
 from tuquan.journal import selectors as journal_selectors
 from tuquan.registry import selectors as registry_selectors
-from tuquan.tips import receipt, selectors, services
-from tuquan.tips.forms import LinkForm, LookupForm, ReplyForm, StateForm, TipForm, form_token, token_age_ok
+from tuquan.tips import held, images, receipt, selectors, services
+from tuquan.tips.forms import (
+    LinkForm,
+    LookupForm,
+    ReplyForm,
+    StateForm,
+    TipForm,
+    form_token,
+    token_age_ok,
+    token_signed,
+)
 from tuquan.tips.models import Tip, TipState
 
 # Never cached by a shared device's browser or a proxy. (The referrer policy stays the
@@ -78,14 +87,19 @@ def tip_new(request: HttpRequest) -> HttpResponse:
     context["form"] = form
     if request.POST.get("website"):
         # A robot filled the hidden field: it gets a receipt that opens nothing.
-        return _public(
-            render_page(request, "tips/receipt.html", {"code": receipt.grouped(receipt.new_code())})
-        )
-    files = request.FILES.getlist("photos")
-    if form.is_valid() and not token_age_ok(form.cleaned_data["token"]):
+        return _receipt(request, receipt.new_code())
+    # The form's age is taken as the post arrives, before any photo work.
+    token = request.POST.get("token", "")
+    on_time = token_age_ok(token)
+    # Photos are decoded only for a post from a form this site showed: a robot posting
+    # blind costs no image work (a refused person's photos are kept, see tips/held.py).
+    photos, photo_errors = _posted_photos(request) if token_signed(token) else ([], [])
+    if form.is_valid() and not on_time:
         form.add_error(
             None, _("Trang đã mở quá lâu hoặc gửi quá nhanh: vui lòng kiểm tra lại và bấm Gửi lần nữa.")
         )
+    for message in photo_errors:
+        form.add_error(None, message)
     if form.is_valid():
         data = form.cleaned_data
         area = selectors.public_area(data["place"], Level.VILLAGE) or selectors.public_area(
@@ -94,8 +108,6 @@ def tip_new(request: HttpRequest) -> HttpResponse:
         try:
             if area is None:
                 raise ValidationError({"place": _("Hãy chọn xã, phường.")})
-            if any((f.size or 0) > services.images.max_upload_bytes() for f in files):
-                raise ValidationError({"photos": _("Ảnh quá lớn.")})
             _tip, code = services.tip_submit(
                 area=area,
                 category=data["category"],
@@ -105,16 +117,41 @@ def tip_new(request: HttpRequest) -> HttpResponse:
                 vneid_ref=data["vneid_ref"],
                 name=data["name"],
                 phone=data["phone"],
-                photos=[f.read() for f in files[: services.MAX_PHOTOS + 1]],
+                photos=photos,
             )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
-            return _public(render_page(request, "tips/receipt.html", {"code": receipt.grouped(code)}))
+            return _receipt(request, code)
     data = request.POST.copy()
     data["token"] = form_token()
     form.data = data
+    context["held"], context["held_dropped"] = held.held_for_page(photos)
     return _public(render_form_error(request, "tips/new.html", context, partial="tips/_new_form.html"))
+
+
+def _posted_photos(request: HttpRequest) -> tuple[list[images.CleanPhoto], list[str]]:
+    """The photos of a post: those held from a refused post, then the new uploads, each
+    cleaned now so that one bad file or a refusal of the form does not lose the others."""
+    photos = [p for p in map(held.release, request.POST.getlist("held")[: services.MAX_PHOTOS]) if p]
+    errors: list[str] = []
+    for upload in request.FILES.getlist("photos")[: services.MAX_PHOTOS + 1]:
+        if len(photos) >= services.MAX_PHOTOS:
+            errors.append(_("Tối đa %(n)s ảnh.") % {"n": services.MAX_PHOTOS})
+            break
+        try:
+            photos.append(images.clean(upload.read()))
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    return photos, errors
+
+
+def _receipt(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt: the code to read or copy, and the tracking link (also as a QR code)
+    carrying the code in its fragment, which browsers send to no server (docs/security.md)."""
+    link = request.build_absolute_uri(reverse("tips:status")) + "#ma=" + code
+    context = {"code": receipt.grouped(code), "link": link, "qr_svg": receipt.qr_svg(link)}
+    return _public(render_page(request, "tips/receipt.html", context))
 
 
 @uncompressed
