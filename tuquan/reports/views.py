@@ -12,9 +12,8 @@ from django.views.decorators.http import require_http_methods
 
 from tuquan.core import selectors as area_selectors
 from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
-from tuquan.reports import selectors, services
+from tuquan.reports import display, selectors, services
 from tuquan.reports.forms import ReportForm
-from tuquan.reports.io import label, scalar_codes
 from tuquan.reports.models import JobStatus
 
 
@@ -58,31 +57,16 @@ def report_form(request: HttpRequest) -> HttpResponse:
     return render_page(request, "reports/form.html", context)
 
 
-def _rows(report: dict[str, Any]) -> list[dict[str, Any]]:
-    previous = report["comparison"]["previous"]["indicators"]
-    year = report["comparison"]["year_before"]["indicators"]
-    return [
-        {
-            "code": c,
-            "label": label(c).rsplit(" (", 1)[0],
-            "value": report["indicators"][c],
-            "previous": previous.get(c),
-            "year_before": year.get(c),
-        }
-        for c in scalar_codes(report["indicators"])
-    ]
-
-
 @login_required
 def report_job(request: HttpRequest, uid: str) -> HttpResponse:
     job = selectors.report_job_get_for_user(request.user, uid)
     context: dict[str, Any] = {"job": job, "busy": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
     if job.status == JobStatus.READY and job.result:
-        context["rows"] = _rows(job.result)
-        context["breakdowns"] = [
-            (dim, [(m, job.result["labels"].get(m, m), values) for m, values in members.items()])
-            for dim, members in job.result["breakdowns"].items()
-        ]
+        extras = display.extra_labels()
+        sort = request.GET.get("sap-xep", display.NAME_SORT)
+        context["rows"] = display.rows(job.result, extras)
+        context["notes"] = display.general_notes(job.result, extras)
+        context["breakdowns"] = display.breakdowns(job.result, extras, sort)
     return render_page(request, "reports/job.html", context, partial="reports/_job_status.html")
 
 
