@@ -103,7 +103,7 @@ TITLES = {
 }
 
 
-def _kind(code: str) -> str:
+def indicator_kind(code: str) -> str:
     found = INDICATORS.get(code)
     return found.kind if found else ""
 
@@ -116,9 +116,9 @@ def rows(report: dict[str, Any], extras: dict[str, str]) -> list[Row]:
         Row(
             code=c,
             label=indicator_label(c, extras),
-            value=figure(report["indicators"][c], _kind(c)),
-            previous=figure(previous.get(c), _kind(c)),
-            year_before=figure(year.get(c), _kind(c)),
+            value=figure(report["indicators"][c], indicator_kind(c)),
+            previous=figure(previous.get(c), indicator_kind(c)),
+            year_before=figure(year.get(c), indicator_kind(c)),
             note=notes.get(c, ""),
         )
         for c in scalar_codes(report["indicators"])
@@ -155,9 +155,10 @@ def breakdowns(report: dict[str, Any], extras: dict[str, str], sort: str) -> lis
             title=str(TITLES.get(dimension, _("Phân tổ khác"))),
             columns=columns,
             members=[
-                (labels.get(m, m), [figure(values.get(c), _kind(c)) for c in codes]) for m, values in items
+                (labels.get(m, m), [figure(values.get(c), indicator_kind(c)) for c in codes])
+                for m, values in items
             ],
-            total=[figure(total.get(c), _kind(c)) for c in codes],
+            total=[figure(total.get(c), indicator_kind(c)) for c in codes],
             sorted_by=sort if sort in codes else NAME_SORT,
         )
         if sort in codes:
@@ -166,7 +167,7 @@ def breakdowns(report: dict[str, Any], extras: dict[str, str], sort: str) -> lis
             breakdown.bars = [
                 (
                     labels.get(m, m),
-                    figure(v.get(sort), _kind(sort)),
+                    figure(v.get(sort), indicator_kind(sort)),
                     round(100 * max(sort_value(v.get(sort)), 0) / top, 1) if top > 0 else 0.0,
                 )
                 for m, v in items

@@ -6,8 +6,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuquan.core import selectors as area_selectors
@@ -36,7 +38,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            area = area_selectors.area_get_for_user(request.user, data["area"].strip())
+            area = selectors.report_area_find(request.user, data["area"])
             job = services.report_request(
                 actor=request.user,  # type: ignore[arg-type]  # signed in: the view is login_required
                 area=area,
@@ -48,13 +50,30 @@ def report_form(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         except Http404:
-            form.add_error("area", "Không tìm thấy địa bàn trong phạm vi của bạn.")
+            form.add_error(
+                "area",
+                _(
+                    "Không tìm thấy đúng một địa bàn như vậy trong phạm vi của bạn: chọn trong danh sách gợi ý."
+                ),
+            )
         else:
             return redirect_after_post(request, reverse("reports:job", args=[job.uid]))
-    context = {"form": form, "jobs": selectors.report_jobs_for(request.user)}
+    typed = form["area"].value() or ""
+    context = {
+        "form": form,
+        "jobs": selectors.report_jobs_for(request.user),
+        "area_choices": selectors.report_area_choices(request.user, typed) if form.is_bound else [],
+    }
     if form.is_bound and form.errors:
         return render_form_error(request, "reports/form.html", context, partial="reports/form.html")
     return render_page(request, "reports/form.html", context)
+
+
+@login_required
+def report_areas(request: HttpRequest) -> HttpResponse:
+    """The areas whose name holds what was typed, as the options of the area field's list."""
+    choices = selectors.report_area_choices(request.user, request.GET.get("area", ""))
+    return render(request, "reports/_area_choices.html", {"area_choices": choices})
 
 
 @login_required

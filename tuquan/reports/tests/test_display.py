@@ -64,3 +64,19 @@ def test_the_report_page_shows_every_figure_labelled_and_the_breakdowns_as_table
         assert name in page, ident
     sorted_page = client.get(f"{url}?sap-xep=patrols.count").content.decode()
     assert 'aria-sort="descending"' in sorted_page and "report-bars" in sorted_page
+
+
+@pytest.mark.django_db
+def test_the_area_is_chosen_by_its_name_without_accents_and_a_typed_code_still_works(world: Any) -> None:
+    client = Client()
+    client.force_login(world.dana)
+    options = client.get("/bao-cao/dia-ban/", {"area": "son la"}).content.decode()
+    assert f'value="{world.province.ident}"' in options and world.province.name in options
+    assert client.get("/bao-cao/dia-ban/", {"area": "lai chau"}).content.decode().strip() == ""
+    yesterday = (timezone.localdate() - timedelta(days=1)).strftime("%d/%m/%Y")
+    for typed in (world.commune.short_name.lower(), world.commune.ident):
+        response = client.post("/bao-cao/", {"area": typed, "start": "01/01/2026", "end": yesterday})
+        assert response.status_code == 302, typed
+        assert world.commune.name in client.get(response["Location"]).content.decode()
+    refused = client.post("/bao-cao/", {"area": "lai chau", "start": "01/01/2026", "end": yesterday})
+    assert refused.status_code == 422 and "chọn trong danh sách gợi ý" in refused.content.decode()
