@@ -16,7 +16,7 @@ lines are dropped. Variables (each figure code with "." written "_"):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -90,10 +90,18 @@ def number(value: Any) -> Any:
     return value or 0
 
 
+def _ratio_pct(value: Any) -> Decimal | None:
+    if not isinstance(value, dict) or value.get("ratio") is None:
+        return None
+    return Decimal(str(value["ratio"])) * 100
+
+
 def compare(now: Any, before: Any, what: str = "kỳ trước") -> str:
-    a, b = number(now), number(before)
     if before is None:
         return f"chưa có số liệu {what}"
+    if isinstance(now, dict):
+        return compare_ratio(now, before, what)
+    a, b = number(now), number(before)
     if a == b:
         return f"bằng {what}"
     word = "tăng" if a > b else "giảm"
@@ -101,6 +109,57 @@ def compare(now: Any, before: Any, what: str = "kỳ trước") -> str:
     if b:
         text = f"{word} {format_number(abs(a - b))} ({format_number(abs(a - b) * 100 / Decimal(b), 1)}%) so với {what}"
     return text
+
+
+def compare_ratio(now: Any, before: Any, what: str = "kỳ trước") -> str:
+    """A rate's change in percentage points (91,7% after 83,3% is "tăng 8,4 điểm phần
+    trăm"), never a percent of a percent nor a difference of numerators."""
+    a, b = _ratio_pct(now), _ratio_pct(before)
+    if a is None or b is None:
+        return f"chưa so sánh được với {what}"
+    # From the rates as shown (to 0,1%), so the reader's own subtraction agrees.
+    points = a.quantize(Decimal("0.1")) - b.quantize(Decimal("0.1"))
+    if not points:
+        return f"bằng {what} ({percent(before)})"
+    word = "tăng" if points > 0 else "giảm"
+    return f"{word} {format_number(abs(points), 1)} điểm phần trăm so với {what} ({percent(before)})"
+
+
+def trend(now: Any, before: Any) -> str:
+    """ "up", "down" or "flat": a rate by its rate, a count by its count."""
+    if isinstance(now, dict):
+        a, b = _ratio_pct(now), _ratio_pct(before)
+        if a is None or b is None:
+            return "flat"
+    else:
+        a, b = number(now), number(before)
+    return "up" if a > b else "down" if a < b else "flat"
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    # The reports' periods start on a month's first day; a later day is clamped to the month's end.
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def period_length(start: date, end: date) -> str:
+    """How long a period is, counted right: 01/01–02/12 is "11 tháng và 2 ngày", 01/01–31/12
+    "12 tháng", 05/03–20/03 "16 ngày"."""
+    months = 0
+    while _add_months(start, months + 1) - timedelta(days=1) <= end:
+        months += 1
+    days = (end - _add_months(start, months)).days + 1
+    if not months:
+        return f"{days} ngày"
+    if not days:
+        return f"{months} tháng"
+    return f"{months} tháng và {days} ngày"
 
 
 def context(report: dict[str, Any], *, area_level: str = "province", idle_teams: int = 0) -> dict[str, Any]:

@@ -48,15 +48,15 @@ def dashboard(request: HttpRequest, ident: str) -> HttpResponse:
     for code in selectors.KEY_CODES:
         if code not in figures:
             continue
-        now, before = narrative.number(figures[code]), narrative.number(previous.get(code))
+        now = narrative.number(figures[code])
         value = figures[code]
         cards.append(
             {
                 "label": label(code).rsplit(" (", 1)[0],
                 "value": narrative.percent(value) if isinstance(value, dict) else now,
                 "is_ratio": isinstance(value, dict),
-                "trend": "up" if now > before else "down" if now < before else "flat",
-                "change": narrative.compare(value, previous.get(code), "12 tháng trước"),
+                "trend": narrative.trend(value, previous.get(code)),
+                "change": narrative.compare(value, previous.get(code), "cùng kỳ năm trước"),
             }
         )
     charts = [
