@@ -167,6 +167,24 @@ def draft(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """The official report's draft on the page, before issuing (issue 25)."""
+    form = PeriodForm(request.GET)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        area = selectors.area_for_reader(request.user, data["area"].strip())
+        try:
+            context["paper"] = services.report_preview(
+                actor=request.user, area=area, start=data["start"], end=data["end"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        context["area"] = area
+    return render_page(request, "documents/preview.html", context)
+
+
+@login_required
 def issued_detail(request: HttpRequest, uid: str) -> HttpResponse:
     issued = selectors.issued_report_get_for_user(request.user, uid)
     return render_page(

@@ -3,6 +3,7 @@ a rate's change in percentage points."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -69,3 +70,52 @@ def test_a_villages_dashboard_places_the_village_and_counts_its_period_right(wor
     said = period_length(first, today - timedelta(days=1))
     assert f"{said}, từ {first:%d/%m/%Y}" in page and "12 tháng từ" not in page
     assert "cùng kỳ năm trước" in page and "(1.000" not in page
+
+
+@pytest.mark.django_db
+def test_the_narrative_states_plainly_what_was_not_recorded_instead_of_zero_counts(world: Any) -> None:
+    from tuquan.documents.narrative import DEFAULT_TEMPLATE, context, render
+    from tuquan.reports import engine
+
+    report = engine.build(
+        actor=world.alice, area=world.commune, start=date(2012, 1, 1), end=date(2012, 6, 30)
+    )
+    text = " ".join(b.text for b in render(DEFAULT_TEMPLATE, context(report, area_level="commune")))
+    assert not re.search(r"\b0 (buổi|lượt|tin|vụ|khẩu|viên|sự việc)", text), text
+    assert "chưa ghi nhận buổi sinh hoạt, tuyên truyền hay tuần tra nào" in text
+    assert "chưa ghi nhận tin nào" in text and "chưa ghi nhận buổi tập huấn nào" in text
+    assert not re.search(r"[;,]\s*\.", text)
+
+
+@pytest.mark.django_db
+def test_a_narrative_with_figures_keeps_only_the_clauses_that_have_them(world: Any) -> None:
+    from tuquan.documents.narrative import DEFAULT_TEMPLATE, context, render
+
+    report = {
+        "area": {"name": "Xã Phiêng Khoài"},
+        "from": "2026-01-01",
+        "to": "2026-06-30",
+        "indicators": {"awareness.sessions": 3, "awareness.attendance_persons": 0, "patrols.count": 1200},
+    }
+    text = " ".join(b.text for b in render(DEFAULT_TEMPLATE, context(report, area_level="commune")))
+    assert "tổ chức 3 buổi tuyên truyền; phối hợp với lực lượng công an tổ chức 1.200 buổi tuần tra" in text
+    assert "lượt người dự" not in text and "buổi sinh hoạt" not in text
+
+
+@pytest.mark.django_db
+def test_the_official_report_is_previewed_on_the_page_before_issuing(world: Any) -> None:
+    from tuquan.testing.journal import last_month_day, record_patrols
+
+    day = last_month_day(3)
+    record_patrols(world, 4, day=day)
+    client = Client()
+    client.force_login(world.alice)
+    start, end = day.replace(day=1), day
+    issue_page = client.get("/van-ban/").content.decode()
+    assert "Xem trước trên trang" in issue_page
+    page = client.get(
+        "/van-ban/xem-truoc/",
+        {"area": world.commune.ident, "start": f"{start:%d/%m/%Y}", "end": f"{end:%d/%m/%Y}"},
+    ).content.decode()
+    assert 'id="paper-preview"' in page and "DỰ THẢO" in page and "BÁO CÁO" in page
+    assert "buổi tuần tra" in page and "Nơi nhận:" in page
