@@ -21,12 +21,14 @@ NAME_SORT = "ten"
 
 
 def extra_labels() -> dict[str, str]:
-    """A model type's own indicators (`extra.cameras`) are labelled by the type's settings."""
+    """A model type's own indicators (`extra.cameras`) are labelled by the type's settings
+    (every type's: a report may carry a code of a type retired since)."""
     found: dict[str, str] = {}
-    for extras in ModelType.objects.filter(is_active=True).values_list("extra_indicators", flat=True):
+    for extras in ModelType.objects.values_list("extra_indicators", flat=True):
         for item in extras or []:
-            unit = f" ({item['unit']})" if item.get("unit") else ""
-            found.setdefault(EXTRA + item["code"], f"{item.get('label') or item['code']}{unit}")
+            if isinstance(item, dict) and item.get("code"):
+                unit = f" ({item['unit']})" if item.get("unit") else ""
+                found.setdefault(EXTRA + item["code"], f"{item.get('label') or item['code']}{unit}")
     return found
 
 
