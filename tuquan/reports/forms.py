@@ -19,7 +19,7 @@ class ReportForm(forms.Form):
             attrs={
                 "list": "area-choices",
                 "autocomplete": "off",
-                "hx-get": reverse_lazy("reports:areas"),
+                "hx-get": reverse_lazy("reports:form"),
                 "hx-trigger": "input changed delay:300ms",
                 "hx-target": "#area-choices",
                 "hx-swap": "innerHTML",

@@ -6,7 +6,6 @@ app_name = "reports"
 
 urlpatterns = [
     path("bao-cao/", views.report_form, name="form"),
-    path("bao-cao/dia-ban/", views.report_areas, name="areas"),
     path("bao-cao/<uuid:uid>/", views.report_job, name="job"),
     path("bao-cao/<uuid:uid>/tai.<slug:fmt>", views.report_download, name="download"),
 ]

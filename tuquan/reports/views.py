@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuquan.core import selectors as area_selectors
-from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
+from tuquan.core.ui import apply_errors, is_htmx, redirect_after_post, render_form_error, render_page
 from tuquan.reports import display, selectors, services
 from tuquan.reports.forms import ReportForm
 from tuquan.reports.models import JobStatus
@@ -22,6 +22,11 @@ from tuquan.reports.models import JobStatus
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and is_htmx(request) and "area" in request.GET:
+        # The area field's suggestions as one types (the options of its datalist): the form's
+        # own address answers them, so no page of its own is needed.
+        choices = selectors.report_area_choices(request.user, request.GET["area"])
+        return render(request, "reports/_area_choices.html", {"area_choices": choices})
     home = area_selectors.user_home_areas(request.user)
     today = timezone.localdate()
     form = ReportForm(
@@ -67,13 +72,6 @@ def report_form(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.errors:
         return render_form_error(request, "reports/form.html", context, partial="reports/form.html")
     return render_page(request, "reports/form.html", context)
-
-
-@login_required
-def report_areas(request: HttpRequest) -> HttpResponse:
-    """The areas whose name holds what was typed, as the options of the area field's list."""
-    choices = selectors.report_area_choices(request.user, request.GET.get("area", ""))
-    return render(request, "reports/_area_choices.html", {"area_choices": choices})
 
 
 @login_required

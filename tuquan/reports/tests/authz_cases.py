@@ -13,8 +13,6 @@ def report(w: Any, where: str) -> str:
 
 CASES: dict[str, Case] = {
     "bao-cao/": Case(lambda w, _: "/bao-cao/", expect(200)),
-    # The area suggestions list only areas the asker sees (test_the_area_is_chosen_by_its_name…).
-    "bao-cao/dia-ban/": Case(lambda w, _: "/bao-cao/dia-ban/?area=xa", expect(200)),
     "bao-cao/<uuid:uid>/": Case(
         lambda w, x: f"/bao-cao/{report(w, x)}/", expect(404, alice=200), expect(404, erin=200)
     ),
