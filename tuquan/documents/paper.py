@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 
 from tuquan.core.templatetags.tuquan import format_number
 from tuquan.documents.narrative import Block, fraction, percent
-from tuquan.registry.models import ModelType
+from tuquan.reports.display import extra_labels
 from tuquan.reports.io import label, scalar_codes
 
 FONT = "Times New Roman"
@@ -74,16 +74,6 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return format_number(value)
     return format_number(value)
-
-
-def extra_labels() -> dict[str, str]:
-    """Labels of the model types' own indicators (`extra.<code>`), from the catalogue."""
-    found: dict[str, str] = {}
-    for extras in ModelType.objects.values_list("extra_indicators", flat=True):
-        for item in extras or []:
-            if isinstance(item, dict) and item.get("code"):
-                found.setdefault(f"extra.{item['code']}", str(item.get("label") or item["code"]))
-    return found
 
 
 def name_of(code: str, extras: dict[str, str]) -> str:

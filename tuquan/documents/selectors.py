@@ -17,10 +17,11 @@ from tuquan.core.roles import Cap
 from tuquan.core.selectors import area_get_for_user
 from tuquan.documents import permissions
 from tuquan.documents.models import IssuedReport, ReportTemplate
-from tuquan.documents.narrative import DEFAULT_TEMPLATE
+from tuquan.documents.narrative import DEFAULT_TEMPLATE, period_length
 from tuquan.journal.models import Entry, Rollup
 from tuquan.registry.models import TeamArea, TeamStatus
 from tuquan.registry.selectors import active_team_ids_on, teams_visible
+from tuquan.reports.engine import year_before
 
 IDLE_DAYS = 60
 
@@ -138,11 +139,13 @@ def map_points(user: Actor, area: Area, since: date) -> list[dict[str, Any]]:
     level = {Level.PROVINCE: Level.COMMUNE, Level.COMMUNE: Level.VILLAGE, Level.COUNTRY: Level.PROVINCE}.get(
         area.level  # type: ignore[call-overload]
     )
+    own = [_own_point(user, area, since)] if area.latitude is not None and area.longitude is not None else []
     if level is None:
-        return []
+        # A village has no children to place: it is shown at its own coordinates.
+        return own
     children = Area.objects.filter(scoping.area_q(user), parent=area, level=level, valid_to__isnull=True)
     active = active_children(user, area, since) if level != Level.PROVINCE else set()
-    return [
+    points = [
         {
             "name": c.name,
             "ident": c.ident,
@@ -152,18 +155,33 @@ def map_points(user: Actor, area: Area, since: date) -> list[dict[str, Any]]:
         }
         for c in children.only("id", "ident", "name", "latitude", "longitude").order_by("ident")
     ]
+    # No child placed yet: the area's own point rather than "no coordinates".
+    return points if any(p["lat"] is not None for p in points) else own
+
+
+def _own_point(user: Actor, area: Area, since: date) -> dict[str, Any]:
+    active = Rollup.objects.filter(scoping.subtree_q(user, Cap.AREA_READ, path_field="village__path")).filter(
+        village__path__startswith=area.path, month__gte=since
+    )
+    return {
+        "name": area.name,
+        "ident": area.ident,
+        "lat": area.latitude,
+        "lon": area.longitude,
+        "active": active.exists(),
+    }
 
 
 def dashboard(user: Actor, area: Area, *, today: date | None = None) -> dict[str, Any]:
     """Everything the dashboard shows, from the rollup-backed indicators: two `compute`s
-    (the last twelve months and the twelve before), one rollup query per chart set and map,
-    one query for idle teams."""
+    (from the first of the month eleven months back to yesterday, and the same dates a year
+    earlier: like for like, a period of 11 months and some days is not compared with 12
+    whole months), one rollup query per chart set and map, one query for idle teams."""
     today = today or timezone.localdate()
     end = today - timedelta(days=1)
     first = months_back(today, 11)
     start = first
-    prev_end = start - timedelta(days=1)
-    prev_start = months_back(start, 12)
+    prev_start, prev_end = year_before(start, end)
     now = compute(actor=user, area=area, start=start, end=end)
     before = compute(actor=user, area=area, start=prev_start, end=prev_end)
     series = monthly_series(user, area, first, SERIES_CODES)
@@ -172,6 +190,9 @@ def dashboard(user: Actor, area: Area, *, today: date | None = None) -> dict[str
     return {
         "start": start,
         "end": end,
+        "length": period_length(start, end),
+        "previous_start": prev_start,
+        "previous_end": prev_end,
         "report": {**now, "comparison": {"previous": before}},
         "figures": now["indicators"],
         "previous": before["indicators"],

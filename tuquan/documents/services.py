@@ -74,6 +74,13 @@ def render_report(
     )
 
 
+def report_preview(*, actor: Actor, area: Area, start: date, end: date) -> Paper:
+    """The draft read on screen before issuing: the same text and tables as the Word and PDF
+    drafts (one `Paper`), written to no file (so, like the dashboard, not an export)."""
+    _check_period(start, end)
+    return render_report(actor=actor, area=area, start=start, end=end, formats=(), draft=True).paper
+
+
 def report_draft(*, actor: Actor, area: Area, start: date, end: date, fmt: str) -> bytes:
     """A draft (not issued, marked DỰ THẢO) to read or edit before issuing."""
     if fmt not in FORMATS:

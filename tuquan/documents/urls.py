@@ -9,6 +9,7 @@ urlpatterns = [
     path("tong-quan/<str:ident>/", views.dashboard, name="dashboard"),
     path("tong-quan/<str:ident>/thong-bao/", views.notice, name="notice"),
     path("van-ban/", views.issued_list, name="issued"),
+    path("van-ban/xem-truoc/", views.preview, name="preview"),
     path("van-ban/ban-nhap.<slug:fmt>", views.draft, name="draft"),
     path("van-ban/<uuid:uid>/", views.issued_detail, name="issued_detail"),
     path("van-ban/<uuid:uid>/tai.<slug:fmt>", views.issued_download, name="issued_download"),

@@ -48,15 +48,15 @@ def dashboard(request: HttpRequest, ident: str) -> HttpResponse:
     for code in selectors.KEY_CODES:
         if code not in figures:
             continue
-        now, before = narrative.number(figures[code]), narrative.number(previous.get(code))
+        now = narrative.number(figures[code])
         value = figures[code]
         cards.append(
             {
                 "label": label(code).rsplit(" (", 1)[0],
                 "value": narrative.percent(value) if isinstance(value, dict) else now,
                 "is_ratio": isinstance(value, dict),
-                "trend": "up" if now > before else "down" if now < before else "flat",
-                "change": narrative.compare(value, previous.get(code), "12 tháng trước"),
+                "trend": narrative.trend(value, previous.get(code)),
+                "change": narrative.compare(value, previous.get(code), "cùng kỳ năm trước"),
             }
         )
     charts = [
@@ -164,6 +164,24 @@ def draft(request: HttpRequest, fmt: str) -> HttpResponse:
     except PdfUnavailable:
         return HttpResponse("Máy chủ chưa cài WeasyPrint/pango.", status=503, content_type="text/plain")
     return _attachment(content, fmt, f"du-thao-bao-cao-{area.ident}-{data['start']}-{data['end']}")
+
+
+@login_required
+def preview(request: HttpRequest) -> HttpResponse:
+    """The official report's draft on the page, before issuing (issue 25)."""
+    form = PeriodForm(request.GET)
+    context: dict[str, Any] = {"form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        area = selectors.area_for_reader(request.user, data["area"].strip())
+        try:
+            context["paper"] = services.report_preview(
+                actor=request.user, area=area, start=data["start"], end=data["end"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        context["area"] = area
+    return render_page(request, "documents/preview.html", context)
 
 
 @login_required

@@ -6,21 +6,27 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tuquan.core import selectors as area_selectors
-from tuquan.core.ui import apply_errors, redirect_after_post, render_form_error, render_page
-from tuquan.reports import selectors, services
+from tuquan.core.ui import apply_errors, is_htmx, redirect_after_post, render_form_error, render_page
+from tuquan.reports import display, selectors, services
 from tuquan.reports.forms import ReportForm
-from tuquan.reports.io import label, scalar_codes
 from tuquan.reports.models import JobStatus
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and is_htmx(request) and "area" in request.GET:
+        # The area field's suggestions as one types (the options of its datalist): the form's
+        # own address answers them, so no page of its own is needed.
+        choices = selectors.report_area_choices(request.user, request.GET["area"])
+        return render(request, "reports/_area_choices.html", {"area_choices": choices})
     home = area_selectors.user_home_areas(request.user)
     today = timezone.localdate()
     form = ReportForm(
@@ -37,7 +43,7 @@ def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            area = area_selectors.area_get_for_user(request.user, data["area"].strip())
+            area = selectors.report_area_find(request.user, data["area"])
             job = services.report_request(
                 actor=request.user,  # type: ignore[arg-type]  # signed in: the view is login_required
                 area=area,
@@ -49,28 +55,23 @@ def report_form(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_errors(form, exc)
         except Http404:
-            form.add_error("area", "Không tìm thấy địa bàn trong phạm vi của bạn.")
+            form.add_error(
+                "area",
+                _(
+                    "Không tìm thấy đúng một địa bàn như vậy trong phạm vi của bạn: chọn trong danh sách gợi ý."
+                ),
+            )
         else:
             return redirect_after_post(request, reverse("reports:job", args=[job.uid]))
-    context = {"form": form, "jobs": selectors.report_jobs_for(request.user)}
+    typed = form["area"].value() or ""
+    context = {
+        "form": form,
+        "jobs": selectors.report_jobs_for(request.user),
+        "area_choices": selectors.report_area_choices(request.user, typed) if form.is_bound else [],
+    }
     if form.is_bound and form.errors:
         return render_form_error(request, "reports/form.html", context, partial="reports/form.html")
     return render_page(request, "reports/form.html", context)
-
-
-def _rows(report: dict[str, Any]) -> list[dict[str, Any]]:
-    previous = report["comparison"]["previous"]["indicators"]
-    year = report["comparison"]["year_before"]["indicators"]
-    return [
-        {
-            "code": c,
-            "label": label(c).rsplit(" (", 1)[0],
-            "value": report["indicators"][c],
-            "previous": previous.get(c),
-            "year_before": year.get(c),
-        }
-        for c in scalar_codes(report["indicators"])
-    ]
 
 
 @login_required
@@ -78,11 +79,11 @@ def report_job(request: HttpRequest, uid: str) -> HttpResponse:
     job = selectors.report_job_get_for_user(request.user, uid)
     context: dict[str, Any] = {"job": job, "busy": job.status in (JobStatus.QUEUED, JobStatus.RUNNING)}
     if job.status == JobStatus.READY and job.result:
-        context["rows"] = _rows(job.result)
-        context["breakdowns"] = [
-            (dim, [(m, job.result["labels"].get(m, m), values) for m, values in members.items()])
-            for dim, members in job.result["breakdowns"].items()
-        ]
+        extras = display.extra_labels()
+        sort = request.GET.get("sap-xep", display.NAME_SORT)
+        context["rows"] = display.rows(job.result, extras)
+        context["notes"] = display.general_notes(job.result, extras)
+        context["breakdowns"] = display.breakdowns(job.result, extras, sort)
     return render_page(request, "reports/job.html", context, partial="reports/_job_status.html")
 
 

@@ -38,6 +38,11 @@ CASES: dict[str, Case] = {
         READERS,
         FAR_READERS,
     ),
+    "van-ban/xem-truoc/": Case(
+        lambda w, x: f"/van-ban/xem-truoc/?area={commune(w, x)}&start=01/01/2025&end=31/03/2025",
+        READERS,
+        FAR_READERS,
+    ),
     "van-ban/<uuid:uid>/": Case(lambda w, x: f"/van-ban/{issued(w, x)}/", READERS, FAR_READERS),
     "van-ban/<uuid:uid>/tai.<slug:fmt>": Case(
         lambda w, x: f"/van-ban/{issued(w, x)}/tai.docx", READERS, FAR_READERS
