@@ -154,9 +154,12 @@ def test_an_api_token_is_issued_for_a_password(world: Any) -> None:
 
 def test_two_factor_guards_login_and_api_tokens(world: Any) -> None:
     device = services.otp_setup_start(actor=world.alice)
-    services.otp_setup_confirm(actor=world.alice, token=token_for(device))
+    # The very code used to confirm, replayed (computing it again could cross into the next
+    # 30-second step on a loaded machine and give a fresh, valid code).
+    used = token_for(device)
+    services.otp_setup_confirm(actor=world.alice, token=used)
     assert login(Client(), "alice").status_code == 422
-    assert login(Client(), "alice", otp=token_for(device)).status_code == 422  # replayed code
+    assert login(Client(), "alice", otp=used).status_code == 422  # replayed code
     assert login(Client(), "alice", otp=next_token(device)).status_code == 302
     without = Client().post(
         "/api/v1/auth/token", {"username": "alice", "password": PASSWORD}, content_type="application/json"
