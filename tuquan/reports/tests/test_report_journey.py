@@ -50,8 +50,9 @@ def test_province_staff_read_the_report_by_commune_and_type_as_the_json_gives_it
     field.press_sequentially("son la", delay=30)
     page.wait_for_selector(f"#area-choices option[value='{w.province.ident}']", state="attached")
     field.fill(w.province.ident)
-    journey.fill("Từ ngày", start.strftime("%d/%m/%Y"))
-    journey.fill("Đến ngày", end.strftime("%d/%m/%Y"))
+    # The phone's date pickers (issue 25, item 2) take the ISO day.
+    journey.fill("Từ ngày", start.isoformat())
+    journey.fill("Đến ngày", end.isoformat())
     page.get_by_label("Theo loại mô hình").check()
     journey.tap("Lập báo cáo")
     assert "Đang tính" in journey.text()
