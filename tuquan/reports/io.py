@@ -26,8 +26,13 @@ def label(code: str) -> str:
 
 
 def scalar_codes(indicators: dict[str, Any]) -> list[str]:
-    """Codes shown as columns: numbers and ratios (breakdown maps live on their own sheets)."""
-    return [c for c, v in indicators.items() if not (isinstance(v, dict) and "ratio" not in v)]
+    """Codes shown as columns: numbers and ratios (breakdown maps live on their own sheets),
+    in the catalogue's order. The order a report's dict arrives in is not kept: PostgreSQL's
+    jsonb stores keys shortest first, so a report read back from the database would
+    otherwise show its columns in another order than one computed just now."""
+    order = {code: i for i, code in enumerate(INDICATORS)}
+    codes = [c for c, v in indicators.items() if not (isinstance(v, dict) and "ratio" not in v)]
+    return sorted(codes, key=lambda c: (order.get(c, len(order)), c))
 
 
 def cell_value(value: Any) -> Any:
